@@ -163,12 +163,12 @@ public final class BenchDecodeCommand implements Callable<Integer> {
         if (loaded.tokenizer() != null) {
           loaded.tokenizer().close();
         }
-        model = loaded.lm();
+        model = loaded.lm().forInference();
         modelName = loaded.id();
       } else {
         GptConfig config =
             GptConfig.of(vocab, Math.max(1024, promptTokens + newTokens), dModel, layers, heads);
-        model = new CausalLm(GptBackbone.randomlyInitialized(config, manager, 0));
+        model = new CausalLm(GptBackbone.randomlyInitialized(config, manager, 0)).forInference();
         modelName = String.format("random:L%d-d%d-h%d-V%d", layers, dModel, heads, vocab);
       }
       DecodeBenchmark bench =

@@ -69,7 +69,8 @@ public final class GenerateCommand implements Callable<Integer> {
       }
       try (var tokenizer = model.tokenizer();
           DecodingEngine engine =
-              new DecodingEngine(model.lm(), tokenizer, model.id(), List.of(), null, manager)) {
+              new DecodingEngine(
+                  model.lm().forInference(), tokenizer, model.id(), List.of(), null, manager)) {
         DecodeRequest request =
             new DecodeRequest(
                 "cli",
