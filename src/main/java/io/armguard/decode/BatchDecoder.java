@@ -15,7 +15,9 @@ import java.util.List;
  * left-padded prompts, then one-token steps. Every step takes each row's top-k, lets an optional
  * {@link Guidance} add its bonus, and samples with the row's own seeded generator ({@link
  * TopKSampler}), so a row's tokens do not depend on its batch mates. A row stops at EOS or its
- * token budget; the batch stops when every row has.
+ * token budget; the batch stops when every row has. Once a quarter of the rows have finished they
+ * are dropped from the batch (KV cache rows selected away, {@link Guidance#retainRows}), unless the
+ * guidance cannot follow.
  *
  * <p>Native memory: one sub-manager per batch (KV cache, guidance state) and one per step; nothing
  * outlives {@link #decode}. Not thread-safe: one decoder per thread, the LM's weights shared.
@@ -64,36 +66,42 @@ public final class BatchDecoder {
     long[] stepNanos = new long[Math.max(0, maxSteps - 1)];
     int steps = 0;
     long prefillNanos;
-    try (NDManager batch = parent.newSubManager();
-        KvCache cache = new KvCache(batch, config.nLayer())) {
+    try (NDManager batch = parent.newSubManager()) {
+      KvCache cache = new KvCache(batch, config.nLayer()); // freed with the batch manager
       Guidance guidance = provider == null ? null : provider.open(requests, batch);
       try {
         if (guidance != null) {
           NDList shown = LeftPadding.pad(prompts, padId, batch);
           guidance.start(shown.get(0), shown.get(1), batch);
         }
+        int[] live = java.util.stream.IntStream.range(0, n).toArray(); // original row of each row
         long t0 = System.nanoTime();
         try (NDManager step = batch.newSubManager()) {
           NDList in = LeftPadding.pad(prompts, padId, step);
           NDArray hidden = lm.backbone().hidden(in.get(0), in.get(2), in.get(1), cache, false);
-          chooseNext(lm.lastLogits(hidden), kMax, rows, guidance, step);
+          chooseNext(lm.lastLogits(hidden), kMax, pick(rows, live), guidance, step);
+          cache = compact(cache, rows, live, guidance, step);
+          live = remaining(rows, live, cache);
         }
         prefillNanos = System.nanoTime() - t0;
-        for (int s = 1; s < maxSteps && !allDone(rows); s++) {
+        for (int s = 1; s < maxSteps && live.length > 0; s++) {
           long ts = System.nanoTime();
           try (NDManager step = batch.newSubManager()) {
-            long[][] ids = new long[n][1];
-            long[][] pos = new long[n][1];
-            long[][] mask = new long[n][width + s];
-            for (int b = 0; b < n; b++) {
-              ids[b][0] = rows[b].lastToken;
-              pos[b][0] = Math.min(prompts[b].length + s - 1, config.nPositions() - 1);
-              Arrays.fill(mask[b], width - prompts[b].length, width + s, 1L);
+            long[][] ids = new long[live.length][1];
+            long[][] pos = new long[live.length][1];
+            long[][] mask = new long[live.length][width + s];
+            for (int i = 0; i < live.length; i++) {
+              int b = live[i];
+              ids[i][0] = rows[b].lastToken;
+              pos[i][0] = Math.min(prompts[b].length + s - 1, config.nPositions() - 1);
+              Arrays.fill(mask[i], width - prompts[b].length, width + s, 1L);
             }
             NDArray hidden =
                 lm.backbone()
                     .hidden(step.create(ids), step.create(pos), step.create(mask), cache, false);
-            chooseNext(lm.lastLogits(hidden), kMax, rows, guidance, step);
+            chooseNext(lm.lastLogits(hidden), kMax, pick(rows, live), guidance, step);
+            cache = compact(cache, rows, live, guidance, step);
+            live = remaining(rows, live, cache);
           }
           stepNanos[steps++] = System.nanoTime() - ts;
         }
@@ -107,6 +115,57 @@ public final class BatchDecoder {
         Arrays.stream(rows).map(RowState::output).toList(),
         prefillNanos,
         Arrays.copyOf(stepNanos, steps));
+  }
+
+  private static RowState[] pick(RowState[] rows, int[] live) {
+    RowState[] out = new RowState[live.length];
+    for (int i = 0; i < live.length; i++) {
+      out[i] = rows[live[i]];
+    }
+    return out;
+  }
+
+  /**
+   * Drops finished rows from the KV cache (and the guidance's state) once at least a quarter of the
+   * batch has finished, so long-budget rows do not pay for finished ones. Returns the cache to use
+   * next; the rows kept are those {@link #remaining} reports.
+   */
+  private static KvCache compact(
+      KvCache cache, RowState[] rows, int[] live, Guidance guidance, NDManager step) {
+    int done = 0;
+    for (int b : live) {
+      done += rows[b].done ? 1 : 0;
+    }
+    boolean canDrop = guidance == null || guidance.canRetainRows();
+    if (done == 0 || done == live.length || !canDrop || done * 4 < live.length) {
+      return cache;
+    }
+    long[] keep = new long[live.length - done];
+    int j = 0;
+    for (int i = 0; i < live.length; i++) {
+      if (!rows[live[i]].done) {
+        keep[j++] = i;
+      }
+    }
+    NDArray keepRows = step.create(keep);
+    KvCache smaller = cache.select(keepRows);
+    cache.close();
+    if (guidance != null) {
+      guidance.retainRows(keepRows, step);
+    }
+    return smaller;
+  }
+
+  /** The original rows still in the batch: all of {@code live} unless the cache was compacted. */
+  private static int[] remaining(RowState[] rows, int[] live, KvCache cache) {
+    boolean allDone = Arrays.stream(live).allMatch(b -> rows[b].done);
+    if (allDone) {
+      return new int[0];
+    }
+    if (cache.batchSize() == live.length) {
+      return live;
+    }
+    return Arrays.stream(live).filter(b -> !rows[b].done).toArray();
   }
 
   /** Top-k, guidance, sampling for every row; appends the chosen token to each live row. */
@@ -129,15 +188,6 @@ public final class BatchDecoder {
     if (guidance != null) {
       guidance.advance(step.create(chosenIds), step.create(chosenIndex), step);
     }
-  }
-
-  private static boolean allDone(RowState[] rows) {
-    for (RowState r : rows) {
-      if (!r.done) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private void validate(int[][] prompts, List<DecodeRequest> requests) {

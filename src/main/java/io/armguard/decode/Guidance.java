@@ -9,6 +9,9 @@ import ai.djl.ndarray.NDManager;
  * and {@link #advance}, then {@link #close}. The decoder turns the raw score r into the logit bonus
  * {@code beta * (1 - r)} or {@code beta * r} per request (direction and beta are the request's).
  *
+ * <p>B is the number of rows currently in the batch: the prompts' count until the decoder drops
+ * finished rows (see {@link #retainRows}).
+ *
  * <p>Arrays passed in belong to the decoder: do not close them. Arrays a method returns must belong
  * to the manager it was given. State that lives across steps (a reward model's KV cache) belongs in
  * a sub-manager of {@code batchManager}, freed by {@link #close}. One batch, one thread.
@@ -41,6 +44,25 @@ public interface Guidance extends AutoCloseable {
    * @param stepManager freed after this step
    */
   void advance(NDArray chosenIds, NDArray chosenCandidateIndex, NDManager stepManager);
+
+  /**
+   * Whether this guidance can follow the decoder dropping finished rows ({@link #retainRows}). When
+   * false the decoder keeps finished rows in the batch (their outputs are ignored).
+   */
+  default boolean canRetainRows() {
+    return false;
+  }
+
+  /**
+   * From the next step on the batch holds only the given rows, in this order (only called when
+   * {@link #canRetainRows()}); drop the others from any per-row state.
+   *
+   * @param rows int64 [B'], ascending indices into the current batch
+   * @param stepManager freed after this step
+   */
+  default void retainRows(NDArray rows, NDManager stepManager) {
+    throw new UnsupportedOperationException("this guidance cannot drop rows");
+  }
 
   /** Frees what the guidance holds for this batch. */
   @Override

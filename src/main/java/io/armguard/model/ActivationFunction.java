@@ -15,9 +15,11 @@ public enum ActivationFunction {
   GELU_NEW {
     @Override
     public NDArray apply(NDArray x) {
-      // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))); DJL's gelu is the exact erf form
-      NDArray inner = x.mul(x).mul(x).mul(0.044715f).add(x).mul((float) Math.sqrt(2.0 / Math.PI));
-      return inner.tanh().add(1f).mul(x).mul(0.5f);
+      // 0.5 x (1 + tanh(z)) = x sigmoid(2z), z = sqrt(2/pi) (x + 0.044715 x^3): 6 ops instead of
+      // 9, which matters on large prefill activations. DJL's gelu is the exact erf form.
+      float c = (float) (2 * Math.sqrt(2.0 / Math.PI));
+      NDArray twoZ = x.mul(x).mul(0.044715f * c).add(c).mul(x);
+      return Activation.sigmoid(twoZ).mul(x);
     }
   },
   /** Exact GELU, x * Phi(x). */

@@ -184,6 +184,10 @@ public final class GptBackbone extends AbstractBlock {
   private static NDArray attentionBias(NDArray attentionMask, int past, long t, NDManager scope) {
     long s = attentionMask.getShape().get(1);
     NDArray keyReal = own(attentionMask.toType(DataType.FLOAT32, true), scope).reshape(-1, 1, 1, s);
+    if (t == 1) {
+      // one new token sees every cached key: only padding needs masking
+      return keyReal.sub(1f).mul(1e9f);
+    }
     NDArray keyPos = scope.arange(0f, (float) s).reshape(1, s);
     NDArray queryPos = scope.arange((float) past, (float) (past + t)).reshape(t, 1);
     NDArray causal = keyPos.lte(queryPos).toType(DataType.FLOAT32, false);

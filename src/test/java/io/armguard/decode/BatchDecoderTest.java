@@ -24,7 +24,7 @@ class BatchDecoderTest {
   @BeforeAll
   static void setUp() {
     manager = NDManager.newBaseManager();
-    lm = TinyModels.lm(TinyModels.config(), manager, 11);
+    lm = TinyModels.lm(TinyModels.config(), manager, 11).forInference();
   }
 
   @AfterAll

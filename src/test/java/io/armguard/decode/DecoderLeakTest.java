@@ -14,7 +14,7 @@ class DecoderLeakTest {
   @Test
   void liveArrayCountStaysFlatOverManyBatches() {
     try (NDManager root = NDManager.newBaseManager()) {
-      CausalLm lm = TinyModels.lm(TinyModels.config(), root, 5);
+      CausalLm lm = TinyModels.lm(TinyModels.config(), root, 5).forInference();
       BatchDecoder d = new BatchDecoder(lm, root, 299);
       ParityGuidance parity = new ParityGuidance();
       int[][] prompts = {{1, 2, 3, 4, 5, 6}, {7, 8}, {9}};

@@ -80,6 +80,43 @@ class GuidedDecodingTest {
   }
 
   @Test
+  void finishedRowsAreDroppedWhenTheGuidanceCanFollow() {
+    BatchDecoder d = new BatchDecoder(lm, manager, -1);
+    int[][] prompts = {{1, 2, 3}, {4}, {5, 6}, {7, 8, 9, 10}};
+    int[] budgets = {2, 2, 9, 6};
+    List<DecodeRequest> reqs = new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      reqs.add(
+          new DecodeRequest(
+              "r" + i,
+              "p",
+              budgets[i],
+              20,
+              1f,
+              i,
+              Strategy.RAD,
+              0f,
+              SteeringDirection.AWAY_FROM_LABEL));
+    }
+    ParityGuidance follows = new ParityGuidance(true);
+    ParityGuidance stays = new ParityGuidance(false);
+    DecodedBatch compacted = d.decode(prompts, reqs, follows);
+    DecodedBatch full = d.decode(prompts, reqs, stays);
+    assertEquals(List.of(4L, 4L, 2L, 2L, 2L, 2L, 1L, 1L, 1L), follows.scoredRows);
+    assertEquals(List.of(4L, 4L, 4L, 4L, 4L, 4L, 4L, 4L, 4L), stays.scoredRows);
+    for (int i = 0; i < 4; i++) {
+      int[] alone =
+          d.decode(new int[][] {prompts[i]}, List.of(reqs.get(i)), null)
+              .outputs()
+              .get(0)
+              .tokenIds();
+      assertArrayEquals(alone, compacted.outputs().get(i).tokenIds(), "row " + i);
+      assertArrayEquals(alone, full.outputs().get(i).tokenIds(), "row " + i);
+      assertEquals(budgets[i], alone.length);
+    }
+  }
+
+  @Test
   void engineGroupsMixedStrategies() throws Exception {
     try (var tok = io.armguard.model.TextTokenizer.gpt2(43);
         DecodingEngine engine =

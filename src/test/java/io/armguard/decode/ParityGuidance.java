@@ -12,6 +12,16 @@ final class ParityGuidance implements GuidanceProvider {
   int scores;
   int advances;
   int closes;
+  final boolean canRetain;
+  final java.util.List<Long> scoredRows = new java.util.ArrayList<>();
+
+  ParityGuidance() {
+    this(false);
+  }
+
+  ParityGuidance(boolean canRetain) {
+    this.canRetain = canRetain;
+  }
 
   @Override
   public Strategy strategy() {
@@ -29,6 +39,7 @@ final class ParityGuidance implements GuidanceProvider {
       @Override
       public NDArray score(NDArray candidateIds, NDManager stepManager) {
         scores++;
+        scoredRows.add(candidateIds.getShape().get(0));
         NDArray r = candidateIds.mod(2L).toType(DataType.FLOAT32, true);
         r.attach(stepManager);
         return r;
@@ -38,6 +49,14 @@ final class ParityGuidance implements GuidanceProvider {
       public void advance(NDArray chosenIds, NDArray chosenCandidateIndex, NDManager stepManager) {
         advances++;
       }
+
+      @Override
+      public boolean canRetainRows() {
+        return canRetain;
+      }
+
+      @Override
+      public void retainRows(NDArray rows, NDManager stepManager) {}
 
       @Override
       public void close() {

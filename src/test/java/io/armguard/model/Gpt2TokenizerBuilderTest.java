@@ -33,6 +33,39 @@ class Gpt2TokenizerBuilderTest {
     assertEquals(50256, full.eosId());
   }
 
+  /** jtokkit's own r50k_base BPE (a tiktoken port) is an independent reference for every id. */
+  @Test
+  void matchesJtokkitsR50kEncoderOnVariedTexts() {
+    com.knuddels.jtokkit.api.Encoding reference =
+        com.knuddels.jtokkit.Encodings.newDefaultEncodingRegistry()
+            .getEncoding(com.knuddels.jtokkit.api.EncodingType.R50K_BASE);
+    java.util.List<String> texts =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                "I'm sure you'll see they've done it; we'd LOVE it!!",
+                "  leading spaces,\ttabs\n\nand newlines   \n",
+                "naïve café, Zürich, São Paulo, Ærøskøbing",
+                "東京タワー と 大阪城 😀🙂👍🏽 Привет мир",
+                "https://example.com/path?q=1&r=two#frag int main() { return 0; }",
+                "1234567890 3.14159 -42 1e-9 $100,000.00",
+                "The quick brown fox jumps over the lazy dog. " + "Supercalifragilistic"));
+    java.util.Random r = new java.util.Random(42);
+    String alphabet =
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,;:'\"!?-\n\té";
+    for (int i = 0; i < 200; i++) {
+      StringBuilder sb = new StringBuilder();
+      int n = 1 + r.nextInt(60);
+      for (int j = 0; j < n; j++) {
+        sb.append(alphabet.charAt(r.nextInt(alphabet.length())));
+      }
+      texts.add(sb.toString());
+    }
+    for (String text : texts) {
+      int[] expected = reference.encodeOrdinary(text).toArray();
+      assertArrayEquals(expected, full.encode(text), text);
+    }
+  }
+
   @Test
   void decodesBackAndKeepsUnicodeAndWhitespace() {
     String text = "  Tabs\tand\nnewlines, naïve café 東京 🙂 don't stop";

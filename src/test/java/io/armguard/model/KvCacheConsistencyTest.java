@@ -91,6 +91,20 @@ class KvCacheConsistencyTest {
   }
 
   @Test
+  void inferenceHeadGivesTheTiedHeadsLogits() {
+    CausalLm fast = lm.forInference();
+    try (NDManager m = manager.newSubManager()) {
+      NDArray h = m.randomNormal(new ai.djl.ndarray.types.Shape(3, 2, lm.config().nEmbd()));
+      float diff =
+          TinyModels.maxAbsDiff(lm.logits(h).toFloatArray(), fast.logits(h).toFloatArray());
+      assertTrue(diff < TOLERANCE, "max |diff| " + diff);
+      assertEquals(
+          new ai.djl.ndarray.types.Shape(3, lm.config().vocabSize()),
+          fast.lastLogits(h).getShape());
+    }
+  }
+
+  @Test
   void positionIdsOfLeftPaddedMask() {
     try (NDManager m = manager.newSubManager()) {
       NDArray mask = m.create(new long[][] {{0, 0, 1, 1}, {1, 1, 1, 1}});
