@@ -27,7 +27,26 @@ public final class Main implements Runnable {
 
   /** The configured command line (tests call this to run commands in-process). */
   public static CommandLine commandLine() {
-    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+    return new CommandLine(new Main())
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setExecutionExceptionHandler(Main::reportUserError);
+  }
+
+  /**
+   * Bad input (a missing file, an invalid setting) is reported as one line on stderr with exit code
+   * 1; anything else keeps its stack trace.
+   */
+  private static int reportUserError(
+      Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) throws Exception {
+    if (e instanceof java.nio.file.NoSuchFileException missing) {
+      cmd.getErr().println(cmd.getCommandName() + ": no such file: " + missing.getFile());
+      return 1;
+    }
+    if (e instanceof java.io.IOException || e instanceof IllegalArgumentException) {
+      cmd.getErr().println(cmd.getCommandName() + ": " + e.getMessage());
+      return 1;
+    }
+    throw e;
   }
 
   @Override

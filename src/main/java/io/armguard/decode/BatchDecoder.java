@@ -199,18 +199,19 @@ public final class BatchDecoder {
     for (int b = 0; b < prompts.length; b++) {
       DecodeRequest r = requests.get(b);
       if (prompts[b].length == 0) {
-        throw new IllegalArgumentException(r.id() + ": empty prompt");
+        throw new IllegalArgumentException("request " + r.id() + ": empty prompt");
       }
       if (r.maxNewTokens() < 1 || r.topK() < 1 || !(r.temperature() >= 0f)) {
         throw new IllegalArgumentException(
-            r.id() + ": need max_new_tokens >= 1, top_k >= 1, temperature >= 0");
+            "request " + r.id() + ": need max_new_tokens >= 1, top_k >= 1, temperature >= 0");
       }
       if (prompts[b].length + r.maxNewTokens() > c.nPositions()) {
         throw new IllegalArgumentException(
-            r.id()
-                + ": prompt "
+            "request "
+                + r.id()
+                + ": prompt of "
                 + prompts[b].length
-                + " + max_new_tokens "
+                + " tokens + max_new_tokens "
                 + r.maxNewTokens()
                 + " exceeds the context of "
                 + c.nPositions());

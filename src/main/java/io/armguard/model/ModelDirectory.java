@@ -3,9 +3,11 @@ package io.armguard.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
@@ -68,11 +70,19 @@ public final class ModelDirectory {
   /** Loads {@code dir} into {@code manager} (whose device decides where the weights live). */
   public static Loaded load(Path dir, NDManager manager) throws IOException {
     GptConfig config = GptConfig.read(dir.resolve(CONFIG));
-    SafetensorsFile file = SafetensorsFile.open(dir.resolve(WEIGHTS));
+    Path weights = dir.resolve(WEIGHTS);
+    if (!Files.exists(weights)) {
+      throw new IOException(
+          dir
+              + " has no "
+              + WEIGHTS
+              + " (pytorch_model.bin and sharded checkpoints are not supported: save as one"
+              + " safetensors file)");
+    }
+    SafetensorsFile file = SafetensorsFile.open(weights);
     GptBackbone backbone = new GptBackbone(config);
-    backbone.initialize(manager, DataType.FLOAT32);
     Map<String, String> fileNames = new LinkedHashMap<>();
-    Map<String, NDArray> extras = new LinkedHashMap<>();
+    List<String> extraNames = new ArrayList<>();
     for (String name : file.names()) {
       String bare = name.startsWith(PREFIX) ? name.substring(PREFIX.length()) : name;
       if (IGNORED.matcher(bare).matches()) {
@@ -83,7 +93,7 @@ public final class ModelDirectory {
           throw new IOException(dir + ": tensor " + bare + " appears with and without prefix");
         }
       } else {
-        extras.put(name, file.toNDArray(name, manager));
+        extraNames.add(name);
       }
     }
     List<String> missing = new ArrayList<>();
@@ -92,11 +102,21 @@ public final class ModelDirectory {
       if (name == null) {
         missing.add(p.getKey());
       } else {
-        file.copyInto(name, p.getValue().getArray());
+        // each parameter is created straight from the file: no random init, no second copy
+        p.getValue().setInitializer((m, shape, type) -> fromFile(file, name, shape, m));
       }
     }
     if (!missing.isEmpty()) {
-      throw new IOException(dir.resolve(WEIGHTS) + ": missing backbone tensors " + missing);
+      throw new IOException(weights + ": missing backbone tensors " + missing);
+    }
+    try {
+      backbone.initialize(manager, DataType.FLOAT32);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    Map<String, NDArray> extras = new LinkedHashMap<>();
+    for (String name : extraNames) {
+      extras.put(name, file.toNDArray(name, manager));
     }
     if (!extras.isEmpty()) {
       LOG.info("{}: tensors outside the GPT-2 backbone: {}", dir, extras.keySet());
@@ -112,6 +132,26 @@ public final class ModelDirectory {
               + config.vocabSize());
     }
     return new Loaded(config, backbone, extras, tokenizer, id(dir));
+  }
+
+  private static NDArray fromFile(SafetensorsFile file, String name, Shape shape, NDManager m) {
+    try {
+      SafetensorsFile.Entry e = file.entry(name);
+      if (!shape.equals(new Shape(e.shape()))) {
+        throw new IOException(
+            file.path()
+                + ": tensor "
+                + name
+                + " has shape "
+                + new Shape(e.shape())
+                + ", expected "
+                + shape
+                + (shape.dimension() == 2 ? " (GPT-2 Conv1D weights are stored [in, out])" : ""));
+      }
+      return file.toNDArray(name, m);
+    } catch (IOException ex) {
+      throw new UncheckedIOException(ex);
+    }
   }
 
   /**

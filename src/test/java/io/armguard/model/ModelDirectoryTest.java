@@ -80,6 +80,18 @@ class ModelDirectoryTest {
   }
 
   @Test
+  void rejectsLinearOrientedWeightsWithAHint() throws IOException {
+    Map<String, NDArray> tensors = new LinkedHashMap<>();
+    lm.backbone().namedParameters().forEach((n, p) -> tensors.put(n, p.getArray()));
+    tensors.put("h.0.attn.c_attn.weight", tensors.get("h.0.attn.c_attn.weight").transpose());
+    lm.config().write(tmp.resolve(ModelDirectory.CONFIG));
+    SafetensorsWriter.write(
+        tmp.resolve(ModelDirectory.WEIGHTS), tensors, SafetensorsDType.F32, Map.of());
+    IOException e = assertThrows(IOException.class, () -> ModelDirectory.load(tmp, manager));
+    assertTrue(e.getMessage().contains("Conv1D"), e.getMessage());
+  }
+
+  @Test
   void reportsMissingTensorsByName() throws IOException {
     Map<String, NDArray> partial = new LinkedHashMap<>();
     lm.backbone().namedParameters().forEach((n, p) -> partial.put(n, p.getArray()));
