@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * #TOXIC}, else 0.1. {@code generate} writes {@code " fine words"} continuations unless the prompt
  * contains {@link #ALWAYS_TOXIC}, then {@code " you idiot"}. Real-model tests use the real engine.
  */
-public final class WordListEngine implements GuidedEngine {
+public class WordListEngine implements GuidedEngine {
 
   public static final Set<String> TOXIC = Set.of("idiot", "stupid", "hate");
   public static final String ALWAYS_TOXIC = "ALWAYS_TOXIC";

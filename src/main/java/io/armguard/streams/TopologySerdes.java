@@ -1,0 +1,22 @@
+package io.armguard.streams;
+
+import io.armguard.schema.AuditRecord;
+import io.armguard.schema.BufferedRequest;
+import io.armguard.schema.Completion;
+import io.armguard.schema.GenerationRequest;
+import org.apache.kafka.common.serialization.Serde;
+
+/**
+ * The value serdes the topology reads and writes (keys are request ids, plain strings). Built from
+ * the configured schema registry by the service, or from an in-memory registry by tests.
+ *
+ * @param request requests topic values
+ * @param completion completions topic values
+ * @param audit audit topic values
+ * @param buffered the micro-batch buffer store (and its changelog)
+ */
+public record TopologySerdes(
+    Serde<GenerationRequest> request,
+    Serde<Completion> completion,
+    Serde<AuditRecord> audit,
+    Serde<BufferedRequest> buffered) {}
