@@ -29,9 +29,9 @@ import org.slf4j.LoggerFactory;
  * the requests from the store; under exactly-once both land in the same transaction, so a crash in
  * between re-decodes the batch from the restored store and nothing is lost or emitted twice.
  *
- * <p>The engine is the stream thread's own ({@link EnginePool}). A decode that throws answers its
- * batch with REJECTED records naming the error, so no request is left without an answer and the
- * stream thread lives on.
+ * <p>The engine is the stream thread's own ({@link EnginePool}). When a batch's decode throws, its
+ * requests are decoded one by one, and a request that still fails is answered REJECTED naming the
+ * error: no request is left without an answer and the stream thread lives on.
  */
 public final class MicroBatchProcessor
     implements Processor<String, BufferedRequest, String, Object> {
@@ -144,19 +144,10 @@ public final class MicroBatchProcessor
     }
     long start = context.currentSystemTimeMs();
     List<Task> taskList = batch.stream().map(kv -> tasks.toTask(kv.value.getRequest())).toList();
-    List<Verdict> verdicts = null;
-    String failure = null;
+    List<Verdict> verdicts = new ArrayList<>(batch.size());
+    List<String> failures = new ArrayList<>(batch.size());
     long t0 = System.nanoTime();
-    try {
-      verdicts = moderator.decide(taskList);
-    } catch (RuntimeException e) {
-      LOG.error(
-          "task {}: decoding a batch of {} failed; answering it REJECTED",
-          context.taskId(),
-          batch.size(),
-          e);
-      failure = "decode failed: " + e;
-    }
+    decide(taskList, verdicts, failures);
     long decodeMs = (System.nanoTime() - t0) / 1_000_000;
     metrics.batch(batch.size(), decodeMs);
     long now = context.currentSystemTimeMs();
@@ -164,11 +155,11 @@ public final class MicroBatchProcessor
       BufferedRequest b = batch.get(i).value;
       long waited = start - b.getEnqueuedAt().toEpochMilli();
       OutcomeRecords.Outcome o;
-      if (verdicts == null) {
-        o = outcomes.rejected(b.getRequest(), b.getSource(), "decode", failure, now);
+      Verdict v = verdicts.get(i);
+      if (v == null) {
+        o = outcomes.rejected(b.getRequest(), b.getSource(), "decode", failures.get(i), now);
         metrics.action("REJECTED");
       } else {
-        Verdict v = verdicts.get(i);
         Timings timings = new Timings(waited, batch.size(), decodeMs);
         o =
             outcomes.decided(
@@ -182,6 +173,35 @@ public final class MicroBatchProcessor
     }
     buffered -= batch.size();
     oldestEnqueuedMs = oldestInStore();
+  }
+
+  /**
+   * Decodes the batch in one call; if that throws, decodes each task alone so that one request the
+   * engine cannot serve (e.g. a strategy without a loaded reward model) does not fail its batch
+   * mates. A task that fails alone gets a null verdict and its failure text.
+   */
+  private void decide(List<Task> taskList, List<Verdict> verdicts, List<String> failures) {
+    try {
+      verdicts.addAll(moderator.decide(taskList));
+      taskList.forEach(t -> failures.add(null));
+      return;
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "task {}: decoding a batch of {} failed ({}); decoding its requests one by one",
+          context.taskId(),
+          taskList.size(),
+          e.toString());
+    }
+    for (Task t : taskList) {
+      try {
+        verdicts.add(moderator.decide(List.of(t)).get(0));
+        failures.add(null);
+      } catch (RuntimeException e) {
+        LOG.error("task {}: request {} cannot be decoded", context.taskId(), t.id(), e);
+        verdicts.add(null);
+        failures.add("decode failed: " + e);
+      }
+    }
   }
 
   private long oldestInStore() {

@@ -191,6 +191,28 @@ class MicroBatchProcessorTest {
   }
 
   @Test
+  void oneUndecodableRequestDoesNotFailItsBatchMates() {
+    WordListEngine picky =
+        new WordListEngine() {
+          @Override
+          public List<DecodeResult> generate(List<DecodeRequest> batch) {
+            if (batch.stream().anyMatch(r -> r.prompt().contains("poison"))) {
+              throw new IllegalArgumentException("no reward model loaded for strategy RAD");
+            }
+            return super.generate(batch);
+          }
+        };
+    Harness h = new Harness(config, picky, List.of());
+    h.offer(TestRequests.generate("r1", "a"), 1);
+    h.offer(TestRequests.generate("r2", "poison"), 2);
+    h.offer(TestRequests.generate("r3", "c"), 3);
+    assertEquals(
+        List.of(Action.GENERATED, Action.REJECTED, Action.GENERATED),
+        h.completions().stream().map(Completion::getAction).toList());
+    assertTrue(h.completions().get(1).getError().contains("strategy RAD"));
+  }
+
+  @Test
   void aFailingDecodeAnswersTheBatchRejected() {
     WordListEngine broken =
         new WordListEngine() {
