@@ -200,6 +200,67 @@ class ArmguardPipelineIT {
     }
   }
 
+  @Test
+  void requestsBufferedWhenAnInstanceStopsAreAnsweredAfterRestoringTheStoreFromItsChangelog()
+      throws Exception {
+    // A long delay and a big batch: the requests sit in the buffer store when the instance stops.
+    ArmguardConfig slow =
+        config.with(
+            Map.of(
+                "application.id", "armguard-it-restore",
+                "topic.requests", "restore.requests",
+                "topic.completions", "restore.completions",
+                "topic.audit", "restore.audit",
+                "topic.dlq", "restore.dlq",
+                "batch.size", "16",
+                "batch.max.delay.ms", "30000",
+                "http.port", "-1",
+                "state.dir", tmp.resolve("state-restore-1").toString()));
+    broker.createTopics(
+        2,
+        List.of(slow.requestsTopic(), slow.completionsTopic(), slow.auditTopic(), slow.dlqTopic()));
+    List<GenerationRequest> requests =
+        List.of(
+            TestRequests.generate("buffered-1", "The weather today is"),
+            TestRequests.generate("buffered-2", "Once upon a time"),
+            withThreshold(TestRequests.moderate("buffered-3", "Hi", "Hello there."), 1f));
+    try (OutputCollector out = new OutputCollector(slow, serdes, 2)) {
+      try (ArmguardService first =
+              new ArmguardService(slow, serdes, new EnginePool(models::newEngine));
+          KafkaProducer<String, GenerationRequest> producer =
+              new KafkaProducer<>(
+                  Map.of("bootstrap.servers", broker.bootstrapServers()),
+                  new StringSerializer(),
+                  serdes.request().serializer())) {
+        assertTrue(first.awaitRunning(Duration.ofSeconds(60)));
+        for (GenerationRequest r : requests) {
+          producer.send(new ProducerRecord<>(slow.requestsTopic(), r.getRequestId(), r));
+        }
+        producer.flush();
+        // let the instance consume and buffer them (and commit), but not flush them
+        assertTrue(!out.await(1, 0, 0, Duration.ofSeconds(4), Duration.ZERO, c -> {}));
+      }
+      assertEquals(0, out.completions().size(), "nothing answered before the stop");
+      // A new instance with an EMPTY state directory: the buffer comes back from the changelog.
+      ArmguardConfig fast =
+          slow.with(
+              Map.of(
+                  "batch.max.delay.ms",
+                  "100",
+                  "state.dir",
+                  tmp.resolve("state-restore-2").toString()));
+      try (ArmguardService second =
+          new ArmguardService(fast, serdes, new EnginePool(models::newEngine))) {
+        assertTrue(second.awaitRunning(Duration.ofSeconds(60)));
+        assertTrue(out.await(3, 3, 0, Duration.ofSeconds(60), Duration.ofSeconds(2), c -> {}));
+      }
+      assertEquals(
+          List.of("buffered-1", "buffered-2", "buffered-3"),
+          out.completions().stream().map(r -> r.completion().getRequestId()).sorted().toList());
+      assertEquals(3, out.audits().size(), "exactly one audit each");
+    }
+  }
+
   private static HttpResponse<String> get(HttpClient http, String url) throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create(url)).GET().build(),
