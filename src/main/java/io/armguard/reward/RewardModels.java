@@ -63,8 +63,14 @@ public final class RewardModels {
                 + unexpected);
       }
       return model;
-    } catch (IOException e) {
-      throw new IOException(dir.resolve(ModelDirectory.WEIGHTS) + ": " + e.getMessage(), e);
+    } catch (IOException | RuntimeException e) {
+      if (loaded.tokenizer() != null) {
+        loaded.tokenizer().close();
+      }
+      if (e instanceof IOException) {
+        throw new IOException(dir.resolve(ModelDirectory.WEIGHTS) + ": " + e.getMessage(), e);
+      }
+      throw e;
     }
   }
 

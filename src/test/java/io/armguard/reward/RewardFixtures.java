@@ -82,6 +82,22 @@ public final class RewardFixtures {
     }
   }
 
+  /**
+   * The steering label's clamped score of {@code prefix + candidate} by one uncached, unpadded
+   * forward pass (the reference the cached and batched paths are checked against).
+   */
+  public static float naiveScore(RewardModel rm, int[] prefix, int candidate) {
+    int[] seq = java.util.Arrays.copyOf(prefix, prefix.length + 1);
+    seq[prefix.length] = candidate;
+    try (NDManager m = NDManager.newBaseManager()) {
+      ai.djl.ndarray.NDList in = io.armguard.model.LeftPadding.pad(new int[][] {seq}, 0, m);
+      float[] flat = rm.prefixScores(in.get(0), in.get(1), false).toFloatArray();
+      int l = rm.info().labelCount();
+      float v = flat[(seq.length - 1) * l + rm.info().steeringIndex()];
+      return Math.min(1f, Math.max(0f, v));
+    }
+  }
+
   private static float[] gaussian(Random r, int n, double std) {
     float[] out = new float[n];
     for (int i = 0; i < n; i++) {

@@ -1,0 +1,24 @@
+package io.armguard.serde;
+
+/** A schema registry call failed; the message names the URL or subject and the server's answer. */
+public class SchemaRegistryException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  /** HTTP status, or -1 when there was no HTTP answer. */
+  private final int status;
+
+  public SchemaRegistryException(String message, int status) {
+    super(message);
+    this.status = status;
+  }
+
+  public SchemaRegistryException(String message, Throwable cause) {
+    super(message, cause);
+    this.status = -1;
+  }
+
+  /** HTTP status of the failed call, or -1. */
+  public int status() {
+    return status;
+  }
+}

@@ -1,0 +1,53 @@
+package io.armguard.serde;
+
+import java.util.List;
+import org.apache.avro.Schema;
+
+/** Test helper: a registry that forwards to another, for counting or failing calls. */
+class ForwardingRegistry implements SchemaRegistry {
+  private final SchemaRegistry delegate;
+
+  ForwardingRegistry(SchemaRegistry delegate) {
+    this.delegate = delegate;
+  }
+
+  @Override
+  public int register(String subject, Schema schema) {
+    return delegate.register(subject, schema);
+  }
+
+  @Override
+  public int lookup(String subject, Schema schema) {
+    return delegate.lookup(subject, schema);
+  }
+
+  @Override
+  public Schema schemaById(int id) {
+    return delegate.schemaById(id);
+  }
+
+  @Override
+  public List<Integer> versions(String subject) {
+    return delegate.versions(subject);
+  }
+
+  @Override
+  public RegisteredSchema latest(String subject) {
+    return delegate.latest(subject);
+  }
+
+  @Override
+  public boolean isCompatible(String subject, Schema schema) {
+    return delegate.isCompatible(subject, schema);
+  }
+
+  @Override
+  public String compatibility(String subject) {
+    return delegate.compatibility(subject);
+  }
+
+  @Override
+  public void setCompatibility(String subject, String level) {
+    delegate.setCompatibility(subject, level);
+  }
+}
