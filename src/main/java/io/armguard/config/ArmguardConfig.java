@@ -25,8 +25,8 @@ import java.util.Properties;
  * (e.g. {@code ARMGUARD_BATCH_SIZE=16}), and are validated once, at construction, including the
  * cross-field checks; an invalid value fails fast with a {@link ConfigException} naming the key and
  * the allowed values. Keys prefixed {@value #KAFKA_PREFIX} are passed (without the prefix) to Kafka
- * Streams and its clients; keys prefixed {@value #REGISTRY_PREFIX} to the schema-registry client.
- * Instances are immutable and thread-safe.
+ * Streams and its clients; keys prefixed {@value #REGISTRY_PREFIX}, and {@link #REGISTRY_KEYS}, to
+ * the schema-registry client. Instances are immutable and thread-safe.
  */
 public final class ArmguardConfig {
 
@@ -35,8 +35,12 @@ public final class ArmguardConfig {
    */
   public static final String KAFKA_PREFIX = "kafka.";
 
-  /** Prefix of schema-registry client settings (url, basic auth, TLS). */
+  /** Prefix of schema-registry client settings (url, TLS). */
   public static final String REGISTRY_PREFIX = "schema.registry.";
+
+  /** Registry client keys without the prefix, named as Confluent's serdes name them. */
+  public static final List<String> REGISTRY_KEYS =
+      List.of("basic.auth.user.info", "basic.auth.credentials.source", "auto.register.schemas");
 
   public static final String APPLICATION_ID = "application.id";
   public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
@@ -158,14 +162,20 @@ public final class ArmguardConfig {
       String key = e.getKey().trim();
       if (key.startsWith(KAFKA_PREFIX)) {
         kafka.put(key.substring(KAFKA_PREFIX.length()), e.getValue());
-      } else if (key.startsWith(REGISTRY_PREFIX)) {
+      } else if (key.startsWith(REGISTRY_PREFIX) || REGISTRY_KEYS.contains(key)) {
         registry.put(key, e.getValue());
-      }
-      if (!BY_NAME.containsKey(key) && !key.startsWith(KAFKA_PREFIX)) {
-        if (!key.startsWith(REGISTRY_PREFIX)) {
-          throw new ConfigException(
-              key, "unknown key; known keys: " + String.join(", ", BY_NAME.keySet()));
-        }
+      } else if (!BY_NAME.containsKey(key)) {
+        throw new ConfigException(
+            key,
+            "unknown key; known keys: "
+                + String.join(", ", BY_NAME.keySet())
+                + ", "
+                + String.join(", ", REGISTRY_KEYS)
+                + ", and any "
+                + KAFKA_PREFIX
+                + "* or "
+                + REGISTRY_PREFIX
+                + "* setting");
       }
     }
     for (ConfigKey k : KEYS) {

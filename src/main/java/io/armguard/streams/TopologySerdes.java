@@ -5,6 +5,9 @@ import io.armguard.schema.AuditRecord;
 import io.armguard.schema.BufferedRequest;
 import io.armguard.schema.Completion;
 import io.armguard.schema.GenerationRequest;
+import io.armguard.serde.ConfluentAvroSerde;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
 
 /**
@@ -22,9 +25,18 @@ public record TopologySerdes(
     Serde<AuditRecord> audit,
     Serde<BufferedRequest> buffered) {
 
-  /** Registry-backed serdes for {@code schema.registry.url} (mock://SCOPE: in-memory). */
+  /**
+   * Confluent-wire-format Avro serdes over the registry at {@code schema.registry.url} ({@code
+   * mock://SCOPE}: the in-memory registry of that scope), with the config's registry client
+   * settings (basic auth, TLS). Subjects follow TopicNameStrategy ({@code <topic>-value}), the
+   * buffer store's changelog included.
+   */
   public static TopologySerdes fromConfig(ArmguardConfig config) {
-    // TEMPORARY until the serde branch lands (Confluent wire format + registry client).
-    throw new UnsupportedOperationException("registry serdes not merged yet");
+    Map<String, Object> props = new HashMap<>(config.registryProperties());
+    return new TopologySerdes(
+        ConfluentAvroSerde.forValues(GenerationRequest.class, props),
+        ConfluentAvroSerde.forValues(Completion.class, props),
+        ConfluentAvroSerde.forValues(AuditRecord.class, props),
+        ConfluentAvroSerde.forValues(BufferedRequest.class, props));
   }
 }

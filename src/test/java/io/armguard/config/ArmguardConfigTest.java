@@ -58,7 +58,9 @@ class ArmguardConfigTest {
             Map.of("kafka.security.protocol", "SSL", "schema.registry.basic.auth.user.info", "u:p"),
             Map.of());
     assertEquals("SSL", c.kafkaOverrides().get("security.protocol"));
-    assertEquals("u:p", c.registryProperties().get("schema.registry.basic.auth.user.info"));
+    assertEquals("u:p", c.registryProperties().get("basic.auth.user.info"));
+    assertEquals(
+        "/etc/ts.p12", c.registryProperties().get("schema.registry.ssl.truststore.location"));
     assertEquals("mock://armguard", c.registryProperties().get("schema.registry.url"));
   }
 

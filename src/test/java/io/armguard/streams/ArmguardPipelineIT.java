@@ -74,7 +74,7 @@ class ArmguardPipelineIT {
             config.completionsTopic(),
             config.auditTopic(),
             config.dlqTopic()));
-    serdes = TestSerdes.create();
+    serdes = TestSerdes.create("armguard-it");
   }
 
   @AfterAll

@@ -41,7 +41,7 @@ class ArmguardTopologyTest {
   @TempDir Path stateDir;
 
   private final WordListEngine engine = new WordListEngine();
-  private final TopologySerdes serdes = TestSerdes.create();
+  private final TopologySerdes serdes = TestSerdes.create("topology-test");
   private ArmguardConfig config;
   private TopologyTestDriver driver;
   private TestInputTopic<String, GenerationRequest> requests;

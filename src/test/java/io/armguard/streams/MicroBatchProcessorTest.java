@@ -52,7 +52,7 @@ class MicroBatchProcessorTest {
           Stores.keyValueStoreBuilder(
                   Stores.inMemoryKeyValueStore(ArmguardTopology.BUFFER_STORE),
                   Serdes.Long(),
-                  new SpecificAvroBinarySerde<BufferedRequest>(BufferedRequest.getClassSchema()))
+                  TestSerdes.create("processor-test").buffered())
               .withLoggingDisabled()
               .build();
       store.init(context.getStateStoreContext(), store);

@@ -1,20 +1,16 @@
 package io.armguard.streams;
 
-import io.armguard.schema.AuditRecord;
-import io.armguard.schema.BufferedRequest;
-import io.armguard.schema.Completion;
-import io.armguard.schema.GenerationRequest;
+import io.armguard.config.ArmguardConfig;
+import java.util.Map;
 
-/** The serdes the streams tests run the topology with. */
+/** The serdes the streams tests run the topology with: Confluent wire format, mock:// registry. */
 final class TestSerdes {
 
   private TestSerdes() {}
 
-  static TopologySerdes create() {
-    return new TopologySerdes(
-        new SpecificAvroBinarySerde<GenerationRequest>(GenerationRequest.getClassSchema()),
-        new SpecificAvroBinarySerde<Completion>(Completion.getClassSchema()),
-        new SpecificAvroBinarySerde<AuditRecord>(AuditRecord.getClassSchema()),
-        new SpecificAvroBinarySerde<BufferedRequest>(BufferedRequest.getClassSchema()));
+  /** Serdes over the in-memory registry of {@code scope}. */
+  static TopologySerdes create(String scope) {
+    return TopologySerdes.fromConfig(
+        ArmguardConfig.from(Map.of("schema.registry.url", "mock://" + scope), Map.of()));
   }
 }
