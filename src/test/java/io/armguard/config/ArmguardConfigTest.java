@@ -55,7 +55,10 @@ class ArmguardConfigTest {
         ConfigException.class, () -> ArmguardConfig.from(Map.of("batch.sise", "8"), Map.of()));
     ArmguardConfig c =
         ArmguardConfig.from(
-            Map.of("kafka.security.protocol", "SSL", "schema.registry.basic.auth.user.info", "u:p"),
+            Map.of(
+                "kafka.security.protocol", "SSL",
+                "schema.registry.ssl.truststore.location", "/etc/ts.p12",
+                "basic.auth.user.info", "u:p"),
             Map.of());
     assertEquals("SSL", c.kafkaOverrides().get("security.protocol"));
     assertEquals("u:p", c.registryProperties().get("basic.auth.user.info"));
