@@ -5,6 +5,7 @@ import io.armguard.decode.GuidedEngine;
 import io.armguard.moderate.BatchModerator;
 import io.armguard.moderate.ModerationPolicy;
 import io.armguard.moderate.Task;
+import io.armguard.schema.AuditRecord;
 import io.armguard.schema.GenerationRequest;
 import io.armguard.schema.Mode;
 import io.armguard.streams.OutputCollector;
@@ -87,7 +88,9 @@ public final class BenchPipelineCommand implements Callable<Integer> {
                 Locale.ROOT,
                 "{\"bench\":\"pipeline\",\"requests\":%d,\"batch_size\":%d,\"max_new_tokens\":%d,"
                     + "\"pipeline_rps\":%.2f,\"direct_rps\":%.2f,\"ratio\":%.3f,\"p50_ms\":%.1f,"
-                    + "\"p99_ms\":%.1f,\"random_models\":%b,\"device\":\"%s\"}",
+                    + "\"p99_ms\":%.1f,\"pipeline_batches\":%d,\"pipeline_decode_s\":%.3f,"
+                    + "\"pipeline_s\":%.3f,\"direct_s\":%.3f,\"random_models\":%b,"
+                    + "\"device\":\"%s\"}",
                 requests,
                 config.batchSize(),
                 maxNewTokens,
@@ -96,6 +99,10 @@ public final class BenchPipelineCommand implements Callable<Integer> {
                 pipelineRps / directRps,
                 run.percentile(0.50),
                 run.percentile(0.99),
+                run.batches,
+                run.decodeSeconds,
+                run.seconds,
+                directSeconds,
                 models.random(),
                 config.string(ArmguardConfig.DEVICE));
         if (!json) {
@@ -150,7 +157,12 @@ public final class BenchPipelineCommand implements Callable<Integer> {
     }
   }
 
-  private record PipelineRun(double seconds, double[] latenciesMs, boolean complete) {
+  /**
+   * @param decodeSeconds sum of the decode time of the measured batches, from their audit records
+   *     (how much of the pipeline's time was decoding, the rest being Kafka)
+   */
+  private record PipelineRun(
+      double seconds, double[] latenciesMs, double decodeSeconds, int batches, boolean complete) {
     double percentile(double q) {
       if (latenciesMs.length == 0) {
         return Double.NaN;
@@ -178,9 +190,9 @@ public final class BenchPipelineCommand implements Callable<Integer> {
         producer.send(new ProducerRecord<>(config.requestsTopic(), r.getRequestId(), r));
       }
       producer.flush();
+      int expected = warm.size() + work.size();
       boolean complete =
-          collector.await(
-              warm.size() + work.size(), 0, 0, Duration.ofMinutes(10), Duration.ZERO, c -> {});
+          collector.await(expected, expected, 0, Duration.ofMinutes(10), Duration.ZERO, c -> {});
       long last = t0;
       List<Double> latencies = new ArrayList<>();
       for (OutputCollector.Received r : collector.completions()) {
@@ -190,9 +202,19 @@ public final class BenchPipelineCommand implements Callable<Integer> {
           last = Math.max(last, r.receivedNanos());
         }
       }
+      double decodeMs = 0;
+      double batches = 0;
+      for (AuditRecord a : collector.audits()) {
+        if (sent.containsKey(a.getRequestId()) && a.getTimings().getBatchSize() > 0) {
+          decodeMs += (double) a.getTimings().getDecodeMs() / a.getTimings().getBatchSize();
+          batches += 1.0 / a.getTimings().getBatchSize();
+        }
+      }
       return new PipelineRun(
           (last - t0) / 1e9,
           latencies.stream().mapToDouble(Double::doubleValue).toArray(),
+          decodeMs / 1e3,
+          (int) Math.round(batches),
           complete && latencies.size() == work.size());
     }
   }

@@ -50,13 +50,18 @@ public final class EmbeddedBroker implements AutoCloseable {
             .setConfigProp("auto.create.topics.enable", "false")
             .setDeleteOnClose(true)
             .build();
+    // The test kit's formatter prints to System.out; stdout belongs to the commands' results.
+    java.io.PrintStream stdout = System.out;
     try {
+      System.setOut(System.err);
       cluster.format();
       cluster.startup();
       cluster.waitForReadyBrokers();
     } catch (Exception e) {
       cluster.close();
       throw e;
+    } finally {
+      System.setOut(stdout);
     }
     return new EmbeddedBroker(cluster, dir);
   }
