@@ -4,6 +4,7 @@ import io.armguard.config.ArmguardConfig;
 import io.armguard.moderate.ModerationPolicy;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
@@ -41,6 +42,19 @@ public final class ArmguardTopology {
   /** The topology for {@code config}; engines come from {@code engines}, one per stream thread. */
   public static Topology buildTopology(
       ArmguardConfig config, TopologySerdes serdes, EnginePool engines, PipelineMetrics metrics) {
+    return buildTopology(config, serdes, engines, metrics, System::currentTimeMillis);
+  }
+
+  /**
+   * As above, with the wall clock (epoch ms) the micro-batch buffer measures waiting time with;
+   * tests pass one they advance together with TopologyTestDriver's.
+   */
+  public static Topology buildTopology(
+      ArmguardConfig config,
+      TopologySerdes serdes,
+      EnginePool engines,
+      PipelineMetrics metrics,
+      LongSupplier wallClock) {
     OutcomeRecords outcomes = new OutcomeRecords(config.instanceId());
     RequestValidator validator = new RequestValidator(config);
     TaskFactory tasks = new TaskFactory(config);
@@ -65,7 +79,8 @@ public final class ArmguardTopology {
                 policy,
                 tasks,
                 outcomes,
-                metrics),
+                metrics,
+                wallClock),
         VALIDATE);
     t.addStateStore(
         Stores.keyValueStoreBuilder(

@@ -8,8 +8,10 @@ import io.armguard.moderate.Verdict;
 import io.armguard.schema.BufferedRequest;
 import io.armguard.schema.Timings;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -46,6 +48,7 @@ public final class MicroBatchProcessor
   private final TaskFactory tasks;
   private final OutcomeRecords outcomes;
   private final PipelineMetrics metrics;
+  private final LongSupplier wallClock;
 
   private ProcessorContext<String, Object> context;
   private KeyValueStore<Long, BufferedRequest> store;
@@ -63,7 +66,8 @@ public final class MicroBatchProcessor
       ModerationPolicy policy,
       TaskFactory tasks,
       OutcomeRecords outcomes,
-      PipelineMetrics metrics) {
+      PipelineMetrics metrics,
+      LongSupplier wallClock) {
     this.storeName = storeName;
     this.batchSize = batchSize;
     this.maxDelayMs = maxDelayMs;
@@ -72,6 +76,7 @@ public final class MicroBatchProcessor
     this.tasks = tasks;
     this.outcomes = outcomes;
     this.metrics = metrics;
+    this.wallClock = wallClock;
   }
 
   @Override
@@ -111,6 +116,9 @@ public final class MicroBatchProcessor
   @Override
   public void process(Record<String, BufferedRequest> record) {
     BufferedRequest value = record.value();
+    // Why not context.currentSystemTimeMs(): the stream thread caches that once per loop, and after
+    // a long flush it lies in the past, making fresh requests look overdue (half-empty batches).
+    value.setEnqueuedAt(Instant.ofEpochMilli(wallClock.getAsLong()));
     value.setSequence(nextSequence);
     store.put(nextSequence++, value);
     buffered++;
@@ -121,7 +129,8 @@ public final class MicroBatchProcessor
   }
 
   /** Wall-clock punctuation: flush everything once the oldest request is due. */
-  void tick(long now) {
+  void tick(long punctuationTime) {
+    long now = wallClock.getAsLong();
     if (buffered > 0 && now - oldestEnqueuedMs >= maxDelayMs) {
       while (buffered > 0) {
         flushOne();
@@ -142,7 +151,7 @@ public final class MicroBatchProcessor
         batch.add(it.next());
       }
     }
-    long start = context.currentSystemTimeMs();
+    long start = wallClock.getAsLong();
     List<Task> taskList = batch.stream().map(kv -> tasks.toTask(kv.value.getRequest())).toList();
     List<Verdict> verdicts = new ArrayList<>(batch.size());
     List<String> failures = new ArrayList<>(batch.size());
@@ -150,7 +159,7 @@ public final class MicroBatchProcessor
     decide(taskList, verdicts, failures);
     long decodeMs = (System.nanoTime() - t0) / 1_000_000;
     metrics.batch(batch.size(), decodeMs);
-    long now = context.currentSystemTimeMs();
+    long now = wallClock.getAsLong();
     for (int i = 0; i < batch.size(); i++) {
       BufferedRequest b = batch.get(i).value;
       long waited = start - b.getEnqueuedAt().toEpochMilli();

@@ -65,7 +65,8 @@ public final class ValidateProcessor
         BufferedRequest.newBuilder()
             .setRequest(request)
             .setSource(source)
-            .setEnqueuedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
+            .setEnqueuedAt(
+                Instant.ofEpochMilli(context.currentSystemTimeMs())) // restamped on entry
             .setSequence(0)
             .build();
     context.forward(

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -41,6 +42,7 @@ class ArmguardTopologyTest {
   @TempDir Path stateDir;
 
   private final WordListEngine engine = new WordListEngine();
+  private final AtomicLong clock = new AtomicLong();
   private final TopologySerdes serdes = TestSerdes.create("topology-test");
   private ArmguardConfig config;
   private TopologyTestDriver driver;
@@ -64,7 +66,8 @@ class ArmguardTopologyTest {
             config,
             serdes,
             new EnginePool(() -> engine),
-            new PipelineMetrics(new SimpleMeterRegistry()));
+            new PipelineMetrics(new SimpleMeterRegistry()),
+            clock::get);
     open(topology, StreamsConfig.EXACTLY_ONCE_V2);
   }
 
@@ -83,6 +86,12 @@ class ArmguardTopologyTest {
     audits =
         driver.createOutputTopic(
             config.auditTopic(), Serdes.String().deserializer(), serdes.audit().deserializer());
+  }
+
+  /** Moves the buffer's clock and the driver's wall clock (which fires punctuators) together. */
+  private void advance(long ms) {
+    clock.addAndGet(ms);
+    driver.advanceWallClockTime(Duration.ofMillis(ms));
   }
 
   @AfterEach
@@ -126,9 +135,9 @@ class ArmguardTopologyTest {
     requests.pipeInput("m1", TestRequests.moderate("m1", "how are you", "fine thanks"));
     requests.pipeInput("m2", TestRequests.moderate("m2", "how are you", "you stupid fool"));
     assertTrue(completions.isEmpty(), "3 < batch.size: still buffered");
-    driver.advanceWallClockTime(Duration.ofMillis(199));
+    advance(199);
     assertTrue(completions.isEmpty(), "oldest waited 199 ms < 200 ms");
-    driver.advanceWallClockTime(Duration.ofMillis(60));
+    advance(60);
 
     Map<String, Completion> out = completions.readKeyValuesToMap();
     assertEquals(3, out.size());
@@ -201,7 +210,8 @@ class ArmguardTopologyTest {
             config,
             serdes,
             new EnginePool(() -> engine),
-            new PipelineMetrics(new SimpleMeterRegistry())),
+            new PipelineMetrics(new SimpleMeterRegistry()),
+            clock::get),
         StreamsConfig.AT_LEAST_ONCE);
     TestInputTopic<byte[], byte[]> raw =
         driver.createInputTopic(

@@ -67,7 +67,8 @@ class MicroBatchProcessorTest {
               new ModerationPolicy(1, "[withheld]"),
               new TaskFactory(config),
               new OutcomeRecords("test-1"),
-              new PipelineMetrics(new SimpleMeterRegistry()));
+              new PipelineMetrics(new SimpleMeterRegistry()),
+              context::currentSystemTimeMs);
       context.setCurrentSystemTimeMs(1_000);
       processor.init(context);
     }
