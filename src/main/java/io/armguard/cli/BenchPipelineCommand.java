@@ -20,6 +20,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;
@@ -28,7 +32,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code armguard bench pipeline}: the same workload decoded through Kafka (in-process broker,
  * micro-batching topology, exactly-once) and directly (the same moderator and engine in batches of
- * {@code batch.size}, no Kafka), in one run; prints one JSON line.
+ * {@code batch.size}, no Kafka), in one run, alternating the two for {@code --rounds} rounds;
+ * prints one JSON line with the medians.
  */
 @Command(
     name = "pipeline",
@@ -66,6 +71,14 @@ public final class BenchPipelineCommand implements Callable<Integer> {
   @Option(names = "--config", description = "properties file (batch.size, models, device, ...)")
   Path configFile;
 
+  @Option(
+      names = "--rounds",
+      defaultValue = "3",
+      description =
+          "rounds of (direct, pipeline) measured alternately; medians are reported, so load that"
+              + " drifts on a shared machine hits both sides (default: ${DEFAULT-VALUE})")
+  int rounds;
+
   @Override
   public Integer call() throws Exception {
     ArmguardConfig config =
@@ -76,50 +89,87 @@ public final class BenchPipelineCommand implements Callable<Integer> {
                 Map.of(
                     ArmguardConfig.APPLICATION_ID, "armguard-bench",
                     ArmguardConfig.HTTP_PORT, "-1"));
-    List<GenerationRequest> work = workload("req-", requests);
-    try (ServiceModels models = ServiceModels.load(config, true, System.err)) {
-      double directSeconds = direct(config, models, work);
-      try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(config, models, 1, System.err)) {
-        PipelineRun run = pipeline(pipeline, work);
-        double pipelineRps = requests / run.seconds;
-        double directRps = requests / directSeconds;
-        String line =
-            String.format(
-                Locale.ROOT,
-                "{\"bench\":\"pipeline\",\"requests\":%d,\"batch_size\":%d,\"max_new_tokens\":%d,"
-                    + "\"pipeline_rps\":%.2f,\"direct_rps\":%.2f,\"ratio\":%.3f,\"p50_ms\":%.1f,"
-                    + "\"p99_ms\":%.1f,\"pipeline_batches\":%d,\"pipeline_decode_s\":%.3f,"
-                    + "\"pipeline_s\":%.3f,\"direct_s\":%.3f,\"random_models\":%b,"
-                    + "\"device\":\"%s\"}",
-                requests,
-                config.batchSize(),
-                maxNewTokens,
-                pipelineRps,
-                directRps,
-                pipelineRps / directRps,
-                run.percentile(0.50),
-                run.percentile(0.99),
-                run.batches,
-                run.decodeSeconds,
-                run.seconds,
-                directSeconds,
-                models.random(),
-                config.string(ArmguardConfig.DEVICE));
-        if (!json) {
-          System.err.printf(
+    try (ServiceModels models = ServiceModels.load(config, true, System.err);
+        EmbeddedPipeline pipeline = EmbeddedPipeline.start(config, models, 1, System.err);
+        GuidedEngine engine = models.models().newEngine();
+        KafkaProducer<String, GenerationRequest> producer = pipeline.requestProducer();
+        OutputCollector collector = new OutputCollector(pipeline.config(), pipeline.serdes(), 1)) {
+      ArmguardConfig running = pipeline.config();
+      Direct direct = new Direct(running, engine);
+      Sender sender = new Sender(running, producer, collector);
+      List<GenerationRequest> warm = workload("warmup-", running.batchSize());
+      direct.seconds(warm);
+      sender.round(warm);
+      double[] directS = new double[rounds];
+      double[] pipelineS = new double[rounds];
+      List<Double> latencies = new ArrayList<>();
+      double decodeS = 0;
+      int batches = 0;
+      boolean complete = true;
+      try (ProgressBar bar = progress(2 * rounds)) {
+        for (int r = 0; r < rounds; r++) {
+          List<GenerationRequest> work = workload("r" + r + "-", requests);
+          directS[r] = direct.seconds(work);
+          bar.step();
+          Round round = sender.round(work);
+          bar.step();
+          pipelineS[r] = round.seconds;
+          latencies.addAll(round.latenciesMs);
+          decodeS += round.decodeSeconds;
+          batches += round.batches;
+          complete &= round.complete;
+        }
+      }
+      double pipelineRps = requests / median(pipelineS);
+      double directRps = requests / median(directS);
+      double[] lat = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+      String line =
+          String.format(
               Locale.ROOT,
-              "pipeline %.2f req/s vs direct %.2f req/s (ratio %.3f); latency p50 %.0f ms, p99 %.0f"
-                  + " ms%n",
+              "{\"bench\":\"pipeline\",\"requests\":%d,\"rounds\":%d,\"batch_size\":%d,"
+                  + "\"max_new_tokens\":%d,\"commit_interval_ms\":%d,\"pipeline_rps\":%.2f,"
+                  + "\"direct_rps\":%.2f,\"ratio\":%.3f,\"p50_ms\":%.1f,\"p99_ms\":%.1f,"
+                  + "\"pipeline_s\":%s,\"direct_s\":%s,\"pipeline_batches\":%d,"
+                  + "\"pipeline_decode_s\":%.3f,\"random_models\":%b,\"device\":\"%s\"}",
+              requests,
+              rounds,
+              running.batchSize(),
+              maxNewTokens,
+              running.commitIntervalMs(),
               pipelineRps,
               directRps,
               pipelineRps / directRps,
-              run.percentile(0.50),
-              run.percentile(0.99));
-        }
-        System.out.println(line);
-        return run.complete ? 0 : 1;
+              percentile(lat, 0.50),
+              percentile(lat, 0.99),
+              Arrays.toString(round3(pipelineS)),
+              Arrays.toString(round3(directS)),
+              batches,
+              decodeS,
+              models.random(),
+              running.string(ArmguardConfig.DEVICE));
+      if (!json) {
+        System.err.printf(
+            Locale.ROOT,
+            "pipeline %.2f req/s vs direct %.2f req/s (ratio %.3f); latency p50 %.0f ms, p99 %.0f"
+                + " ms%n",
+            pipelineRps,
+            directRps,
+            pipelineRps / directRps,
+            percentile(lat, 0.50),
+            percentile(lat, 0.99));
       }
+      System.out.println(line);
+      return complete ? 0 : 1;
     }
+  }
+
+  private static ProgressBar progress(int steps) {
+    return new ProgressBarBuilder()
+        .setTaskName("bench")
+        .setInitialMax(steps)
+        .setStyle(ProgressBarStyle.ASCII)
+        .setConsumer(new ConsoleProgressBarConsumer(System.err))
+        .build();
   }
 
   private List<GenerationRequest> workload(String prefix, int n) {
@@ -138,59 +188,87 @@ public final class BenchPipelineCommand implements Callable<Integer> {
     return out;
   }
 
-  /** Seconds to decode the workload directly, batch.size at a time, after one warm-up batch. */
-  private double direct(ArmguardConfig config, ServiceModels models, List<GenerationRequest> work) {
-    TaskFactory factory = new TaskFactory(config);
-    try (GuidedEngine engine = models.models().newEngine()) {
-      BatchModerator moderator =
+  static double median(double[] xs) {
+    double[] s = xs.clone();
+    Arrays.sort(s);
+    int n = s.length;
+    return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+  }
+
+  static double percentile(double[] sorted, double q) {
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    return sorted[(int) Math.max(0, Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1))];
+  }
+
+  private static double[] round3(double[] xs) {
+    return Arrays.stream(xs).map(x -> Math.round(x * 1000) / 1000.0).toArray();
+  }
+
+  /** The same moderator the topology runs, on its own engine, batch.size at a time. */
+  private static final class Direct {
+    private final TaskFactory factory;
+    private final BatchModerator moderator;
+    private final int batchSize;
+
+    Direct(ArmguardConfig config, GuidedEngine engine) {
+      this.factory = new TaskFactory(config);
+      this.moderator =
           new BatchModerator(
               engine,
               new ModerationPolicy(config.rewriteMaxAttempts(), config.rewriteFallbackText()));
+      this.batchSize = config.batchSize();
+    }
+
+    double seconds(List<GenerationRequest> work) {
       List<Task> tasks = work.stream().map(factory::toTask).toList();
-      int b = config.batchSize();
-      moderator.decide(tasks.subList(0, Math.min(b, tasks.size())));
       long t0 = System.nanoTime();
-      for (int i = 0; i < tasks.size(); i += b) {
-        moderator.decide(tasks.subList(i, Math.min(i + b, tasks.size())));
+      for (int i = 0; i < tasks.size(); i += batchSize) {
+        moderator.decide(tasks.subList(i, Math.min(i + batchSize, tasks.size())));
       }
       return (System.nanoTime() - t0) / 1e9;
     }
   }
 
   /**
-   * @param decodeSeconds sum of the decode time of the measured batches, from their audit records
-   *     (how much of the pipeline's time was decoding, the rest being Kafka)
+   * One pipeline round: from the first request sent to the last completion consumed.
+   *
+   * @param decodeSeconds the round's batches' decode time, from their audit records (the rest of
+   *     the round's time is Kafka)
    */
-  private record PipelineRun(
-      double seconds, double[] latenciesMs, double decodeSeconds, int batches, boolean complete) {
-    double percentile(double q) {
-      if (latenciesMs.length == 0) {
-        return Double.NaN;
-      }
-      double[] s = latenciesMs.clone();
-      Arrays.sort(s);
-      return s[(int) Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
-    }
-  }
+  private record Round(
+      double seconds,
+      List<Double> latenciesMs,
+      double decodeSeconds,
+      int batches,
+      boolean complete) {}
 
-  private PipelineRun pipeline(EmbeddedPipeline pipeline, List<GenerationRequest> work) {
-    ArmguardConfig config = pipeline.config();
-    List<GenerationRequest> warm = workload("warmup-", config.batchSize());
-    Map<String, Long> sent = new HashMap<>();
-    try (KafkaProducer<String, GenerationRequest> producer = pipeline.requestProducer();
-        OutputCollector collector = new OutputCollector(config, pipeline.serdes(), 1)) {
-      for (GenerationRequest r : warm) {
-        producer.send(new ProducerRecord<>(config.requestsTopic(), r.getRequestId(), r));
-      }
-      producer.flush();
-      collector.await(warm.size(), 0, 0, Duration.ofMinutes(5), Duration.ZERO, c -> {});
+  /** Produces rounds of requests and waits for their completions and audits. */
+  private static final class Sender {
+    private final ArmguardConfig config;
+    private final KafkaProducer<String, GenerationRequest> producer;
+    private final OutputCollector collector;
+    private int expected;
+
+    Sender(
+        ArmguardConfig config,
+        KafkaProducer<String, GenerationRequest> producer,
+        OutputCollector collector) {
+      this.config = config;
+      this.producer = producer;
+      this.collector = collector;
+    }
+
+    Round round(List<GenerationRequest> work) {
+      Map<String, Long> sent = new HashMap<>();
       long t0 = System.nanoTime();
       for (GenerationRequest r : work) {
         sent.put(r.getRequestId(), System.nanoTime());
         producer.send(new ProducerRecord<>(config.requestsTopic(), r.getRequestId(), r));
       }
       producer.flush();
-      int expected = warm.size() + work.size();
+      expected += work.size();
       boolean complete =
           collector.await(expected, expected, 0, Duration.ofMinutes(10), Duration.ZERO, c -> {});
       long last = t0;
@@ -210,9 +288,9 @@ public final class BenchPipelineCommand implements Callable<Integer> {
           batches += 1.0 / a.getTimings().getBatchSize();
         }
       }
-      return new PipelineRun(
+      return new Round(
           (last - t0) / 1e9,
-          latencies.stream().mapToDouble(Double::doubleValue).toArray(),
+          latencies,
           decodeMs / 1e3,
           (int) Math.round(batches),
           complete && latencies.size() == work.size());
