@@ -88,7 +88,10 @@ public final class OutcomeRecords {
             .setAction(action)
             .setText(v.text())
             .setToxicity(v.toxicity())
-            .setPromptTokens(engine.countTokens(r.getPrompt()))
+            .setPromptTokens(
+                task.kind() == Task.Kind.GENERATE
+                    ? v.promptTokens()
+                    : engine.countTokens(r.getPrompt()))
             .setCompletionTokens(v.newTokens())
             .setLmModel(engine.lmId())
             .setRewardModel(engine.rewardId())
