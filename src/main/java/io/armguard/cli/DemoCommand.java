@@ -49,6 +49,11 @@ public final class DemoCommand implements Callable<Integer> {
       description = "how long to wait for all answers, ISO-8601 (default: ${DEFAULT-VALUE})")
   Duration timeout;
 
+  @Option(
+      names = "--show-records",
+      description = "also print each request, completion and audit record in full (Avro JSON)")
+  boolean showRecords;
+
   @Override
   public Integer call() throws Exception {
     PrintStream out = System.out;
@@ -97,8 +102,16 @@ public final class DemoCommand implements Callable<Integer> {
         bar.close();
         Map<String, AuditRecord> audits = new HashMap<>();
         collector.audits().forEach(a -> audits.put(a.getRequestId(), a));
+        Map<String, GenerationRequest> byId = new HashMap<>();
+        requests.forEach(r -> byId.put(r.getRequestId(), r));
         for (OutputCollector.Received r : collector.completions()) {
-          print(out, r.completion(), audits.get(r.completion().getRequestId()));
+          String id = r.completion().getRequestId();
+          print(out, r.completion(), audits.get(id));
+          if (showRecords) {
+            out.println("    request:    " + byId.get(id));
+            out.println("    completion: " + r.completion());
+            out.println("    audit:      " + audits.get(id));
+          }
         }
         collector
             .deadLetters()
