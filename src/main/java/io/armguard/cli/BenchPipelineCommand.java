@@ -79,6 +79,12 @@ public final class BenchPipelineCommand implements Callable<Integer> {
               + " drifts on a shared machine hits both sides (default: ${DEFAULT-VALUE})")
   int rounds;
 
+  @Option(
+      names = "--warmup-rounds",
+      defaultValue = "1",
+      description = "unreported rounds of both first (default: ${DEFAULT-VALUE})")
+  int warmupRounds;
+
   @Override
   public Integer call() throws Exception {
     ArmguardConfig config =
@@ -97,9 +103,12 @@ public final class BenchPipelineCommand implements Callable<Integer> {
       ArmguardConfig running = pipeline.config();
       Direct direct = new Direct(running, engine);
       Sender sender = new Sender(running, producer, collector);
-      List<GenerationRequest> warm = workload("warmup-", running.batchSize());
-      direct.seconds(warm);
-      sender.round(warm);
+      // Warm-up rounds (not reported): the JIT compiles the sampler, serdes and Kafka paths.
+      for (int w = 0; w < warmupRounds; w++) {
+        List<GenerationRequest> warm = workload("warmup" + w + "-", requests);
+        direct.seconds(warm);
+        sender.round(warm);
+      }
       double[] directS = new double[rounds];
       double[] pipelineS = new double[rounds];
       List<Double> latencies = new ArrayList<>();
@@ -107,6 +116,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
       int batches = 0;
       boolean complete = true;
       try (ProgressBar bar = progress(2 * rounds)) {
+        bar.setExtraMessage("measuring");
         for (int r = 0; r < rounds; r++) {
           List<GenerationRequest> work = workload("r" + r + "-", requests);
           directS[r] = direct.seconds(work);
