@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks; each prints one JSON object per measured configuration.",
-    subcommands = {BenchDecodeCommand.class})
+    subcommands = {BenchDecodeCommand.class, BenchPipelineCommand.class})
 public final class BenchCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

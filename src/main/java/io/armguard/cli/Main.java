@@ -15,7 +15,10 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       GenerateCommand.class,
       ModelCommand.class,
-      BenchCommand.class
+      BenchCommand.class,
+      DemoCommand.class,
+      RunCommand.class,
+      TopologyCommand.class
     })
 public final class Main implements Runnable {
 

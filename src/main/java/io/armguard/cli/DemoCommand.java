@@ -1,0 +1,180 @@
+package io.armguard.cli;
+
+import io.armguard.config.ArmguardConfig;
+import io.armguard.schema.AuditRecord;
+import io.armguard.schema.Completion;
+import io.armguard.schema.GenerationRequest;
+import io.armguard.streams.OutputCollector;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code armguard demo}: the whole service on one machine with no network: an in-process KRaft
+ * broker, the in-memory schema registry, the default models; produces a fixed set of requests and
+ * prints what comes back, ending with one JSON summary line counted on the output topics.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run armguard end to end on this machine: an in-process single-node Kafka broker (KRaft,"
+          + " data in a temp dir), the in-memory schema registry (mock://), and the models in"
+          + " model.lm.dir / model.reward.dir (small random models if they are missing).",
+      "Produces GENERATE and MODERATE requests (some toxic-prone), invalid ones and one"
+          + " undecodable record; prints each completion with a one-line audit summary and ends"
+          + " with {\"demo\":\"done\",\"requests\":N,\"completions\":N,\"audits\":N,"
+          + "\"dead_letters\":M}."
+    })
+public final class DemoCommand implements Callable<Integer> {
+
+  @Option(names = "--config", description = "properties file (defaults otherwise; env overrides)")
+  Path configFile;
+
+  @Option(
+      names = "--timeout",
+      defaultValue = "PT5M",
+      description = "how long to wait for all answers, ISO-8601 (default: ${DEFAULT-VALUE})")
+  Duration timeout;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintStream out = System.out;
+    PrintStream log = System.err;
+    ArmguardConfig config =
+        (configFile == null
+                ? ArmguardConfig.fromEnvironment(Map.of())
+                : ArmguardConfig.load(configFile))
+            .with(
+                Map.of(
+                    ArmguardConfig.APPLICATION_ID, "armguard-demo",
+                    ArmguardConfig.HTTP_PORT, "0",
+                    ArmguardConfig.BATCH_MAX_DELAY_MS, "200"));
+    List<GenerationRequest> requests = SampleRequests.all();
+    try (ServiceModels models = ServiceModels.load(config, true, log);
+        EmbeddedPipeline pipeline = EmbeddedPipeline.start(config, models, 1, log)) {
+      log.printf(
+          "armguard: models %s; /health /ready /metrics on http://localhost:%d%n",
+          models.description(), pipeline.service().httpPort());
+      ArmguardConfig running = pipeline.config();
+      try (KafkaProducer<String, GenerationRequest> producer = pipeline.requestProducer();
+          KafkaProducer<byte[], byte[]> raw = pipeline.rawProducer()) {
+        for (GenerationRequest r : requests) {
+          producer.send(new ProducerRecord<>(running.requestsTopic(), r.getRequestId(), r));
+        }
+        raw.send(
+            new ProducerRecord<>(
+                running.requestsTopic(), "not-avro".getBytes(), SampleRequests.UNDECODABLE));
+        producer.flush();
+        raw.flush();
+      }
+      log.printf(
+          "armguard: produced %d requests + 1 undecodable record to %s%n",
+          requests.size(), running.requestsTopic());
+      int n = requests.size();
+      try (OutputCollector collector = new OutputCollector(running, pipeline.serdes(), 1);
+          ProgressBar bar =
+              new ProgressBarBuilder()
+                  .setTaskName("answers")
+                  .setInitialMax(n)
+                  .setStyle(ProgressBarStyle.ASCII)
+                  .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(log))
+                  .build()) {
+        boolean complete =
+            collector.await(n, n, 1, timeout, Duration.ofSeconds(2), c -> bar.step());
+        bar.close();
+        Map<String, AuditRecord> audits = new HashMap<>();
+        collector.audits().forEach(a -> audits.put(a.getRequestId(), a));
+        for (OutputCollector.Received r : collector.completions()) {
+          print(out, r.completion(), audits.get(r.completion().getRequestId()));
+        }
+        collector
+            .deadLetters()
+            .forEach(
+                d ->
+                    out.printf(
+                        "[dead letter] %s-%d@%d: %s%n",
+                        d.topic(),
+                        d.partition(),
+                        d.offset(),
+                        header(d.headers(), "__streams.errors.message")));
+        out.printf(
+            "{\"demo\":\"done\",\"requests\":%d,\"completions\":%d,\"audits\":%d,\"dead_letters\":%d}%n",
+            n,
+            collector.completions().size(),
+            collector.audits().size(),
+            collector.deadLetters().size());
+        return complete ? 0 : 1;
+      }
+    }
+  }
+
+  private static String header(org.apache.kafka.common.header.Headers headers, String name) {
+    var h = headers.lastHeader(name);
+    return h == null
+        ? "(no " + name + " header)"
+        : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private static void print(PrintStream out, Completion c, AuditRecord a) {
+    out.printf(
+        Locale.ROOT,
+        "[%s] %s %s%s: %s%n",
+        c.getRequestId(),
+        c.getMode(),
+        c.getAction(),
+        c.getToxicity() == null
+            ? ""
+            : String.format(Locale.ROOT, " toxicity=%.3f", c.getToxicity()),
+        c.getError() != null ? "error: " + c.getError() : quote(c.getText()));
+    if (a == null) {
+      out.println("    audit: (missing)");
+      return;
+    }
+    StringBuilder s = new StringBuilder("    audit: stage=").append(a.getStage());
+    s.append(" flagged=").append(a.getFlagged());
+    if (a.getRewrittenSpan() != null) {
+      s.append(" replaced=[")
+          .append(a.getRewrittenSpan().getBegin())
+          .append(',')
+          .append(a.getRewrittenSpan().getEnd())
+          .append(')');
+    }
+    if (a.getRewriteAttempts() > 0) {
+      s.append(" attempts=").append(a.getRewriteAttempts());
+    }
+    if (a.getDecoding() != null) {
+      s.append(" strategy=").append(a.getDecoding().getStrategy());
+      s.append(" tokens=").append(a.getDecoding().getNewTokens());
+    }
+    if (a.getGuidance() != null) {
+      s.append(" guided_changes=").append(a.getGuidance().getChangedSteps());
+    }
+    if (a.getTimings().getBatchSize() > 0) {
+      s.append(" batch=").append(a.getTimings().getBatchSize());
+      s.append(" wait_ms=").append(a.getTimings().getQueueWaitMs());
+      s.append(" decode_ms=").append(a.getTimings().getDecodeMs());
+    }
+    if (a.getReason() != null) {
+      s.append(" reason=\"").append(a.getReason()).append('"');
+    }
+    out.println(s);
+  }
+
+  private static String quote(String text) {
+    String oneLine = text.replace("\n", "\\n");
+    return "\"" + (oneLine.length() > 160 ? oneLine.substring(0, 157) + "..." : oneLine) + "\"";
+  }
+}

@@ -1,0 +1,87 @@
+package io.armguard.cli;
+
+import io.armguard.config.ArmguardConfig;
+import io.armguard.decode.DecodingModels;
+import io.armguard.streams.EnginePool;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The models a service command runs with: the configured {@code model.lm.dir} and {@code
+ * model.reward.dir}, loaded once and shared by the per-thread engines. Commands that must run on a
+ * fresh machine (demo, bench) may fall back to small random models, and say so.
+ */
+final class ServiceModels implements AutoCloseable {
+
+  private final DecodingModels models;
+  private final String description;
+  private final boolean random;
+
+  private ServiceModels(DecodingModels models, String description, boolean random) {
+    this.models = models;
+    this.description = description;
+    this.random = random;
+  }
+
+  static ServiceModels load(ArmguardConfig config, boolean randomIfMissing, PrintStream log)
+      throws IOException {
+    Path lm = Path.of(config.string(ArmguardConfig.MODEL_LM_DIR));
+    Path reward = Path.of(config.string(ArmguardConfig.MODEL_REWARD_DIR));
+    boolean random = false;
+    if (!Files.isDirectory(lm) || !Files.isDirectory(reward)) {
+      String missing = (Files.isDirectory(lm) ? reward : lm).toString();
+      if (!randomIfMissing) {
+        throw new IOException(
+            "model directory "
+                + missing
+                + " not found; set "
+                + ArmguardConfig.MODEL_LM_DIR
+                + " and "
+                + ArmguardConfig.MODEL_REWARD_DIR);
+      }
+      Path tmp = Files.createTempDirectory("armguard-random-models-");
+      RandomModelDirs.Dirs dirs = RandomModelDirs.write(tmp, 7);
+      lm = dirs.lm();
+      reward = dirs.reward();
+      random = true;
+      log.println(
+          "armguard: "
+              + missing
+              + " not found: using small RANDOMLY INITIALISED (untrained) models in "
+              + tmp
+              + " — texts are noise and scores arbitrary");
+    }
+    DecodingModels models =
+        DecodingModels.load(
+            lm,
+            List.of(reward),
+            config.string(ArmguardConfig.DEVICE),
+            config.intValue(ArmguardConfig.ENGINE_THREADS));
+    return new ServiceModels(models, lm + " + " + reward, random);
+  }
+
+  /** A pool handing each stream thread its own engine over these models. */
+  EnginePool newPool() {
+    return new EnginePool(models::newEngine);
+  }
+
+  DecodingModels models() {
+    return models;
+  }
+
+  String description() {
+    return description;
+  }
+
+  boolean random() {
+    return random;
+  }
+
+  @Override
+  public void close() {
+    models.close();
+  }
+}

@@ -1,0 +1,418 @@
+package io.armguard.config;
+
+import static io.armguard.config.ConfigKey.boolKey;
+import static io.armguard.config.ConfigKey.enumKey;
+import static io.armguard.config.ConfigKey.floatKey;
+import static io.armguard.config.ConfigKey.intKey;
+import static io.armguard.config.ConfigKey.stringKey;
+
+import io.armguard.schema.Strategy;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * armguard's whole configuration: every key is a constant below with its default and doc. Values
+ * come from the defaults, then a properties file, then {@code ARMGUARD_*} environment variables
+ * (e.g. {@code ARMGUARD_BATCH_SIZE=16}), and are validated once, at construction, including the
+ * cross-field checks; an invalid value fails fast with a {@link ConfigException} naming the key and
+ * the allowed values. Keys prefixed {@value #KAFKA_PREFIX} are passed (without the prefix) to Kafka
+ * Streams and its clients; keys prefixed {@value #REGISTRY_PREFIX}, and {@link #REGISTRY_KEYS}, to
+ * the schema-registry client. Instances are immutable and thread-safe.
+ */
+public final class ArmguardConfig {
+
+  /**
+   * Prefix of pass-through Kafka client / Streams settings, e.g. {@code kafka.security.protocol}.
+   */
+  public static final String KAFKA_PREFIX = "kafka.";
+
+  /** Prefix of schema-registry client settings (url, TLS). */
+  public static final String REGISTRY_PREFIX = "schema.registry.";
+
+  /** Registry client keys without the prefix, named as Confluent's serdes name them. */
+  public static final List<String> REGISTRY_KEYS =
+      List.of("basic.auth.user.info", "basic.auth.credentials.source", "auto.register.schemas");
+
+  public static final String APPLICATION_ID = "application.id";
+  public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+  public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+  public static final String TOPIC_REQUESTS = "topic.requests";
+  public static final String TOPIC_COMPLETIONS = "topic.completions";
+  public static final String TOPIC_AUDIT = "topic.audit";
+  public static final String TOPIC_DLQ = "topic.dlq";
+  public static final String NUM_STREAM_THREADS = "num.stream.threads";
+  public static final String NUM_STANDBY_REPLICAS = "num.standby.replicas";
+  public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
+  public static final String TRANSACTION_TIMEOUT_MS = "transaction.timeout.ms";
+  public static final String STATE_DIR = "state.dir";
+  public static final String INSTANCE_ID = "instance.id";
+  public static final String HTTP_PORT = "http.port";
+  public static final String BATCH_SIZE = "batch.size";
+  public static final String BATCH_MAX_DELAY_MS = "batch.max.delay.ms";
+  public static final String MODEL_LM_DIR = "model.lm.dir";
+  public static final String MODEL_REWARD_DIR = "model.reward.dir";
+  public static final String DEVICE = "device";
+  public static final String ENGINE_THREADS = "engine.threads";
+  public static final String DECODE_STRATEGY = "decode.strategy";
+  public static final String DECODE_MAX_NEW_TOKENS = "decode.max.new.tokens";
+  public static final String DECODE_MAX_NEW_TOKENS_LIMIT = "decode.max.new.tokens.limit";
+  public static final String DECODE_TOP_K = "decode.top.k";
+  public static final String DECODE_TOP_K_LIMIT = "decode.top.k.limit";
+  public static final String DECODE_BETA = "decode.beta";
+  public static final String DECODE_TEMPERATURE = "decode.temperature";
+  public static final String DECODE_STEP_MS_WORST = "decode.step.ms.worst";
+  public static final String TOXICITY_THRESHOLD = "toxicity.threshold";
+  public static final String REWRITE_MAX_ATTEMPTS = "rewrite.max.attempts";
+  public static final String REWRITE_FALLBACK_TEXT = "rewrite.fallback.text";
+  public static final String LOG_CONTENT = "log.content";
+
+  /** Every key, in documentation order. */
+  public static final List<ConfigKey> KEYS =
+      List.of(
+          stringKey(APPLICATION_ID, "armguard", false, "Kafka Streams application id (group id)."),
+          stringKey(BOOTSTRAP_SERVERS, "localhost:9092", false, "Kafka bootstrap servers."),
+          stringKey(
+              SCHEMA_REGISTRY_URL,
+              "mock://armguard",
+              false,
+              "Confluent-compatible schema registry URL; mock://SCOPE = in-memory registry."),
+          stringKey(TOPIC_REQUESTS, "armguard.requests", false, "Topic of GenerationRequests."),
+          stringKey(TOPIC_COMPLETIONS, "armguard.completions", false, "Topic of Completions."),
+          stringKey(TOPIC_AUDIT, "armguard.audit", false, "Topic of AuditRecords."),
+          stringKey(TOPIC_DLQ, "armguard.dlq", false, "Dead-letter topic (undecodable records)."),
+          intKey(NUM_STREAM_THREADS, 1, 1, 64, "Stream threads; each holds one decoding engine."),
+          intKey(NUM_STANDBY_REPLICAS, 0, 0, 8, "Standby replicas of the batch buffer store."),
+          intKey(COMMIT_INTERVAL_MS, 100, 1, 600_000, "Transaction commit interval."),
+          intKey(
+              TRANSACTION_TIMEOUT_MS,
+              120_000,
+              1_000,
+              900_000,
+              "Producer transaction timeout; a whole batch must decode well inside it."),
+          stringKey(
+              STATE_DIR,
+              Path.of(System.getProperty("java.io.tmpdir"), "armguard-state").toString(),
+              false,
+              "Kafka Streams state directory (RocksDB batch buffer)."),
+          stringKey(INSTANCE_ID, "", true, "Instance id written to audits; empty = host name."),
+          intKey(
+              HTTP_PORT, 8080, -1, 65_535, "Port of /health /ready /metrics; 0 = any, -1 = off."),
+          intKey(BATCH_SIZE, 8, 1, 1024, "Flush the micro-batch when this many requests wait."),
+          intKey(
+              BATCH_MAX_DELAY_MS,
+              50,
+              1,
+              60_000,
+              "Flush when the oldest buffered request has waited this long (wall clock)."),
+          stringKey(MODEL_LM_DIR, "models/lm", false, "Language model directory (HF layout)."),
+          stringKey(
+              MODEL_REWARD_DIR, "models/reward-arm", false, "Reward model directory (HF layout)."),
+          stringKey(DEVICE, "auto", false, "auto, cpu, gpu or gpu:N."),
+          intKey(ENGINE_THREADS, 1, 1, 64, "Intra-op threads of the decoding engine."),
+          enumKey(DECODE_STRATEGY, Strategy.ARM, Strategy.class, "Default decoding strategy."),
+          intKey(DECODE_MAX_NEW_TOKENS, 32, 1, 4096, "Default max_new_tokens."),
+          intKey(DECODE_MAX_NEW_TOKENS_LIMIT, 64, 1, 4096, "Largest max_new_tokens accepted."),
+          intKey(DECODE_TOP_K, 20, 1, 100_000, "Default top_k."),
+          intKey(DECODE_TOP_K_LIMIT, 100, 1, 100_000, "Largest top_k accepted."),
+          floatKey(DECODE_BETA, 10f, 0f, 1000f, "Default guidance strength beta."),
+          floatKey(DECODE_TEMPERATURE, 1f, 0f, 100f, "Default temperature (0 = greedy)."),
+          intKey(
+              DECODE_STEP_MS_WORST,
+              30,
+              1,
+              600_000,
+              "Worst-case ms of one decoding step per sequence (for the transaction-timeout check)."),
+          floatKey(TOXICITY_THRESHOLD, 0.5f, 0f, 1f, "Default toxicity threshold."),
+          intKey(REWRITE_MAX_ATTEMPTS, 2, 0, 16, "Guided regenerations tried before BLOCKED."),
+          stringKey(
+              REWRITE_FALLBACK_TEXT,
+              "[armguard: this response was withheld because it could not be made non-toxic]",
+              false,
+              "Text delivered when a response is BLOCKED."),
+          boolKey(LOG_CONTENT, false, "Whether logs may contain prompt and response text."));
+
+  private static final Map<String, ConfigKey> BY_NAME = index();
+
+  private final Map<String, Object> values;
+  private final Map<String, String> kafkaOverrides;
+  private final Map<String, String> registryProps;
+
+  private ArmguardConfig(
+      Map<String, Object> values, Map<String, String> kafka, Map<String, String> registry) {
+    this.values = values;
+    this.kafkaOverrides = Collections.unmodifiableMap(kafka);
+    this.registryProps = Collections.unmodifiableMap(registry);
+  }
+
+  /** Defaults overridden by {@code props}, then by {@code env} ({@code ARMGUARD_*} variables). */
+  public static ArmguardConfig from(Map<String, String> props, Map<String, String> env) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    Map<String, String> kafka = new LinkedHashMap<>();
+    Map<String, String> registry = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : props.entrySet()) {
+      String key = e.getKey().trim();
+      if (key.startsWith(KAFKA_PREFIX)) {
+        kafka.put(key.substring(KAFKA_PREFIX.length()), e.getValue());
+      } else if (key.startsWith(REGISTRY_PREFIX) || REGISTRY_KEYS.contains(key)) {
+        registry.put(key, e.getValue());
+      } else if (!BY_NAME.containsKey(key)) {
+        throw new ConfigException(
+            key,
+            "unknown key; known keys: "
+                + String.join(", ", BY_NAME.keySet())
+                + ", "
+                + String.join(", ", REGISTRY_KEYS)
+                + ", and any "
+                + KAFKA_PREFIX
+                + "* or "
+                + REGISTRY_PREFIX
+                + "* setting");
+      }
+    }
+    for (ConfigKey k : KEYS) {
+      String raw = k.defaultValue();
+      String origin = "default";
+      if (props.containsKey(k.name())) {
+        raw = props.get(k.name());
+        origin = "config file";
+      }
+      if (env.containsKey(k.envVar())) {
+        raw = env.get(k.envVar());
+        origin = "environment variable " + k.envVar();
+      }
+      values.put(k.name(), k.parse(raw, origin));
+    }
+    registry.put(SCHEMA_REGISTRY_URL, (String) values.get(SCHEMA_REGISTRY_URL));
+    ArmguardConfig config = new ArmguardConfig(values, kafka, registry);
+    config.checkCrossFields();
+    return config;
+  }
+
+  /** All defaults, overridden by the process environment. */
+  public static ArmguardConfig fromEnvironment(Map<String, String> props) {
+    return from(props, System.getenv());
+  }
+
+  /** Reads a properties file, then applies the process environment. */
+  public static ArmguardConfig load(Path file) throws IOException {
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      p.load(r);
+    }
+    Map<String, String> props = new HashMap<>();
+    p.stringPropertyNames().forEach(n -> props.put(n, p.getProperty(n)));
+    return from(props, System.getenv());
+  }
+
+  /** A copy with some keys replaced (validated again). */
+  public ArmguardConfig with(Map<String, String> overrides) {
+    Map<String, String> props = new HashMap<>(asStrings());
+    kafkaOverrides.forEach((k, v) -> props.put(KAFKA_PREFIX + k, v));
+    registryProps.forEach(props::put);
+    props.putAll(overrides);
+    return from(props, Map.of());
+  }
+
+  private void checkCrossFields() {
+    if (decodeMaxNewTokens() > intValue(DECODE_MAX_NEW_TOKENS_LIMIT)) {
+      throw new ConfigException(
+          DECODE_MAX_NEW_TOKENS,
+          "default "
+              + decodeMaxNewTokens()
+              + " exceeds "
+              + DECODE_MAX_NEW_TOKENS_LIMIT
+              + "="
+              + decodeMaxNewTokensLimit());
+    }
+    if (decodeTopK() > decodeTopKLimit()) {
+      throw new ConfigException(
+          DECODE_TOP_K, "default " + decodeTopK() + " exceeds " + DECODE_TOP_K_LIMIT);
+    }
+    // Why: a batch is decoded inside one transaction; if it can outlive transaction.timeout.ms the
+    // broker aborts the transaction and the whole batch is decoded again, forever.
+    long worstBatchMs = worstCaseBatchMs();
+    if (worstBatchMs + batchMaxDelayMs() + commitIntervalMs() >= transactionTimeoutMs()) {
+      throw new ConfigException(
+          BATCH_SIZE + "," + TRANSACTION_TIMEOUT_MS,
+          String.format(
+              "a worst-case batch (%s=%d x %s=%d x (1 + %s=%d) x %s=%d ms = %d ms) plus %s and %s"
+                  + " must stay below %s=%d; lower the batch size or token limit, or raise the"
+                  + " timeout",
+              BATCH_SIZE,
+              batchSize(),
+              DECODE_MAX_NEW_TOKENS_LIMIT,
+              decodeMaxNewTokensLimit(),
+              REWRITE_MAX_ATTEMPTS,
+              rewriteMaxAttempts(),
+              DECODE_STEP_MS_WORST,
+              intValue(DECODE_STEP_MS_WORST),
+              worstBatchMs,
+              BATCH_MAX_DELAY_MS,
+              COMMIT_INTERVAL_MS,
+              TRANSACTION_TIMEOUT_MS,
+              transactionTimeoutMs()));
+    }
+  }
+
+  /** Worst case of one flush: every request needs all tokens, and every rewrite attempt. */
+  public long worstCaseBatchMs() {
+    return (long) batchSize()
+        * decodeMaxNewTokensLimit()
+        * (1L + rewriteMaxAttempts())
+        * intValue(DECODE_STEP_MS_WORST);
+  }
+
+  private static Map<String, ConfigKey> index() {
+    Map<String, ConfigKey> m = new LinkedHashMap<>();
+    KEYS.forEach(k -> m.put(k.name(), k));
+    return Collections.unmodifiableMap(m);
+  }
+
+  /** The key's definition, or null. */
+  public static ConfigKey key(String name) {
+    return BY_NAME.get(name);
+  }
+
+  /** Every key's effective value as text (for logs and the docs table). */
+  public Map<String, String> asStrings() {
+    Map<String, String> out = new LinkedHashMap<>();
+    values.forEach((k, v) -> out.put(k, String.valueOf(v)));
+    return out;
+  }
+
+  /** Kafka settings given with the {@value #KAFKA_PREFIX} prefix, prefix removed. */
+  public Map<String, String> kafkaOverrides() {
+    return kafkaOverrides;
+  }
+
+  /** Schema-registry client settings (keys keep their {@value #REGISTRY_PREFIX} prefix). */
+  public Map<String, String> registryProperties() {
+    return registryProps;
+  }
+
+  public String string(String key) {
+    return (String) values.get(key);
+  }
+
+  public int intValue(String key) {
+    return (Integer) values.get(key);
+  }
+
+  public float floatValue(String key) {
+    return (Float) values.get(key);
+  }
+
+  public boolean bool(String key) {
+    return (Boolean) values.get(key);
+  }
+
+  public String applicationId() {
+    return string(APPLICATION_ID);
+  }
+
+  public String bootstrapServers() {
+    return string(BOOTSTRAP_SERVERS);
+  }
+
+  public String schemaRegistryUrl() {
+    return string(SCHEMA_REGISTRY_URL);
+  }
+
+  public String requestsTopic() {
+    return string(TOPIC_REQUESTS);
+  }
+
+  public String completionsTopic() {
+    return string(TOPIC_COMPLETIONS);
+  }
+
+  public String auditTopic() {
+    return string(TOPIC_AUDIT);
+  }
+
+  public String dlqTopic() {
+    return string(TOPIC_DLQ);
+  }
+
+  public int batchSize() {
+    return intValue(BATCH_SIZE);
+  }
+
+  public long batchMaxDelayMs() {
+    return intValue(BATCH_MAX_DELAY_MS);
+  }
+
+  public long commitIntervalMs() {
+    return intValue(COMMIT_INTERVAL_MS);
+  }
+
+  public long transactionTimeoutMs() {
+    return intValue(TRANSACTION_TIMEOUT_MS);
+  }
+
+  public Strategy decodeStrategy() {
+    return (Strategy) values.get(DECODE_STRATEGY);
+  }
+
+  public int decodeMaxNewTokens() {
+    return intValue(DECODE_MAX_NEW_TOKENS);
+  }
+
+  public int decodeMaxNewTokensLimit() {
+    return intValue(DECODE_MAX_NEW_TOKENS_LIMIT);
+  }
+
+  public int decodeTopK() {
+    return intValue(DECODE_TOP_K);
+  }
+
+  public int decodeTopKLimit() {
+    return intValue(DECODE_TOP_K_LIMIT);
+  }
+
+  public float decodeBeta() {
+    return floatValue(DECODE_BETA);
+  }
+
+  public float decodeTemperature() {
+    return floatValue(DECODE_TEMPERATURE);
+  }
+
+  public float toxicityThreshold() {
+    return floatValue(TOXICITY_THRESHOLD);
+  }
+
+  public int rewriteMaxAttempts() {
+    return intValue(REWRITE_MAX_ATTEMPTS);
+  }
+
+  public String rewriteFallbackText() {
+    return string(REWRITE_FALLBACK_TEXT);
+  }
+
+  public boolean logContent() {
+    return bool(LOG_CONTENT);
+  }
+
+  /** The configured instance id, or the host name when empty. */
+  public String instanceId() {
+    String id = string(INSTANCE_ID);
+    if (!id.isEmpty()) {
+      return id;
+    }
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "armguard";
+    }
+  }
+}

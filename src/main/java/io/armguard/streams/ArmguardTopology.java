@@ -1,0 +1,135 @@
+package io.armguard.streams;
+
+import io.armguard.config.ArmguardConfig;
+import io.armguard.moderate.ModerationPolicy;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * armguard's topology, built by a plain method that the service and the tests call:
+ *
+ * <pre>
+ * requests-source ─► validate ─┬─► micro-batch (store micro-batch-buffer, changelogged) ─┐
+ *                              │ invalid: REJECTED                                       │
+ *                              └──────────────► completions-sink, audit-sink ◄─────────────┘
+ * </pre>
+ *
+ * Undeserializable records never reach {@code validate}: Kafka Streams' deserialization handler
+ * writes them to the dead-letter topic ({@link #streamsProperties}).
+ */
+public final class ArmguardTopology {
+
+  public static final String SOURCE = "requests-source";
+  public static final String VALIDATE = "validate";
+  public static final String MICRO_BATCH = "micro-batch";
+  public static final String BUFFER_STORE = "micro-batch-buffer";
+  public static final String COMPLETIONS_SINK = "completions-sink";
+  public static final String AUDIT_SINK = "audit-sink";
+
+  private ArmguardTopology() {}
+
+  /** The topology for {@code config}; engines come from {@code engines}, one per stream thread. */
+  public static Topology buildTopology(
+      ArmguardConfig config, TopologySerdes serdes, EnginePool engines, PipelineMetrics metrics) {
+    OutcomeRecords outcomes = new OutcomeRecords(config.instanceId());
+    RequestValidator validator = new RequestValidator(config);
+    TaskFactory tasks = new TaskFactory(config);
+    ModerationPolicy policy =
+        new ModerationPolicy(config.rewriteMaxAttempts(), config.rewriteFallbackText());
+    Topology t = new Topology();
+    t.addSource(
+        SOURCE,
+        Serdes.String().deserializer(),
+        serdes.request().deserializer(),
+        config.requestsTopic());
+    t.addProcessor(
+        VALIDATE, () -> new ValidateProcessor(validator, outcomes, engines, metrics), SOURCE);
+    t.addProcessor(
+        MICRO_BATCH,
+        () ->
+            new MicroBatchProcessor(
+                BUFFER_STORE,
+                config.batchSize(),
+                config.batchMaxDelayMs(),
+                engines,
+                policy,
+                tasks,
+                outcomes,
+                metrics),
+        VALIDATE);
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(BUFFER_STORE), Serdes.Long(), serdes.buffered())
+            .withLoggingEnabled(Map.of())
+            .withCachingDisabled(),
+        MICRO_BATCH);
+    t.addSink(
+        COMPLETIONS_SINK,
+        config.completionsTopic(),
+        Serdes.String().serializer(),
+        serdes.completion().serializer(),
+        VALIDATE,
+        MICRO_BATCH);
+    t.addSink(
+        AUDIT_SINK,
+        config.auditTopic(),
+        Serdes.String().serializer(),
+        serdes.audit().serializer(),
+        VALIDATE,
+        MICRO_BATCH);
+    return t;
+  }
+
+  /**
+   * Kafka Streams settings: exactly-once v2, dead-letter queue, handlers, then kafka.* overrides.
+   */
+  public static Properties streamsProperties(ArmguardConfig config) {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(
+        StreamsConfig.NUM_STREAM_THREADS_CONFIG,
+        config.intValue(ArmguardConfig.NUM_STREAM_THREADS));
+    p.put(
+        StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG,
+        config.intValue(ArmguardConfig.NUM_STANDBY_REPLICAS));
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
+    p.put(StreamsConfig.STATE_DIR_CONFIG, config.string(ArmguardConfig.STATE_DIR));
+    // The stream thread blocks in poll() for up to poll.ms; wall-clock punctuation cannot be more
+    // punctual than that, so it must not exceed the batch delay.
+    p.put(StreamsConfig.POLL_MS_CONFIG, Math.min(100L, config.batchMaxDelayMs()));
+    p.put(
+        StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
+        (int) config.transactionTimeoutMs());
+    // A batch is decoded between two polls: max.poll.interval must outlast the worst batch.
+    p.put(
+        StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG),
+        (int) Math.max(300_000L, 2 * config.transactionTimeoutMs()));
+    p.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        LogAndContinueExceptionHandler.class);
+    p.put(
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+        LogAndContinueProcessingExceptionHandler.class);
+    p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.dlqTopic());
+    p.putAll(config.kafkaOverrides());
+    return p;
+  }
+
+  /** Sends an outcome's completion and audit record to their sinks. */
+  static void forward(ProcessorContext<String, Object> context, OutcomeRecords.Outcome o, long ts) {
+    context.forward(new Record<>(o.key(), (Object) o.completion(), ts), COMPLETIONS_SINK);
+    context.forward(new Record<>(o.key(), (Object) o.audit(), ts), AUDIT_SINK);
+  }
+}

@@ -1,0 +1,100 @@
+package io.armguard.streams;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+/**
+ * A real single-node KRaft Kafka broker (combined broker + controller) inside this JVM, with its
+ * data in a temporary directory deleted on close: what {@code armguard demo}, {@code bench
+ * pipeline} and the real-broker tests run against. Single node, so every internal topic (consumer
+ * offsets, transaction state) is configured with replication factor 1.
+ */
+public final class EmbeddedBroker implements AutoCloseable {
+
+  private final KafkaClusterTestKit cluster;
+  private final Path dataDir;
+
+  private EmbeddedBroker(KafkaClusterTestKit cluster, Path dataDir) {
+    this.cluster = cluster;
+    this.dataDir = dataDir;
+  }
+
+  /** Formats, starts and waits until the broker accepts clients (about 2 s). */
+  public static EmbeddedBroker start() throws Exception {
+    Path dir = Files.createTempDirectory("armguard-kafka-");
+    KafkaClusterTestKit cluster =
+        new KafkaClusterTestKit.Builder(
+                new TestKitNodes.Builder()
+                    .setCombined(true)
+                    .setNumBrokerNodes(1)
+                    .setNumControllerNodes(1)
+                    .setBaseDirectory(dir)
+                    .build())
+            // one node: the defaults of 3 would leave groups and transactions waiting forever
+            .setConfigProp("offsets.topic.replication.factor", "1")
+            .setConfigProp("offsets.topic.num.partitions", "1")
+            .setConfigProp("transaction.state.log.replication.factor", "1")
+            .setConfigProp("transaction.state.log.min.isr", "1")
+            .setConfigProp("transaction.state.log.num.partitions", "1")
+            .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
+            .setConfigProp("share.coordinator.state.topic.min.isr", "1")
+            .setConfigProp("group.initial.rebalance.delay.ms", "0")
+            .setConfigProp("auto.create.topics.enable", "false")
+            .setDeleteOnClose(true)
+            .build();
+    try {
+      cluster.format();
+      cluster.startup();
+      cluster.waitForReadyBrokers();
+    } catch (Exception e) {
+      cluster.close();
+      throw e;
+    }
+    return new EmbeddedBroker(cluster, dir);
+  }
+
+  public String bootstrapServers() {
+    return cluster.bootstrapServers();
+  }
+
+  /** Creates topics with {@code partitions} partitions, replication factor 1. */
+  public void createTopics(int partitions, Collection<String> names)
+      throws InterruptedException, ExecutionException {
+    try (Admin admin = admin()) {
+      List<NewTopic> topics =
+          names.stream().map(n -> new NewTopic(n, partitions, (short) 1)).toList();
+      admin.createTopics(topics).all().get();
+    }
+  }
+
+  public Admin admin() {
+    return Admin.create(Map.of("bootstrap.servers", bootstrapServers()));
+  }
+
+  /** The broker's data directory (deleted on close). */
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  @Override
+  public void close() throws Exception {
+    cluster.close();
+    deleteQuietly(dataDir);
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (java.io.IOException e) {
+      // best effort: it is a temp dir
+    }
+  }
+}

@@ -1,0 +1,104 @@
+package io.armguard.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.armguard.schema.Strategy;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ArmguardConfigTest {
+
+  @Test
+  void defaultsAreValid() {
+    ArmguardConfig c = ArmguardConfig.from(Map.of(), Map.of());
+    assertEquals(8, c.batchSize());
+    assertEquals(50, c.batchMaxDelayMs());
+    assertEquals(Strategy.ARM, c.decodeStrategy());
+    assertEquals("armguard.requests", c.requestsTopic());
+    assertEquals(ArmguardConfig.KEYS.size(), c.asStrings().size());
+  }
+
+  @Test
+  void environmentOverridesFileOverridesDefault() {
+    ArmguardConfig c =
+        ArmguardConfig.from(
+            Map.of("batch.size", "4", "batch.max.delay.ms", "20"),
+            Map.of("ARMGUARD_BATCH_SIZE", "16", "UNRELATED", "x"));
+    assertEquals(16, c.batchSize());
+    assertEquals(20, c.batchMaxDelayMs());
+  }
+
+  @Test
+  void badValueNamesKeyOriginAndAllowedValues() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> ArmguardConfig.from(Map.of(), Map.of("ARMGUARD_BATCH_SIZE", "0")));
+    assertEquals("batch.size", e.key());
+    assertTrue(e.getMessage().contains("ARMGUARD_BATCH_SIZE"), e.getMessage());
+    assertTrue(e.getMessage().contains("[1, 1024]"), e.getMessage());
+    ConfigException strategy =
+        assertThrows(
+            ConfigException.class,
+            () -> ArmguardConfig.from(Map.of("decode.strategy", "greedy"), Map.of()));
+    assertTrue(strategy.getMessage().contains("ARM, RAD, UNGUIDED"), strategy.getMessage());
+    assertThrows(
+        ConfigException.class,
+        () -> ArmguardConfig.from(Map.of("toxicity.threshold", "NaN"), Map.of()));
+  }
+
+  @Test
+  void unknownKeysAreRejectedButPrefixedPassThrough() {
+    assertThrows(
+        ConfigException.class, () -> ArmguardConfig.from(Map.of("batch.sise", "8"), Map.of()));
+    ArmguardConfig c =
+        ArmguardConfig.from(
+            Map.of(
+                "kafka.security.protocol", "SSL",
+                "schema.registry.ssl.truststore.location", "/etc/ts.p12",
+                "basic.auth.user.info", "u:p"),
+            Map.of());
+    assertEquals("SSL", c.kafkaOverrides().get("security.protocol"));
+    assertEquals("u:p", c.registryProperties().get("basic.auth.user.info"));
+    assertEquals(
+        "/etc/ts.p12", c.registryProperties().get("schema.registry.ssl.truststore.location"));
+    assertEquals("mock://armguard", c.registryProperties().get("schema.registry.url"));
+  }
+
+  @Test
+  void batchThatCannotFinishInsideTheTransactionTimeoutIsRejected() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                ArmguardConfig.from(
+                    Map.of(
+                        "batch.size", "64",
+                        "decode.max.new.tokens.limit", "128",
+                        "decode.step.ms.worst", "50",
+                        "transaction.timeout.ms", "60000"),
+                    Map.of()));
+    assertTrue(e.getMessage().contains("transaction.timeout.ms=60000"), e.getMessage());
+    assertTrue(e.key().contains("batch.size"));
+  }
+
+  @Test
+  void defaultAboveLimitIsRejected() {
+    assertThrows(
+        ConfigException.class,
+        () ->
+            ArmguardConfig.from(
+                Map.of("decode.max.new.tokens", "100", "decode.max.new.tokens.limit", "64"),
+                Map.of()));
+  }
+
+  @Test
+  void withReplacesAndRevalidates() {
+    ArmguardConfig c = ArmguardConfig.from(Map.of("kafka.linger.ms", "5"), Map.of());
+    ArmguardConfig d = c.with(Map.of("batch.size", "2"));
+    assertEquals(2, d.batchSize());
+    assertEquals("5", d.kafkaOverrides().get("linger.ms"));
+  }
+}

@@ -1,0 +1,269 @@
+package io.armguard.streams;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.armguard.cli.RandomModelDirs;
+import io.armguard.config.ArmguardConfig;
+import io.armguard.decode.DecodingModels;
+import io.armguard.schema.Action;
+import io.armguard.schema.AuditRecord;
+import io.armguard.schema.Completion;
+import io.armguard.schema.GenerationRequest;
+import io.armguard.schema.Strategy;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole service against a real single-node KRaft broker (KafkaClusterTestKit), exactly-once v2,
+ * real (small, randomly initialised) models: both modes, REJECTED and dead-letter paths, and
+ * exactly one completion and one audit record per request as seen by a read_committed consumer.
+ */
+class ArmguardPipelineIT {
+
+  @TempDir static Path tmp;
+
+  static EmbeddedBroker broker;
+  static DecodingModels models;
+  static ArmguardConfig config;
+  static TopologySerdes serdes;
+
+  @BeforeAll
+  static void start() throws Exception {
+    broker = EmbeddedBroker.start();
+    RandomModelDirs.Dirs dirs = RandomModelDirs.write(tmp.resolve("models"), 3);
+    models = DecodingModels.load(dirs.lm(), List.of(dirs.reward()), "cpu", 1);
+    config =
+        ArmguardConfig.from(
+            Map.of(
+                "application.id", "armguard-it",
+                "bootstrap.servers", broker.bootstrapServers(),
+                "state.dir", tmp.resolve("state").toString(),
+                "batch.size", "4",
+                "batch.max.delay.ms", "100",
+                "http.port", "0",
+                "instance.id", "it-1",
+                "decode.max.new.tokens", "8",
+                "rewrite.max.attempts", "1",
+                "schema.registry.url", "mock://armguard-it"),
+            Map.of());
+    broker.createTopics(
+        2,
+        List.of(
+            config.requestsTopic(),
+            config.completionsTopic(),
+            config.auditTopic(),
+            config.dlqTopic()));
+    serdes = TestSerdes.create("armguard-it");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (models != null) {
+      models.close();
+    }
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  private static GenerationRequest withThreshold(GenerationRequest r, float t) {
+    r.setToxicityThreshold(t);
+    return r;
+  }
+
+  @Test
+  void everyRequestGetsExactlyOneCompletionAndOneAuditOrADeadLetter() throws Exception {
+    GenerationRequest unguided = TestRequests.generate("gen-unguided", "You are such a");
+    unguided.setStrategy(Strategy.UNGUIDED);
+    GenerationRequest noResponse = TestRequests.moderate("bad-no-response", "q", null);
+    GenerationRequest badK = TestRequests.generate("bad-top-k", "hello");
+    badK.setTopK(0);
+    List<GenerationRequest> requests =
+        List.of(
+            TestRequests.generate("gen-arm-1", "The weather today is"),
+            TestRequests.generate("gen-arm-2", "Once upon a time"),
+            unguided,
+            // threshold 1: scores are clamped to [0,1] and a random model never reaches 1
+            withThreshold(
+                TestRequests.moderate("mod-allowed", "How are you?", "Fine, thanks."), 1f),
+            // threshold 0: every prefix is "toxic", every rewrite too: BLOCKED after 1 attempt
+            withThreshold(TestRequests.moderate("mod-blocked", "Hi", "Some response text."), 0f),
+            TestRequests.moderate("mod-default", "What do you think?", "I think you are wrong."),
+            noResponse,
+            badK);
+
+    try (ArmguardService service =
+            new ArmguardService(config, serdes, new EnginePool(models::newEngine));
+        KafkaProducer<String, GenerationRequest> producer =
+            new KafkaProducer<>(
+                Map.of("bootstrap.servers", broker.bootstrapServers()),
+                new StringSerializer(),
+                serdes.request().serializer());
+        KafkaProducer<byte[], byte[]> raw =
+            new KafkaProducer<>(
+                Map.of("bootstrap.servers", broker.bootstrapServers()),
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
+        OutputCollector out = new OutputCollector(config, serdes, 2)) {
+      assertTrue(service.awaitRunning(Duration.ofSeconds(60)), "state " + service.state());
+      for (GenerationRequest r : requests) {
+        producer.send(new ProducerRecord<>(config.requestsTopic(), r.getRequestId(), r));
+      }
+      raw.send(
+          new ProducerRecord<>(
+              config.requestsTopic(),
+              "garbage".getBytes(StandardCharsets.UTF_8),
+              "{\"not\": \"avro\"}".getBytes(StandardCharsets.UTF_8)));
+      producer.flush();
+      raw.flush();
+
+      boolean done = out.await(8, 8, 1, Duration.ofSeconds(120), Duration.ofSeconds(3), c -> {});
+      assertTrue(
+          done,
+          "got "
+              + out.completions().size()
+              + " completions, "
+              + out.audits().size()
+              + " audits, "
+              + out.deadLetters().size()
+              + " dead letters");
+
+      // exactly one of each per request, nothing extra after lingering
+      assertEquals(8, out.completions().size());
+      assertEquals(8, out.audits().size());
+      assertEquals(1, out.deadLetters().size());
+      Map<String, Completion> byId =
+          out.completions().stream()
+              .map(OutputCollector.Received::completion)
+              .collect(Collectors.toMap(Completion::getRequestId, Function.identity()));
+      Map<String, AuditRecord> audits = new HashMap<>();
+      out.audits().forEach(a -> assertNull(audits.put(a.getRequestId(), a), "duplicate audit"));
+      assertEquals(byId.keySet(), audits.keySet());
+
+      for (String id : List.of("gen-arm-1", "gen-arm-2", "gen-unguided")) {
+        assertEquals(Action.GENERATED, byId.get(id).getAction(), id);
+        assertTrue(byId.get(id).getLmModel().startsWith("lm@"), byId.get(id).getLmModel());
+        assertNotNull(audits.get(id).getDecoding(), id);
+        assertTrue(audits.get(id).getTimings().getBatchSize() >= 1);
+      }
+      assertEquals(Strategy.UNGUIDED, audits.get("gen-unguided").getDecoding().getStrategy());
+      assertEquals(Action.ALLOWED, byId.get("mod-allowed").getAction());
+      assertEquals("Fine, thanks.", byId.get("mod-allowed").getText());
+      Completion blocked = byId.get("mod-blocked");
+      assertEquals(Action.BLOCKED, blocked.getAction());
+      assertEquals(config.rewriteFallbackText(), blocked.getText());
+      assertEquals(0, audits.get("mod-blocked").getRewrittenSpan().getBegin());
+      assertEquals(19, audits.get("mod-blocked").getRewrittenSpan().getEnd());
+      assertEquals(1, audits.get("mod-blocked").getRewriteAttempts());
+      assertTrue(
+          List.of(Action.ALLOWED, Action.REWRITTEN, Action.BLOCKED)
+              .contains(byId.get("mod-default").getAction()));
+      assertEquals(Action.REJECTED, byId.get("bad-no-response").getAction());
+      assertEquals("validate", audits.get("bad-no-response").getStage());
+      assertEquals(Action.REJECTED, byId.get("bad-top-k").getAction());
+      assertEquals(config.requestsTopic(), audits.get("gen-arm-1").getSource().getTopic());
+
+      var dead = out.deadLetters().get(0);
+      assertEquals("{\"not\": \"avro\"}", new String(dead.value(), StandardCharsets.UTF_8));
+      assertNotNull(dead.headers().lastHeader("__streams.errors.exception"));
+      assertNotNull(dead.headers().lastHeader("__streams.errors.message"));
+
+      HttpClient http = HttpClient.newHttpClient();
+      String base = "http://localhost:" + service.httpPort();
+      assertEquals(200, get(http, base + "/health").statusCode());
+      assertEquals(200, get(http, base + "/ready").statusCode());
+      String metrics = get(http, base + "/metrics").body();
+      assertTrue(metrics.contains("armguard_batch_size"), "armguard metrics exported");
+      assertTrue(metrics.contains("armguard_completions_total"), "action counters exported");
+      assertTrue(metrics.contains("kafka_stream"), "Kafka Streams metrics bound");
+    }
+  }
+
+  @Test
+  void requestsBufferedWhenAnInstanceStopsAreAnsweredAfterRestoringTheStoreFromItsChangelog()
+      throws Exception {
+    // A long delay and a big batch: the requests sit in the buffer store when the instance stops.
+    ArmguardConfig slow =
+        config.with(
+            Map.of(
+                "application.id", "armguard-it-restore",
+                "topic.requests", "restore.requests",
+                "topic.completions", "restore.completions",
+                "topic.audit", "restore.audit",
+                "topic.dlq", "restore.dlq",
+                "batch.size", "16",
+                "batch.max.delay.ms", "30000",
+                "http.port", "-1",
+                "state.dir", tmp.resolve("state-restore-1").toString()));
+    broker.createTopics(
+        2,
+        List.of(slow.requestsTopic(), slow.completionsTopic(), slow.auditTopic(), slow.dlqTopic()));
+    List<GenerationRequest> requests =
+        List.of(
+            TestRequests.generate("buffered-1", "The weather today is"),
+            TestRequests.generate("buffered-2", "Once upon a time"),
+            withThreshold(TestRequests.moderate("buffered-3", "Hi", "Hello there."), 1f));
+    try (OutputCollector out = new OutputCollector(slow, serdes, 2)) {
+      try (ArmguardService first =
+              new ArmguardService(slow, serdes, new EnginePool(models::newEngine));
+          KafkaProducer<String, GenerationRequest> producer =
+              new KafkaProducer<>(
+                  Map.of("bootstrap.servers", broker.bootstrapServers()),
+                  new StringSerializer(),
+                  serdes.request().serializer())) {
+        assertTrue(first.awaitRunning(Duration.ofSeconds(60)));
+        for (GenerationRequest r : requests) {
+          producer.send(new ProducerRecord<>(slow.requestsTopic(), r.getRequestId(), r));
+        }
+        producer.flush();
+        // let the instance consume and buffer them (and commit), but not flush them
+        assertTrue(!out.await(1, 0, 0, Duration.ofSeconds(4), Duration.ZERO, c -> {}));
+      }
+      assertEquals(0, out.completions().size(), "nothing answered before the stop");
+      // A new instance with an EMPTY state directory: the buffer comes back from the changelog.
+      ArmguardConfig fast =
+          slow.with(
+              Map.of(
+                  "batch.max.delay.ms",
+                  "100",
+                  "state.dir",
+                  tmp.resolve("state-restore-2").toString()));
+      try (ArmguardService second =
+          new ArmguardService(fast, serdes, new EnginePool(models::newEngine))) {
+        assertTrue(second.awaitRunning(Duration.ofSeconds(60)));
+        assertTrue(out.await(3, 3, 0, Duration.ofSeconds(60), Duration.ofSeconds(2), c -> {}));
+      }
+      assertEquals(
+          List.of("buffered-1", "buffered-2", "buffered-3"),
+          out.completions().stream().map(r -> r.completion().getRequestId()).sorted().toList());
+      assertEquals(3, out.audits().size(), "exactly one audit each");
+    }
+  }
+
+  private static HttpResponse<String> get(HttpClient http, String url) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}

@@ -1,0 +1,236 @@
+package io.armguard.streams;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.armguard.config.ArmguardConfig;
+import io.armguard.decode.DecodeRequest;
+import io.armguard.decode.DecodeResult;
+import io.armguard.moderate.ModerationPolicy;
+import io.armguard.moderate.WordListEngine;
+import io.armguard.schema.Action;
+import io.armguard.schema.AuditRecord;
+import io.armguard.schema.BufferedRequest;
+import io.armguard.schema.Completion;
+import io.armguard.schema.GenerationRequest;
+import io.armguard.schema.SourceInfo;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.MockProcessorContext.CapturedPunctuator;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+
+class MicroBatchProcessorTest {
+
+  private final ArmguardConfig config =
+      ArmguardConfig.from(
+          Map.of("batch.size", "3", "batch.max.delay.ms", "100", "instance.id", "test-1"),
+          Map.of());
+  private final WordListEngine engine = new WordListEngine();
+
+  private static final class Harness {
+    final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
+    final KeyValueStore<Long, BufferedRequest> store;
+    final MicroBatchProcessor processor;
+
+    Harness(
+        ArmguardConfig config,
+        WordListEngine engine,
+        List<KeyValue<Long, BufferedRequest>> restored) {
+      store =
+          Stores.keyValueStoreBuilder(
+                  Stores.inMemoryKeyValueStore(ArmguardTopology.BUFFER_STORE),
+                  Serdes.Long(),
+                  TestSerdes.create("processor-test").buffered())
+              .withLoggingDisabled()
+              .build();
+      store.init(context.getStateStoreContext(), store);
+      context.addStateStore(store);
+      restored.forEach(kv -> store.put(kv.key, kv.value));
+      processor =
+          new MicroBatchProcessor(
+              ArmguardTopology.BUFFER_STORE,
+              config.batchSize(),
+              config.batchMaxDelayMs(),
+              new EnginePool(() -> engine),
+              new ModerationPolicy(1, "[withheld]"),
+              new TaskFactory(config),
+              new OutcomeRecords("test-1"),
+              new PipelineMetrics(new SimpleMeterRegistry()));
+      context.setCurrentSystemTimeMs(1_000);
+      processor.init(context);
+    }
+
+    void offer(GenerationRequest r, long offset) {
+      BufferedRequest b =
+          BufferedRequest.newBuilder()
+              .setRequest(r)
+              .setSource(new SourceInfo("armguard.requests", 0, offset))
+              .setEnqueuedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
+              .build();
+      processor.process(new Record<>(r.getRequestId(), b, 0L));
+    }
+
+    List<Completion> completions() {
+      List<Completion> out = new ArrayList<>();
+      context
+          .forwarded(ArmguardTopology.COMPLETIONS_SINK)
+          .forEach(f -> out.add((Completion) f.record().value()));
+      return out;
+    }
+
+    List<AuditRecord> audits() {
+      List<AuditRecord> out = new ArrayList<>();
+      context
+          .forwarded(ArmguardTopology.AUDIT_SINK)
+          .forEach(f -> out.add((AuditRecord) f.record().value()));
+      return out;
+    }
+
+    void fireWallClock(long now) {
+      context.setCurrentSystemTimeMs(now);
+      CapturedPunctuator p = context.scheduledPunctuators().get(0);
+      p.getPunctuator().punctuate(now);
+    }
+
+    List<KeyValue<Long, BufferedRequest>> storeContents() {
+      List<KeyValue<Long, BufferedRequest>> out = new ArrayList<>();
+      try (KeyValueIterator<Long, BufferedRequest> it = store.all()) {
+        it.forEachRemaining(out::add);
+      }
+      return out;
+    }
+  }
+
+  @Test
+  void schedulesAWallClockPunctuatorAtAQuarterOfTheDelay() {
+    Harness h = new Harness(config, engine, List.of());
+    CapturedPunctuator p = h.context.scheduledPunctuators().get(0);
+    assertEquals(PunctuationType.WALL_CLOCK_TIME, p.getType());
+    assertEquals(Duration.ofMillis(25), p.getInterval());
+  }
+
+  @Test
+  void flushesWhenBatchSizeRequestsWait() {
+    Harness h = new Harness(config, engine, List.of());
+    h.offer(TestRequests.generate("r1", "once upon a time"), 1);
+    h.offer(TestRequests.moderate("r2", "hi", "you are an idiot"), 2);
+    assertTrue(h.context.forwarded().isEmpty());
+    assertEquals(2, h.storeContents().size());
+    h.offer(TestRequests.moderate("r3", "hi", "hello friend"), 3);
+
+    assertEquals(
+        List.of("r1", "r2", "r3"), h.completions().stream().map(Completion::getRequestId).toList());
+    assertEquals(
+        List.of(Action.GENERATED, Action.REWRITTEN, Action.ALLOWED),
+        h.completions().stream().map(Completion::getAction).toList());
+    assertEquals(3, h.audits().size());
+    AuditRecord rewritten = h.audits().get(1);
+    assertEquals(10, rewritten.getRewrittenSpan().getBegin());
+    assertEquals(16, rewritten.getRewrittenSpan().getEnd());
+    assertEquals(2L, rewritten.getSource().getOffset());
+    assertEquals(3, rewritten.getTimings().getBatchSize());
+    assertEquals("wordlist-lm", rewritten.getModels().get(0).getName());
+    assertTrue(h.storeContents().isEmpty());
+    assertEquals(
+        List.of(1, 1), engine.generateBatchSizes); // GENERATE batch, then one rewrite round
+  }
+
+  @Test
+  void flushesWhenTheOldestHasWaitedTheMaximumDelay() {
+    Harness h = new Harness(config, engine, List.of());
+    h.offer(TestRequests.generate("r1", "hello"), 1);
+    h.context.setCurrentSystemTimeMs(1_060);
+    h.offer(TestRequests.generate("r2", "hello again"), 2);
+    h.fireWallClock(1_099);
+    assertTrue(h.context.forwarded().isEmpty(), "oldest waited 99 ms < 100 ms");
+    h.fireWallClock(1_100);
+    assertEquals(2, h.completions().size());
+    assertEquals(100L, h.audits().get(0).getTimings().getQueueWaitMs());
+    assertEquals(40L, h.audits().get(1).getTimings().getQueueWaitMs());
+    assertTrue(h.storeContents().isEmpty());
+    h.context.resetForwards();
+    h.fireWallClock(5_000);
+    assertTrue(h.context.forwarded().isEmpty(), "nothing buffered, nothing flushed");
+  }
+
+  @Test
+  void requestsBufferedBeforeACrashAreDecodedAfterRestore() {
+    Harness before = new Harness(config, engine, List.of());
+    before.offer(TestRequests.generate("r1", "one"), 1);
+    before.offer(TestRequests.generate("r2", "two"), 2);
+    assertTrue(before.context.forwarded().isEmpty());
+    // Crash: the processor dies without flushing. What the changelog holds is what the store held.
+    List<KeyValue<Long, BufferedRequest>> changelog = before.storeContents();
+    assertEquals(2, changelog.size());
+
+    Harness after = new Harness(config, engine, changelog);
+    assertEquals(2, after.processor.buffered());
+    after.offer(TestRequests.generate("r3", "three"), 3);
+    assertEquals(
+        List.of("r1", "r2", "r3"),
+        after.completions().stream().map(Completion::getRequestId).toList());
+    assertTrue(after.storeContents().isEmpty());
+
+    // And a restored buffer that is only old (no new arrivals) leaves on the delay.
+    Harness idle = new Harness(config, engine, changelog);
+    idle.fireWallClock(1_100);
+    assertEquals(
+        List.of("r1", "r2"), idle.completions().stream().map(Completion::getRequestId).toList());
+  }
+
+  @Test
+  void oneUndecodableRequestDoesNotFailItsBatchMates() {
+    WordListEngine picky =
+        new WordListEngine() {
+          @Override
+          public List<DecodeResult> generate(List<DecodeRequest> batch) {
+            if (batch.stream().anyMatch(r -> r.prompt().contains("poison"))) {
+              throw new IllegalArgumentException("no reward model loaded for strategy RAD");
+            }
+            return super.generate(batch);
+          }
+        };
+    Harness h = new Harness(config, picky, List.of());
+    h.offer(TestRequests.generate("r1", "a"), 1);
+    h.offer(TestRequests.generate("r2", "poison"), 2);
+    h.offer(TestRequests.generate("r3", "c"), 3);
+    assertEquals(
+        List.of(Action.GENERATED, Action.REJECTED, Action.GENERATED),
+        h.completions().stream().map(Completion::getAction).toList());
+    assertTrue(h.completions().get(1).getError().contains("strategy RAD"));
+  }
+
+  @Test
+  void aFailingDecodeAnswersTheBatchRejected() {
+    WordListEngine broken =
+        new WordListEngine() {
+          @Override
+          public List<DecodeResult> generate(List<DecodeRequest> batch) {
+            throw new IllegalStateException("native out of memory");
+          }
+        };
+    Harness h = new Harness(config, broken, List.of());
+    h.offer(TestRequests.generate("r1", "a"), 1);
+    h.offer(TestRequests.generate("r2", "b"), 2);
+    h.offer(TestRequests.generate("r3", "c"), 3);
+    assertEquals(3, h.completions().size());
+    for (Completion c : h.completions()) {
+      assertEquals(Action.REJECTED, c.getAction());
+      assertTrue(c.getError().contains("native out of memory"), c.getError());
+    }
+    assertEquals("decode", h.audits().get(0).getStage());
+    assertTrue(h.storeContents().isEmpty());
+  }
+}
