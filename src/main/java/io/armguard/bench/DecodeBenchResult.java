@@ -5,6 +5,7 @@ package io.armguard.bench;
  *
  * @param strategy strategy name
  * @param batch sequences decoded together
+ * @param topK candidates per step (what RAD's reward-model cost grows with)
  * @param newTokens tokens generated per sequence
  * @param promptTokens prompt length per sequence
  * @param tokensPerS generated tokens per second over prefill + all steps (median run)
@@ -20,6 +21,7 @@ package io.armguard.bench;
 public record DecodeBenchResult(
     String strategy,
     int batch,
+    int topK,
     int newTokens,
     int promptTokens,
     double tokensPerS,

@@ -91,6 +91,7 @@ public final class DecodeBenchmark {
     return new DecodeBenchResult(
         strategy.name(),
         batch,
+        settings.topK(),
         settings.newTokens(),
         settings.promptTokens(),
         round(batch * (double) settings.newTokens() / median(total)),
