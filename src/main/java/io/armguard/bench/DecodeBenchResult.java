@@ -11,6 +11,8 @@ package io.armguard.bench;
  * @param tokensPerS generated tokens per second over prefill + all steps (median run)
  * @param msPerStep median one-token KV-cached step, whole batch (sampling included)
  * @param prefillMs median prefill (prompt pass + first token)
+ * @param rewardMsPerStep median time the guidance (reward model) takes per step after the first,
+ *     included in {@code msPerStep}; 0 for unguided decoding
  * @param recomputeMsPerStep median uncached forward over the mean decode context (what a step would
  *     cost without a KV cache); negative when not measured
  * @param runs timed runs
@@ -27,6 +29,7 @@ public record DecodeBenchResult(
     double tokensPerS,
     double msPerStep,
     double prefillMs,
+    double rewardMsPerStep,
     double recomputeMsPerStep,
     int runs,
     int threads,

@@ -53,7 +53,8 @@ public final class DecodeBenchmark {
       String model,
       Runnable onRun)
       throws Exception {
-    GuidanceProvider provider = strategy.provider(lm, manager);
+    GuidanceProvider inner = strategy.provider(lm, manager);
+    TimedGuidanceProvider provider = inner == null ? null : new TimedGuidanceProvider(inner);
     BatchDecoder decoder = new BatchDecoder(lm, manager, -1);
     Random random = new Random(batch);
     int[][] prompts = new int[batch][settings.promptTokens()];
@@ -77,13 +78,21 @@ public final class DecodeBenchmark {
     double[] total = new double[settings.runs()];
     double[] step = new double[settings.runs()];
     double[] prefill = new double[settings.runs()];
+    double[] reward = new double[settings.runs()];
     for (int r = -settings.warmup(); r < settings.runs(); r++) {
+      if (provider != null) {
+        provider.reset();
+      }
       DecodedBatch out = decoder.decode(prompts, requests, provider);
       if (r >= 0) {
         long steps = Arrays.stream(out.stepNanos()).sum();
         total[r] = (out.prefillNanos() + steps) / 1e9;
         step[r] = median(Arrays.stream(out.stepNanos()).mapToDouble(n -> n / 1e6).toArray());
         prefill[r] = out.prefillNanos() / 1e6;
+        if (provider != null) {
+          List<Long> g = provider.stepNanos();
+          reward[r] = median(g.stream().skip(1).mapToDouble(n -> n / 1e6).toArray());
+        }
       }
       onRun.run();
     }
@@ -97,6 +106,7 @@ public final class DecodeBenchmark {
         round(batch * (double) settings.newTokens() / median(total)),
         round(median(step)),
         round(median(prefill)),
+        round(median(reward)),
         round(recompute),
         settings.runs(),
         threads,

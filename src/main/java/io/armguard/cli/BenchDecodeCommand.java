@@ -176,13 +176,14 @@ public final class BenchDecodeCommand implements Callable<Integer> {
 
   private static String row(DecodeBenchResult r) {
     return String.format(
-        "%-10s batch %3d  k %3d  %8.1f tokens/s  %7.2f ms/step  prefill %7.2f ms  recompute %7.2f"
-            + " ms/step",
+        "%-10s batch %3d  k %3d  %8.1f tokens/s  %7.2f ms/step (reward %6.2f)  prefill %7.2f ms"
+            + "  recompute %7.2f ms/step",
         r.strategy(),
         r.batch(),
         r.topK(),
         r.tokensPerS(),
         r.msPerStep(),
+        r.rewardMsPerStep(),
         r.prefillMs(),
         r.recomputeMsPerStep());
   }

@@ -136,6 +136,8 @@ class RewardCommandsTest {
     assertEquals(4, last.get("top_k").getAsInt());
     assertEquals(2, last.get("batch").getAsInt());
     assertTrue(last.get("ms_per_step").getAsDouble() > 0);
+    assertTrue(last.get("reward_ms_per_step").getAsDouble() > 0);
+    assertEquals(0.0, json(lines[0]).get("reward_ms_per_step").getAsDouble());
   }
 
   private static JsonObject json(String line) {
