@@ -35,7 +35,10 @@ import picocli.CommandLine.Option;
           + " size, plus what a step costs without the KV cache (recompute_ms_per_step).",
       "Without --lm a randomly initialised model of the given shape is used; guided strategies"
           + " (arm, rad) use a random reward model of the LM's shape with --rm-layers layers unless"
-          + " --reward gives a reward model directory of that kind."
+          + " --reward gives a reward model directory of that kind.",
+      "For each top-k and batch size the strategies' runs are interleaved (run 1 of each, then"
+          + " run 2 of each, ...), so their ratios hold on a machine shared with other work;"
+          + " reward_ms_per_step is the guidance's (reward model's) share of a step."
     })
 public final class BenchDecodeCommand implements Callable<Integer> {
 
@@ -222,26 +225,22 @@ public final class BenchDecodeCommand implements Callable<Integer> {
       int total = strategies.size() * batches.size() * topKs.size() * (warmup + runs);
       try (ProgressBar bar =
           new ProgressBarBuilder().setTaskName("bench decode").setInitialMax(total).build()) {
-        for (String s : strategies) {
-          for (int topK : topKs) {
-            DecodeBenchmark bench =
-                new DecodeBenchmark(
-                    model,
-                    manager,
-                    new DecodeBenchmark.Settings(
-                        promptTokens, newTokens, topK, 1f, warmup, runs, !skipRecompute));
-            for (int batch : batches) {
-              DecodeBenchResult r =
-                  bench.run(
-                      known.get(s),
-                      batch,
-                      runtime.threads(),
-                      device.toString(),
-                      modelName,
-                      bar::step);
+        List<DecodeBenchStrategy> chosen = strategies.stream().map(known::get).toList();
+        for (int topK : topKs) {
+          DecodeBenchmark bench =
+              new DecodeBenchmark(
+                  model,
+                  manager,
+                  new DecodeBenchmark.Settings(
+                      promptTokens, newTokens, topK, 1f, warmup, runs, !skipRecompute));
+          for (int batch : batches) {
+            // runs interleaved across strategies: shared-CPU noise hits all of them alike
+            for (DecodeBenchResult r :
+                bench.runInterleaved(
+                    chosen, batch, runtime.threads(), device.toString(), modelName, bar::step)) {
               System.out.println(json ? gson.toJson(r) : row(r));
-              System.out.flush();
             }
+            System.out.flush();
           }
         }
       }
