@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     description =
         "Kafka Streams service that moderates and rewrites language-model text with ARM-guided"
             + " (low-rank autoregressive reward model) decoding.",
-    subcommands = {CommandLine.HelpCommand.class, DataCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, DataCommand.class, TrainCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

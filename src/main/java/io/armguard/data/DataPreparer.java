@@ -50,8 +50,11 @@ public final class DataPreparer {
   /** Reads the cache, writes every prepared file and the manifest into {@code out}. */
   public Manifest prepare(Path out, long seed) throws IOException {
     Manifest manifest = new Manifest(seed);
-    ProfanityLexicon severe = ProfanityLexicon.fromRatings(SourceTexts.cuss(cache), 2);
-    ProfanityLexicon anyProfanity = ProfanityLexicon.fromRatings(SourceTexts.cuss(cache), 1);
+    Map<String, Integer> cuss = SourceTexts.cuss(cache);
+    ProfanityLexicon severe = ProfanityLexicon.fromRatings(cuss, 2);
+    PreparedData.writeLines(
+        out.resolve(PreparedData.LEXICON), ProfanityLexicon.selectTerms(cuss, 2));
+    ProfanityLexicon anyProfanity = ProfanityLexicon.fromRatings(cuss, 1);
 
     List<LabelledText> gold = new ArrayList<>();
     SourceTexts.insulterArray(cache, "insults")

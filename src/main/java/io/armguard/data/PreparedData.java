@@ -36,6 +36,9 @@ public final class PreparedData {
 
   public static final String MANIFEST = "manifest.json";
 
+  /** cuss terms of sureness 2 (minus look-alike innocents), one per line. */
+  public static final String LEXICON = "lexicon/cuss-severity2.txt";
+
   /** Every file that some training step reads (the gold set must appear in none of them). */
   public static final List<String> TRAINING_FILES =
       List.of(LM_TRAIN, LM_VALID, TOX_REWARD_TRAIN, TOX_EVALUATOR_TRAIN, TOX_VALID);

@@ -105,6 +105,14 @@ public final class ProfanityLexicon {
 
   /** The terms of a rated lexicon (cuss: term -> sureness 0/1/2) with sureness >= minSureness. */
   public static ProfanityLexicon fromRatings(Map<String, Integer> ratings, int minSureness) {
+    return new ProfanityLexicon(selectTerms(ratings, minSureness));
+  }
+
+  /**
+   * The terms with sureness >= minSureness, minus the {@link #INNOCENT} ones, sorted: what a
+   * lexicon file shipped with a model holds.
+   */
+  public static List<String> selectTerms(Map<String, Integer> ratings, int minSureness) {
     List<String> terms = new ArrayList<>();
     ratings.forEach(
         (term, sureness) -> {
@@ -113,7 +121,8 @@ public final class ProfanityLexicon {
             terms.add(term);
           }
         });
-    return new ProfanityLexicon(terms);
+    terms.sort(null);
+    return terms;
   }
 
   /** A lexicon of the given terms, as they are. */
