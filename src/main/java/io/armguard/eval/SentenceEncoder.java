@@ -32,8 +32,8 @@ public final class SentenceEncoder {
       int end = Math.min(texts.size(), start + BATCH);
       List<TextSegment> batch = new ArrayList<>(end - start);
       for (String t : texts.subList(start, end)) {
-        // an empty segment is rejected by langchain4j; a lone space embeds as "nothing said"
-        batch.add(TextSegment.from(t.isBlank() ? " " : t));
+        // langchain4j rejects blank text; an empty continuation is embedded as a lone full stop
+        batch.add(TextSegment.from(t.isBlank() ? "." : t));
       }
       List<Embedding> embeddings = model.embedAll(batch).content();
       for (int i = 0; i < embeddings.size(); i++) {
