@@ -11,7 +11,14 @@ import picocli.CommandLine.Command;
     description =
         "Kafka Streams service that moderates and rewrites language-model text with ARM-guided"
             + " (low-rank autoregressive reward model) decoding.",
-    subcommands = {CommandLine.HelpCommand.class, DataCommand.class, TrainCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      GenerateCommand.class,
+      ModelCommand.class,
+      BenchCommand.class,
+      DataCommand.class,
+      TrainCommand.class
+    })
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -22,7 +29,26 @@ public final class Main implements Runnable {
 
   /** The configured command line (tests call this to run commands in-process). */
   public static CommandLine commandLine() {
-    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+    return new CommandLine(new Main())
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setExecutionExceptionHandler(Main::reportUserError);
+  }
+
+  /**
+   * Bad input (a missing file, an invalid setting) is reported as one line on stderr with exit code
+   * 1; anything else keeps its stack trace.
+   */
+  private static int reportUserError(
+      Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) throws Exception {
+    if (e instanceof java.nio.file.NoSuchFileException missing) {
+      cmd.getErr().println(cmd.getCommandName() + ": no such file: " + missing.getFile());
+      return 1;
+    }
+    if (e instanceof java.io.IOException || e instanceof IllegalArgumentException) {
+      cmd.getErr().println(cmd.getCommandName() + ": " + e.getMessage());
+      return 1;
+    }
+    throw e;
   }
 
   @Override

@@ -1,0 +1,108 @@
+package io.armguard.decode;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import io.armguard.model.KvCache;
+import io.armguard.model.LeftPadding;
+import io.armguard.reward.ArmRewardModel;
+import java.util.List;
+
+/**
+ * ARM guidance for one batch: the reward model keeps its own KV cache over BOS + prompt + emitted
+ * tokens and runs <b>one step per generated token for the whole batch</b>; the step's hidden state
+ * h scores the candidates as w·h + (W h)·e_c (ALGORITHM.md section 3), so the cost does not grow
+ * with k. The step for the token chosen at step s runs lazily at the start of step s + 1, so no
+ * reward-model work is spent after the last token.
+ */
+final class ArmGuidance implements Guidance {
+
+  private final ArmRewardModel model;
+  private final int label;
+  private final List<DecodeRequest> requests;
+  private final NDManager state;
+  private KvCache cache;
+  private RewardCacheRows rows;
+  private int[][] prompts; // BOS + prompt per row, until the prefill has run
+  private long[] pending; // tokens chosen but not yet fed to the reward model
+
+  ArmGuidance(ArmRewardModel model, List<DecodeRequest> requests, NDManager batchManager) {
+    this.model = model;
+    this.label = model.info().steeringIndex();
+    this.requests = requests;
+    this.state = batchManager.newSubManager();
+  }
+
+  @Override
+  public void start(NDArray inputIds, NDArray attentionMask, NDManager batchManager) {
+    int n = (int) inputIds.getShape().get(0);
+    int[][] real =
+        RewardCacheRows.realTokens(inputIds.toLongArray(), attentionMask.toLongArray(), n);
+    prompts = new int[n][];
+    for (int b = 0; b < n; b++) {
+      GuidanceLimits.check(requests.get(b), real[b].length, model.maxTokens(), model.id());
+      prompts[b] = new int[real[b].length + 1];
+      prompts[b][0] = model.bosId();
+      System.arraycopy(real[b], 0, prompts[b], 1, real[b].length);
+    }
+  }
+
+  @Override
+  public NDArray score(NDArray candidateIds, NDManager stepManager) {
+    NDArray h = prompts != null ? prefill(stepManager) : step(stepManager);
+    return model
+        .head()
+        .candidates(h, candidateIds, model.embedding(), label)
+        .clip(0f, 1f); // [B, k] in the step's manager (h's)
+  }
+
+  /** The reward model's pass over BOS + prompts; returns the last hidden state per row [B, d]. */
+  private NDArray prefill(NDManager step) {
+    rows = new RewardCacheRows(prompts);
+    cache = new KvCache(state, model.backbone().config().nLayer());
+    NDList in = LeftPadding.pad(prompts, model.bosId(), step);
+    prompts = null;
+    NDArray hidden = model.stepHidden(in.get(0), in.get(2), in.get(1), cache);
+    return hidden.get(new NDIndex(":, -1, :"));
+  }
+
+  /** One reward-model step over the tokens chosen last step; returns h [B, d]. */
+  private NDArray step(NDManager step) {
+    NDList next = rows.nextToken(1, step);
+    NDArray ids = step.create(pending).reshape(-1, 1);
+    NDArray hidden = model.stepHidden(ids, next.get(0), next.get(1), cache);
+    rows.grow();
+    pending = null;
+    return hidden.get(new NDIndex(":, 0, :"));
+  }
+
+  @Override
+  public void advance(NDArray chosenIds, NDArray chosenCandidateIndex, NDManager stepManager) {
+    pending = chosenIds.toLongArray();
+  }
+
+  @Override
+  public boolean canRetainRows() {
+    return true;
+  }
+
+  @Override
+  public void retainRows(NDArray keep, NDManager stepManager) {
+    long[] idx = keep.toLongArray();
+    KvCache smaller = cache.select(keep);
+    cache.close();
+    cache = smaller;
+    rows.retain(idx);
+    long[] p = new long[idx.length];
+    for (int i = 0; i < idx.length; i++) {
+      p[i] = pending[(int) idx[i]];
+    }
+    pending = p;
+  }
+
+  @Override
+  public void close() {
+    state.close();
+  }
+}

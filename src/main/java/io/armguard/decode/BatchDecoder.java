@@ -1,0 +1,221 @@
+package io.armguard.decode;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import io.armguard.model.CausalLm;
+import io.armguard.model.GptConfig;
+import io.armguard.model.KvCache;
+import io.armguard.model.LeftPadding;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Decodes a batch of tokenized prompts with a KV-cached {@link CausalLm}: one prefill over the
+ * left-padded prompts, then one-token steps. Every step takes each row's top-k, lets an optional
+ * {@link Guidance} add its bonus, and samples with the row's own seeded generator ({@link
+ * TopKSampler}), so a row's tokens do not depend on its batch mates. A row stops at EOS or its
+ * token budget; the batch stops when every row has. Once a quarter of the rows have finished they
+ * are dropped from the batch (KV cache rows selected away, {@link Guidance#retainRows}), unless the
+ * guidance cannot follow.
+ *
+ * <p>Native memory: one sub-manager per batch (KV cache, guidance state) and one per step; nothing
+ * outlives {@link #decode}. Not thread-safe: one decoder per thread, the LM's weights shared.
+ */
+public final class BatchDecoder {
+
+  private final CausalLm lm;
+  private final NDManager parent;
+  private final int eosId;
+
+  /**
+   * @param lm the language model
+   * @param parent manager on the LM's device; per-batch managers are made under it
+   * @param eosId the id that ends a sequence, or -1 to always decode the full budget
+   */
+  public BatchDecoder(CausalLm lm, NDManager parent, int eosId) {
+    this.lm = lm;
+    this.parent = parent;
+    this.eosId = eosId;
+  }
+
+  public CausalLm lm() {
+    return lm;
+  }
+
+  /**
+   * Decodes {@code prompts[i]} with the parameters of {@code requests.get(i)}.
+   *
+   * @param prompts non-empty token id arrays
+   * @param provider null for unguided decoding; otherwise opened once for this batch
+   */
+  public DecodedBatch decode(
+      int[][] prompts, List<DecodeRequest> requests, GuidanceProvider provider) {
+    validate(prompts, requests);
+    int n = prompts.length;
+    GptConfig config = lm.config();
+    int kMax = requests.stream().mapToInt(DecodeRequest::topK).max().orElse(1);
+    kMax = Math.min(kMax, config.vocabSize());
+    int width = Arrays.stream(prompts).mapToInt(p -> p.length).max().orElse(0);
+    int maxSteps = requests.stream().mapToInt(DecodeRequest::maxNewTokens).max().orElse(0);
+    int padId = Math.max(eosId, 0);
+    RowState[] rows = new RowState[n];
+    for (int b = 0; b < n; b++) {
+      rows[b] = new RowState(requests.get(b));
+    }
+    long[] stepNanos = new long[Math.max(0, maxSteps - 1)];
+    int steps = 0;
+    long prefillNanos;
+    try (NDManager batch = parent.newSubManager()) {
+      KvCache cache = new KvCache(batch, config.nLayer()); // freed with the batch manager
+      Guidance guidance = provider == null ? null : provider.open(requests, batch);
+      try {
+        if (guidance != null) {
+          NDList shown = LeftPadding.pad(prompts, padId, batch);
+          guidance.start(shown.get(0), shown.get(1), batch);
+        }
+        int[] live = java.util.stream.IntStream.range(0, n).toArray(); // original row of each row
+        long t0 = System.nanoTime();
+        try (NDManager step = batch.newSubManager()) {
+          NDList in = LeftPadding.pad(prompts, padId, step);
+          NDArray hidden = lm.backbone().hidden(in.get(0), in.get(2), in.get(1), cache, false);
+          chooseNext(lm.lastLogits(hidden), kMax, pick(rows, live), guidance, step);
+          cache = compact(cache, rows, live, guidance, step);
+          live = remaining(rows, live, cache);
+        }
+        prefillNanos = System.nanoTime() - t0;
+        for (int s = 1; s < maxSteps && live.length > 0; s++) {
+          long ts = System.nanoTime();
+          try (NDManager step = batch.newSubManager()) {
+            long[][] ids = new long[live.length][1];
+            long[][] pos = new long[live.length][1];
+            long[][] mask = new long[live.length][width + s];
+            for (int i = 0; i < live.length; i++) {
+              int b = live[i];
+              ids[i][0] = rows[b].lastToken;
+              pos[i][0] = Math.min(prompts[b].length + s - 1, config.nPositions() - 1);
+              Arrays.fill(mask[i], width - prompts[b].length, width + s, 1L);
+            }
+            NDArray hidden =
+                lm.backbone()
+                    .hidden(step.create(ids), step.create(pos), step.create(mask), cache, false);
+            chooseNext(lm.lastLogits(hidden), kMax, pick(rows, live), guidance, step);
+            cache = compact(cache, rows, live, guidance, step);
+            live = remaining(rows, live, cache);
+          }
+          stepNanos[steps++] = System.nanoTime() - ts;
+        }
+      } finally {
+        if (guidance != null) {
+          guidance.close();
+        }
+      }
+    }
+    return new DecodedBatch(
+        Arrays.stream(rows).map(RowState::output).toList(),
+        prefillNanos,
+        Arrays.copyOf(stepNanos, steps));
+  }
+
+  private static RowState[] pick(RowState[] rows, int[] live) {
+    RowState[] out = new RowState[live.length];
+    for (int i = 0; i < live.length; i++) {
+      out[i] = rows[live[i]];
+    }
+    return out;
+  }
+
+  /**
+   * Drops finished rows from the KV cache (and the guidance's state) once at least a quarter of the
+   * batch has finished, so long-budget rows do not pay for finished ones. Returns the cache to use
+   * next; the rows kept are those {@link #remaining} reports.
+   */
+  private static KvCache compact(
+      KvCache cache, RowState[] rows, int[] live, Guidance guidance, NDManager step) {
+    int done = 0;
+    for (int b : live) {
+      done += rows[b].done ? 1 : 0;
+    }
+    boolean canDrop = guidance == null || guidance.canRetainRows();
+    if (done == 0 || done == live.length || !canDrop || done * 4 < live.length) {
+      return cache;
+    }
+    long[] keep = new long[live.length - done];
+    int j = 0;
+    for (int i = 0; i < live.length; i++) {
+      if (!rows[live[i]].done) {
+        keep[j++] = i;
+      }
+    }
+    NDArray keepRows = step.create(keep);
+    KvCache smaller = cache.select(keepRows);
+    cache.close();
+    if (guidance != null) {
+      guidance.retainRows(keepRows, step);
+    }
+    return smaller;
+  }
+
+  /** The original rows still in the batch: all of {@code live} unless the cache was compacted. */
+  private static int[] remaining(RowState[] rows, int[] live, KvCache cache) {
+    boolean allDone = Arrays.stream(live).allMatch(b -> rows[b].done);
+    if (allDone) {
+      return new int[0];
+    }
+    if (cache.batchSize() == live.length) {
+      return live;
+    }
+    return Arrays.stream(live).filter(b -> !rows[b].done).toArray();
+  }
+
+  /** Top-k, guidance, sampling for every row; appends the chosen token to each live row. */
+  private void chooseNext(
+      NDArray logits, int kMax, RowState[] rows, Guidance guidance, NDManager step) {
+    NDList top = logits.topK(kMax, -1, true, true);
+    float[] values = top.get(0).toFloatArray();
+    long[] ids = top.get(1).toLongArray();
+    float[] rewards = guidance == null ? null : guidance.score(top.get(1), step).toFloatArray();
+    long[] chosenIds = new long[rows.length];
+    long[] chosenIndex = new long[rows.length];
+    for (int b = 0; b < rows.length; b++) {
+      int index = rows[b].done ? 0 : rows[b].choose(values, rewards, b * kMax, kMax);
+      chosenIndex[b] = index;
+      chosenIds[b] = rows[b].done ? Math.max(eosId, 0) : ids[b * kMax + index];
+      if (!rows[b].done) {
+        rows[b].append((int) chosenIds[b], rewards == null ? 0f : rewards[b * kMax + index], eosId);
+      }
+    }
+    if (guidance != null) {
+      guidance.advance(step.create(chosenIds), step.create(chosenIndex), step);
+    }
+  }
+
+  private void validate(int[][] prompts, List<DecodeRequest> requests) {
+    if (prompts.length != requests.size() || prompts.length == 0) {
+      throw new IllegalArgumentException(
+          "need one request per prompt, got " + prompts.length + " / " + requests.size());
+    }
+    GptConfig c = lm.config();
+    for (int b = 0; b < prompts.length; b++) {
+      DecodeRequest r = requests.get(b);
+      if (prompts[b].length == 0) {
+        throw new IllegalArgumentException("request " + r.id() + ": empty prompt");
+      }
+      if (r.maxNewTokens() < 1 || r.topK() < 1 || !(r.temperature() >= 0f)) {
+        throw new IllegalArgumentException(
+            "request " + r.id() + ": need max_new_tokens >= 1, top_k >= 1, temperature >= 0");
+      }
+      if (prompts[b].length + r.maxNewTokens() > c.nPositions()) {
+        throw new IllegalArgumentException(
+            "request "
+                + r.id()
+                + ": prompt of "
+                + prompts[b].length
+                + " tokens + max_new_tokens "
+                + r.maxNewTokens()
+                + " exceeds the context of "
+                + c.nPositions());
+      }
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package io.armguard.decode;
+
+import ai.djl.ndarray.NDManager;
+import io.armguard.model.CausalLm;
+import io.armguard.model.TextTokenizer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@link GuidedEngine} over a {@link BatchDecoder}: tokenizes prompts, splits a mixed batch by
+ * strategy (each group decoded as its own batch with its {@link GuidanceProvider}; UNGUIDED needs
+ * none), and detokenizes. An empty prompt is decoded from {@code <|endoftext|>}, GPT-2's way of
+ * starting a text. Prefix scoring is delegated to a {@link PrefixScorer} when one is given.
+ *
+ * <p>One instance per thread; the LM, tokenizer and providers' weights may be shared.
+ */
+public final class DecodingEngine implements GuidedEngine {
+
+  private final CausalLm lm;
+  private final TextTokenizer tokenizer;
+  private final String lmId;
+  private final Map<Strategy, GuidanceProvider> providers;
+  private final PrefixScorer scorer;
+  private final NDManager manager;
+  private final BatchDecoder decoder;
+
+  /**
+   * @param lm the language model
+   * @param tokenizer the LM's tokenizer
+   * @param lmId the LM's id ({@code name@sha256-prefix})
+   * @param providers guidance per strategy (UNGUIDED needs none)
+   * @param scorer null when no reward model is loaded
+   * @param parent a manager on the LM's device; the engine works in a sub-manager of it
+   */
+  public DecodingEngine(
+      CausalLm lm,
+      TextTokenizer tokenizer,
+      String lmId,
+      List<GuidanceProvider> providers,
+      PrefixScorer scorer,
+      NDManager parent) {
+    this.lm = lm;
+    this.tokenizer = tokenizer;
+    this.lmId = lmId;
+    this.providers = new EnumMap<>(Strategy.class);
+    for (GuidanceProvider p : providers) {
+      this.providers.put(p.strategy(), p);
+    }
+    this.scorer = scorer;
+    this.manager = parent.newSubManager();
+    int eos = tokenizer.eosId() >= 0 ? tokenizer.eosId() : lm.config().eosTokenId();
+    this.decoder = new BatchDecoder(lm, manager, eos);
+  }
+
+  @Override
+  public List<DecodeResult> generate(List<DecodeRequest> batch) {
+    DecodeResult[] results = new DecodeResult[batch.size()];
+    for (Strategy strategy : Strategy.values()) {
+      List<Integer> rows = new ArrayList<>();
+      for (int i = 0; i < batch.size(); i++) {
+        if (batch.get(i).strategy() == strategy) {
+          rows.add(i);
+        }
+      }
+      if (rows.isEmpty()) {
+        continue;
+      }
+      GuidanceProvider provider = providers.get(strategy);
+      if (provider == null && strategy != Strategy.UNGUIDED) {
+        throw new IllegalArgumentException("no reward model loaded for strategy " + strategy);
+      }
+      List<DecodeRequest> group = rows.stream().map(batch::get).toList();
+      int[][] prompts = group.stream().map(r -> promptIds(r.prompt())).toArray(int[][]::new);
+      DecodedBatch out = decoder.decode(prompts, group, provider);
+      for (int j = 0; j < rows.size(); j++) {
+        SequenceOutput o = out.outputs().get(j);
+        results[rows.get(j)] =
+            new DecodeResult(
+                group.get(j).id(),
+                tokenizer.decode(o.tokenIds()),
+                o.tokenIds(),
+                o.tokenRewards(),
+                prompts[j].length,
+                o.stats());
+      }
+    }
+    return Arrays.asList(results);
+  }
+
+  private int[] promptIds(String prompt) {
+    int[] ids = tokenizer.encode(prompt);
+    return ids.length > 0 ? ids : new int[] {lm.config().bosTokenId()};
+  }
+
+  @Override
+  public List<PrefixScores> scorePrefixes(List<TextScoreRequest> batch) {
+    if (scorer == null) {
+      throw new IllegalStateException("no reward model loaded: cannot score prefixes");
+    }
+    return scorer.scorePrefixes(batch);
+  }
+
+  @Override
+  public int countTokens(String text) {
+    return tokenizer.encode(text).length;
+  }
+
+  @Override
+  public int contextSize() {
+    return lm.config().nPositions();
+  }
+
+  @Override
+  public String lmId() {
+    return lmId;
+  }
+
+  @Override
+  public String rewardId() {
+    return scorer == null ? "none" : scorer.rewardId();
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}

@@ -1,0 +1,32 @@
+package io.armguard.model;
+
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+
+/**
+ * libtorch's intra-op thread count. On the shared 2-core development box 1 thread is the default:
+ * two threads are faster only while nothing else runs (see docs/model.md for the figures).
+ */
+public final class EngineThreads {
+
+  /** Default intra-op threads when the user does not say. */
+  public static final int DEFAULT = 1;
+
+  private EngineThreads() {}
+
+  /** Sets the intra-op thread count (>= 1) for this JVM, before or after the engine started. */
+  public static void configure(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1: " + threads);
+    }
+    System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+    Engine.getInstance(); // starts libtorch (reads the property) if it was not running yet
+    JniUtils.setNumThreads(threads);
+  }
+
+  /** The intra-op thread count libtorch uses now. */
+  public static int current() {
+    Engine.getInstance();
+    return JniUtils.getNumThreads();
+  }
+}

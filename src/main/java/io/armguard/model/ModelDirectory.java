@@ -1,0 +1,214 @@
+package io.armguard.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads and saves GPT-2-layout model directories as Hugging Face writes them: {@code config.json},
+ * {@code model.safetensors} (F32, F16 or BF16; BF16 widened in Java), {@code tokenizer.json}.
+ *
+ * <p>Tensor names may carry GPT2LMHeadModel's {@code transformer.} prefix or not; GPT-2's causal
+ * mask buffers ({@code h.N.attn.bias}, {@code masked_bias}) and the tied {@code lm_head.weight} are
+ * ignored. Any other tensor is an extra (e.g. a reward head, {@code rad_head.weight}): it is
+ * returned by name and logged, never dropped silently. Missing backbone tensors fail the load with
+ * their names. Saving writes the names without prefix, as the original GPT-2 checkpoint does.
+ */
+public final class ModelDirectory {
+
+  public static final String CONFIG = "config.json";
+  public static final String WEIGHTS = "model.safetensors";
+  public static final String TOKENIZER = "tokenizer.json";
+
+  private static final Logger LOG = LoggerFactory.getLogger(ModelDirectory.class);
+  private static final String PREFIX = "transformer.";
+  private static final Pattern IGNORED =
+      Pattern.compile("(h\\.\\d+\\.attn\\.(bias|masked_bias))|lm_head\\.weight");
+
+  private ModelDirectory() {}
+
+  /**
+   * A loaded directory. The backbone's parameters and the extras live in the manager given to
+   * {@link #load}; close that manager (or the tokenizer) to free them.
+   *
+   * @param extras tensors that are not part of the GPT-2 backbone, by their name in the file,
+   *     float32
+   * @param tokenizer null when the directory has no tokenizer.json
+   * @param id {@code directoryName@sha256-prefix} of config.json + model.safetensors
+   */
+  public record Loaded(
+      GptConfig config,
+      GptBackbone backbone,
+      Map<String, NDArray> extras,
+      TextTokenizer tokenizer,
+      String id) {
+
+    /** The backbone with GPT-2's tied LM head. */
+    public CausalLm lm() {
+      return new CausalLm(backbone);
+    }
+  }
+
+  /** Loads {@code dir} into {@code manager} (whose device decides where the weights live). */
+  public static Loaded load(Path dir, NDManager manager) throws IOException {
+    GptConfig config = GptConfig.read(dir.resolve(CONFIG));
+    Path weights = dir.resolve(WEIGHTS);
+    if (!Files.exists(weights)) {
+      throw new IOException(
+          dir
+              + " has no "
+              + WEIGHTS
+              + " (pytorch_model.bin and sharded checkpoints are not supported: save as one"
+              + " safetensors file)");
+    }
+    SafetensorsFile file = SafetensorsFile.open(weights);
+    GptBackbone backbone = new GptBackbone(config);
+    Map<String, String> fileNames = new LinkedHashMap<>();
+    List<String> extraNames = new ArrayList<>();
+    for (String name : file.names()) {
+      String bare = name.startsWith(PREFIX) ? name.substring(PREFIX.length()) : name;
+      if (IGNORED.matcher(bare).matches()) {
+        continue;
+      }
+      if (backbone.namedParameters().containsKey(bare)) {
+        if (fileNames.put(bare, name) != null) {
+          throw new IOException(dir + ": tensor " + bare + " appears with and without prefix");
+        }
+      } else {
+        extraNames.add(name);
+      }
+    }
+    List<String> missing = new ArrayList<>();
+    for (Map.Entry<String, Parameter> p : backbone.namedParameters().entrySet()) {
+      String name = fileNames.get(p.getKey());
+      if (name == null) {
+        missing.add(p.getKey());
+      } else {
+        // each parameter is created straight from the file: no random init, no second copy
+        p.getValue().setInitializer((m, shape, type) -> fromFile(file, name, shape, m));
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new IOException(weights + ": missing backbone tensors " + missing);
+    }
+    try {
+      backbone.initialize(manager, DataType.FLOAT32);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    Map<String, NDArray> extras = new LinkedHashMap<>();
+    for (String name : extraNames) {
+      extras.put(name, file.toNDArray(name, manager));
+    }
+    if (!extras.isEmpty()) {
+      LOG.info("{}: tensors outside the GPT-2 backbone: {}", dir, extras.keySet());
+    }
+    Path tok = dir.resolve(TOKENIZER);
+    TextTokenizer tokenizer = Files.exists(tok) ? TextTokenizer.load(tok) : null;
+    if (tokenizer != null && tokenizer.vocabSize() > config.vocabSize()) {
+      throw new IOException(
+          dir
+              + ": tokenizer has "
+              + tokenizer.vocabSize()
+              + " ids, model only "
+              + config.vocabSize());
+    }
+    return new Loaded(config, backbone, extras, tokenizer, id(dir));
+  }
+
+  private static NDArray fromFile(SafetensorsFile file, String name, Shape shape, NDManager m) {
+    try {
+      SafetensorsFile.Entry e = file.entry(name);
+      if (!shape.equals(new Shape(e.shape()))) {
+        throw new IOException(
+            file.path()
+                + ": tensor "
+                + name
+                + " has shape "
+                + new Shape(e.shape())
+                + ", expected "
+                + shape
+                + (shape.dimension() == 2 ? " (GPT-2 Conv1D weights are stored [in, out])" : ""));
+      }
+      return file.toNDArray(name, m);
+    } catch (IOException ex) {
+      throw new UncheckedIOException(ex);
+    }
+  }
+
+  /**
+   * Writes config.json and model.safetensors (backbone under GPT-2 names, then {@code extras} under
+   * their own names) and, when given, tokenizer.json. Creates {@code dir} if needed.
+   */
+  public static void save(
+      Path dir,
+      GptBackbone backbone,
+      Map<String, NDArray> extras,
+      TextTokenizer tokenizer,
+      SafetensorsDType dtype)
+      throws IOException {
+    Files.createDirectories(dir);
+    Map<String, NDArray> tensors = new LinkedHashMap<>();
+    backbone.namedParameters().forEach((name, p) -> tensors.put(name, p.getArray()));
+    for (Map.Entry<String, NDArray> e : extras.entrySet()) {
+      if (tensors.put(e.getKey(), e.getValue()) != null) {
+        throw new IllegalArgumentException(
+            "extra tensor " + e.getKey() + " clashes with the backbone");
+      }
+    }
+    backbone.config().write(dir.resolve(CONFIG));
+    SafetensorsWriter.write(dir.resolve(WEIGHTS), tensors, dtype, Map.of("producer", "armguard"));
+    if (tokenizer != null) {
+      tokenizer.write(dir.resolve(TOKENIZER));
+    }
+  }
+
+  /**
+   * {@code directoryName@} + the first 12 hex digits of sha256(config.json + model.safetensors).
+   */
+  public static String id(Path dir) throws IOException {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      for (String f : new String[] {CONFIG, WEIGHTS}) {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(dir.resolve(f)), md)) {
+          in.transferTo(OutputStreamSink.INSTANCE);
+        }
+      }
+      Path name = dir.toAbsolutePath().normalize().getFileName();
+      return (name == null ? "model" : name.toString())
+          + "@"
+          + HexFormat.of().formatHex(md.digest()).substring(0, 12);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Discards bytes (digesting is done by the input stream). */
+  private static final class OutputStreamSink extends java.io.OutputStream {
+    static final OutputStreamSink INSTANCE = new OutputStreamSink();
+
+    @Override
+    public void write(int b) {}
+
+    @Override
+    public void write(byte[] b, int off, int len) {}
+  }
+}

@@ -1,0 +1,107 @@
+package io.armguard.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import com.google.gson.Gson;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+
+/**
+ * Writes tensors to a {@code .safetensors} file (F32 or F16), in the iteration order of the given
+ * map, with an 8-byte aligned header. The file is written to a temporary sibling and moved into
+ * place, so a reader never sees a half-written file.
+ */
+public final class SafetensorsWriter {
+
+  private SafetensorsWriter() {}
+
+  /**
+   * Writes {@code tensors} (any float dtype; converted to {@code dtype}) with string {@code
+   * metadata}.
+   */
+  public static void write(
+      Path file, Map<String, NDArray> tensors, SafetensorsDType dtype, Map<String, String> metadata)
+      throws IOException {
+    if (dtype == SafetensorsDType.BF16) {
+      throw new IllegalArgumentException("writing BF16 is not supported; use F32 or F16");
+    }
+    JsonObject header = new JsonObject();
+    JsonObject meta = new JsonObject();
+    meta.addProperty("format", "pt");
+    metadata.forEach(meta::addProperty);
+    header.add("__metadata__", meta);
+    long offset = 0;
+    for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
+      long bytes = e.getValue().size() * dtype.bytes();
+      JsonObject t = new JsonObject();
+      t.addProperty("dtype", dtype.name());
+      JsonArray shape = new JsonArray();
+      for (long s : e.getValue().getShape().getShape()) {
+        shape.add(s);
+      }
+      t.add("shape", shape);
+      JsonArray offsets = new JsonArray();
+      offsets.add(offset);
+      offsets.add(offset + bytes);
+      t.add("data_offsets", offsets);
+      header.add(e.getKey(), t);
+      offset += bytes;
+    }
+    byte[] json = new Gson().toJson(header).getBytes(StandardCharsets.UTF_8);
+    int padded = (json.length + 7) / 8 * 8;
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
+      ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
+      out.write(len.array());
+      out.write(json);
+      for (int i = json.length; i < padded; i++) {
+        out.write(' ');
+      }
+      for (NDArray a : tensors.values()) {
+        writeData(out, floats(a), dtype);
+      }
+    }
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static float[] floats(NDArray a) {
+    if (a.getDataType() == DataType.FLOAT32) {
+      return a.toFloatArray();
+    }
+    // convert in a scratch manager: toType's result would otherwise stay in a's (long-lived)
+    // manager
+    try (NDManager scratch = a.getManager().newSubManager()) {
+      NDArray f = a.toType(DataType.FLOAT32, true);
+      f.attach(scratch);
+      return f.toFloatArray();
+    }
+  }
+
+  private static void writeData(OutputStream out, float[] data, SafetensorsDType dtype)
+      throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+    for (float f : data) {
+      if (buf.remaining() < 4) {
+        out.write(buf.array(), 0, buf.position());
+        buf.clear();
+      }
+      if (dtype == SafetensorsDType.F32) {
+        buf.putFloat(f);
+      } else {
+        buf.putShort(HalfFloats.floatToHalf(f));
+      }
+    }
+    out.write(buf.array(), 0, buf.position());
+  }
+}

@@ -1,0 +1,154 @@
+package io.armguard.reward;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import io.armguard.model.GptBackbone;
+import io.armguard.model.KvCache;
+import io.armguard.model.LeftPadding;
+import io.armguard.model.TextTokenizer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * ARM's reward model (ALGORITHM.md section 3): a causal transformer over BOS + prefix whose last
+ * hidden state h scores every next token at once, r(x, v) = w·h + (W h)·e_v, with E the backbone's
+ * own token embedding, kept frozen ({@code wte} never receives a gradient). One reward-model step
+ * per generated token, whatever k is.
+ *
+ * <p>The BOS token (config {@code bos_token_id}) is placed right before each sequence's first real
+ * token, so the empty prefix has a hidden state and left/right padding give the same scores.
+ */
+public final class ArmRewardModel implements RewardModel {
+
+  static final String EMBEDDING = "wte.weight";
+
+  private final GptBackbone backbone;
+  private final ArmHead head;
+  private final RewardModelInfo info;
+  private final TextTokenizer tokenizer;
+  private final String id;
+
+  ArmRewardModel(
+      GptBackbone backbone,
+      ArmHead head,
+      RewardModelInfo info,
+      TextTokenizer tokenizer,
+      String id) {
+    if (info.kind() != RewardKind.ARM) {
+      throw new IllegalArgumentException("armguard.json kind is " + info.kind() + ", not arm");
+    }
+    this.backbone = backbone;
+    this.head = head;
+    this.info = info;
+    this.tokenizer = tokenizer;
+    this.id = id;
+    backbone.namedParameters().get(EMBEDDING).freeze(true); // E is frozen (ALGORITHM.md 3)
+  }
+
+  /**
+   * An ARM model on {@code backbone} with a new random head (training starts here). Freezes the
+   * backbone's {@code wte}.
+   */
+  public static ArmRewardModel withNewHead(
+      GptBackbone backbone, RewardModelInfo info, TextTokenizer tokenizer, NDManager manager) {
+    ArmHead head = ArmHead.random(backbone.config().nEmbd(), info.labelCount(), manager);
+    return new ArmRewardModel(backbone, head, info, tokenizer, "unsaved");
+  }
+
+  public ArmHead head() {
+    return head;
+  }
+
+  /** The frozen token embedding E [V, d] (the backbone's wte; do not close). */
+  public NDArray embedding() {
+    return backbone.tokenEmbedding();
+  }
+
+  public int bosId() {
+    return backbone.config().bosTokenId();
+  }
+
+  /**
+   * Hidden states that score each observed token: {@code out[b, t]} is h(BOS, x_1..x_{t-1}) for the
+   * real token {@code ids[b, t]} (the input is shifted right by one, with BOS before each row's
+   * first real token).
+   *
+   * @param ids int64 [B, T], left- or right-padded
+   * @param mask int64 [B, T], 1 = real token
+   * @return [B, T, d] in {@code ids}' manager
+   */
+  public NDArray shiftedHidden(NDArray ids, NDArray mask, boolean training) {
+    NDManager m = ids.getManager();
+    long b = ids.getShape().get(0);
+    NDArray bos = m.full(new Shape(b, 1), (float) bosId(), DataType.INT64);
+    NDArray prevIds = bos.concat(ids.get(new NDIndex(":, :-1")), 1);
+    NDArray prevMask = bos.zerosLike().concat(mask.get(new NDIndex(":, :-1")), 1);
+    // a real column whose predecessor is padding (or nothing) starts its row: it reads BOS
+    NDArray input = prevIds.mul(prevMask).add(bos.mul(prevMask.neg().add(1L)));
+    return backbone.hidden(input, LeftPadding.positionIds(mask), mask, null, training);
+  }
+
+  /** Raw scores of the observed tokens, [B, T, L]: r(x_&lt;t, x_t). */
+  public NDArray observedScores(NDArray ids, NDArray mask, boolean training) {
+    return head.scores(shiftedHidden(ids, mask, training), ids, embedding());
+  }
+
+  @Override
+  public NDArray prefixScores(NDArray ids, NDArray mask, boolean training) {
+    return observedScores(ids, mask, training);
+  }
+
+  /**
+   * Runs T new tokens per row against {@code cache} (extended in place), inference only; the caller
+   * supplies BOS as the first token of each sequence.
+   *
+   * @return the hidden states [N, T, d] in {@code ids}' manager
+   */
+  public NDArray stepHidden(NDArray ids, NDArray positionIds, NDArray mask, KvCache cache) {
+    return backbone.hidden(ids, positionIds, mask, cache, false);
+  }
+
+  @Override
+  public int maxTokens() {
+    return backbone.config().nPositions(); // BOS takes the place of the last token's input
+  }
+
+  @Override
+  public RewardModelInfo info() {
+    return info;
+  }
+
+  @Override
+  public GptBackbone backbone() {
+    return backbone;
+  }
+
+  @Override
+  public TextTokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public Map<String, Parameter> trainableParameters() {
+    Map<String, Parameter> m = new LinkedHashMap<>(backbone.namedParameters());
+    m.remove(EMBEDDING);
+    m.putAll(head.parameters());
+    return m;
+  }
+
+  @Override
+  public Map<String, NDArray> headTensors() {
+    Map<String, NDArray> m = new LinkedHashMap<>();
+    head.parameters().forEach((k, p) -> m.put(k, p.getArray()));
+    return m;
+  }
+}

@@ -1,0 +1,132 @@
+package io.armguard.reward;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.armguard.model.GptBackbone;
+import io.armguard.model.GptConfig;
+import io.armguard.model.ModelDirectory;
+import io.armguard.model.SafetensorsDType;
+import io.armguard.model.TextTokenizer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Loads, saves and checks reward models stored in the Hugging Face layout: {@code config.json},
+ * {@code model.safetensors} (GPT-2 backbone names plus the head's own tensors, see {@link RadHead}
+ * and {@link ArmHead}), {@code tokenizer.json} and {@code armguard.json} ({@link RewardModelInfo}).
+ */
+public final class RewardModels {
+
+  private RewardModels() {}
+
+  /**
+   * Loads a reward model directory into {@code manager}.
+   *
+   * @throws IOException when armguard.json, the backbone or the head tensors are missing or
+   *     malformed, or the file holds tensors that belong to neither
+   */
+  public static RewardModel load(Path dir, NDManager manager) throws IOException {
+    RewardModelInfo info = RewardModelInfo.read(dir);
+    ModelDirectory.Loaded loaded = ModelDirectory.load(dir, manager);
+    Map<String, NDArray> extras = new HashMap<>(loaded.extras());
+    int d = loaded.config().nEmbd();
+    int labels = info.labelCount();
+    try {
+      RewardModel model =
+          switch (info.kind()) {
+            case RAD ->
+                new RadRewardModel(
+                    loaded.backbone(),
+                    RadHead.fromTensors(extras, d, labels, manager),
+                    info,
+                    loaded.tokenizer(),
+                    loaded.id());
+            case ARM ->
+                new ArmRewardModel(
+                    loaded.backbone(),
+                    ArmHead.fromTensors(extras, d, labels, manager),
+                    info,
+                    loaded.tokenizer(),
+                    loaded.id());
+          };
+      Set<String> unexpected = new TreeSet<>(extras.keySet());
+      unexpected.removeAll(model.headTensors().keySet());
+      if (!unexpected.isEmpty()) {
+        throw new IOException(
+            "tensors that belong to neither the backbone nor the "
+                + info.kind().jsonName()
+                + " head: "
+                + unexpected);
+      }
+      return model;
+    } catch (IOException | RuntimeException e) {
+      if (loaded.tokenizer() != null) {
+        loaded.tokenizer().close();
+      }
+      if (e instanceof IOException) {
+        throw new IOException(dir.resolve(ModelDirectory.WEIGHTS) + ": " + e.getMessage(), e);
+      }
+      throw e;
+    }
+  }
+
+  /** Writes {@code model} to {@code dir} (created if needed); see {@link RewardModel#save}. */
+  static void save(RewardModel model, Path dir, SafetensorsDType dtype) throws IOException {
+    ModelDirectory.save(dir, model.backbone(), model.headTensors(), model.tokenizer(), dtype);
+    model.info().write(dir);
+  }
+
+  /**
+   * A randomly initialised reward model (for tests and benchmarks before training), reproducible
+   * for a seed (libtorch's global generator: do not initialise concurrently).
+   */
+  public static RewardModel random(
+      GptConfig config,
+      RewardModelInfo info,
+      TextTokenizer tokenizer,
+      NDManager manager,
+      int seed) {
+    GptBackbone backbone = GptBackbone.randomlyInitialized(config, manager, seed);
+    return switch (info.kind()) {
+      case RAD -> RadRewardModel.withNewHead(backbone, info, tokenizer, manager);
+      case ARM -> ArmRewardModel.withNewHead(backbone, info, tokenizer, manager);
+    };
+  }
+
+  /**
+   * Checks that a reward model can guide a language model: both use the same tokenizer (ARM scores
+   * the LM's token ids through its own embedding; RAD feeds the LM's candidates to its backbone).
+   *
+   * @param lmTokenizer the LM's tokenizer, or null when the LM directory has none
+   * @throws IllegalArgumentException naming both models and what differs
+   */
+  public static void requireCompatible(
+      RewardModel reward, String lmId, GptConfig lmConfig, TextTokenizer lmTokenizer) {
+    String pair = "reward model " + reward.id() + " cannot guide language model " + lmId + ": ";
+    if (reward.backbone().config().vocabSize() != lmConfig.vocabSize()) {
+      throw new IllegalArgumentException(
+          pair
+              + "vocab_size "
+              + reward.backbone().config().vocabSize()
+              + " != "
+              + lmConfig.vocabSize()
+              + " (both must use one tokenizer)");
+    }
+    if (reward.tokenizer() == null || lmTokenizer == null) {
+      throw new IllegalArgumentException(
+          pair
+              + (reward.tokenizer() == null ? "the reward model" : "the language model")
+              + " has no tokenizer.json, so the shared vocabulary cannot be checked");
+    }
+    if (!reward.tokenizer().sameVocabulary(lmTokenizer)) {
+      throw new IllegalArgumentException(
+          pair
+              + "their tokenizer.json files differ (different token ids or merges); a reward model"
+              + " must be trained with the language model's tokenizer");
+    }
+  }
+}
