@@ -8,7 +8,12 @@ import picocli.CommandLine.Command;
     name = "train",
     mixinStandardHelpOptions = true,
     description = "Train armguard's models (language model, reward models, evaluator).",
-    subcommands = {TrainEvaluatorCommand.class})
+    subcommands = {
+      TrainLmCommand.class,
+      TrainRadCommand.class,
+      TrainArmCommand.class,
+      TrainEvaluatorCommand.class
+    })
 public final class TrainCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

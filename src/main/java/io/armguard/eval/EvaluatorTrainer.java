@@ -1,6 +1,7 @@
 package io.armguard.eval;
 
 import com.google.gson.JsonObject;
+import io.armguard.data.BinaryMetrics;
 import io.armguard.data.LabelledText;
 import io.armguard.data.PreparedData;
 import java.io.IOException;

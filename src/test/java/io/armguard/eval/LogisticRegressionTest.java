@@ -3,6 +3,7 @@ package io.armguard.eval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.armguard.data.BinaryMetrics;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 

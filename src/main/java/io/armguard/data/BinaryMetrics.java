@@ -1,4 +1,4 @@
-package io.armguard.eval;
+package io.armguard.data;
 
 import java.util.Arrays;
 import java.util.Comparator;
