@@ -30,6 +30,7 @@ import java.util.function.Consumer;
 public final class LmTrainer {
   private final LmTrainingOptions o;
   private final Consumer<String> log;
+  private long interruptAfter = Long.MAX_VALUE;
 
   public LmTrainer(LmTrainingOptions options, Consumer<String> log) {
     this.o = options;
@@ -37,6 +38,11 @@ public final class LmTrainer {
   }
 
   /** Trains and returns the final metrics. */
+  /** Test hook: stop (as if killed) right after this step's checkpoint decision. */
+  void interruptAfter(long step) {
+    this.interruptAfter = step;
+  }
+
   public JsonObject train(NDManager root) throws IOException {
     long started = System.nanoTime();
     TextTokenizer tokenizer = TextTokenizer.gpt2(o.merges());
@@ -57,7 +63,7 @@ public final class LmTrainer {
     JsonObject history = new JsonObject();
     if (checkpoint.exists()) {
       JsonObject state = checkpoint.state();
-      if (!state.get("options").equals(o.identity())) {
+      if (!state.get("options").toString().equals(o.identity().toString())) {
         throw new IllegalStateException(
             "checkpoint in "
                 + o.out()
@@ -120,12 +126,16 @@ public final class LmTrainer {
           history.addProperty("train_seconds", trainSeconds + progress.elapsedSeconds());
           saveCheckpoint(checkpoint, backbone, tokenizer, optimizer, step, history);
         }
+        if (step == interruptAfter) {
+          throw new InterruptedTraining(step);
+        }
       }
       trainSeconds += progress.elapsedSeconds();
       history.addProperty("tokens_per_second_last_session", round(progress.tokensPerSecond()));
     }
     double ppl = perplexity(lm, root, valid, Integer.MAX_VALUE);
     ModelDirectory.save(o.out(), backbone, java.util.Map.of(), tokenizer, SafetensorsDType.F16);
+    checkpoint.delete(); // finished: nothing left to resume, keep the model directory small
     JsonObject facts = new JsonObject();
     facts.addProperty("model", "causal LM (GPT-2 architecture)");
     facts.add("settings", o.identity());

@@ -45,10 +45,16 @@ import java.util.function.Consumer;
 public final class RewardTrainer {
   private final RewardTrainingOptions o;
   private final Consumer<String> log;
+  private long interruptAfter = Long.MAX_VALUE;
 
   public RewardTrainer(RewardTrainingOptions options, Consumer<String> log) {
     this.o = options;
     this.log = log;
+  }
+
+  /** Test hook: stop (as if killed) right after this step's checkpoint decision. */
+  void interruptAfter(long step) {
+    this.interruptAfter = step;
   }
 
   public JsonObject train(NDManager root) throws IOException {
@@ -69,7 +75,7 @@ public final class RewardTrainer {
     JsonObject history = new JsonObject();
     if (checkpoint.exists()) {
       JsonObject state = checkpoint.state();
-      if (!state.get("options").equals(o.identity())) {
+      if (!state.get("options").toString().equals(o.identity().toString())) {
         throw new IllegalStateException(
             "checkpoint in "
                 + o.out()
@@ -153,12 +159,16 @@ public final class RewardTrainer {
                 optimizer.save(opt);
               });
         }
+        if (step == interruptAfter) {
+          throw new InterruptedTraining(step);
+        }
       }
       trainSeconds += progress.elapsedSeconds();
       history.addProperty(
           "tokens_per_second_last_session", LmTrainer.round(progress.tokensPerSecond()));
     }
     model.save(o.out(), SafetensorsDType.F16);
+    checkpoint.delete(); // finished: nothing left to resume, keep the model directory small
     JsonObject facts = new JsonObject();
     facts.addProperty("model", o.kind().name() + " reward model (toxicity)");
     facts.add("settings", o.identity());
