@@ -41,7 +41,7 @@ public final class TrainLmCommand implements Callable<Integer> {
 
   @Option(
       names = "--d-model",
-      defaultValue = "256",
+      defaultValue = "192",
       description = "hidden size (default: ${DEFAULT-VALUE})")
   int dModel;
 
@@ -71,7 +71,7 @@ public final class TrainLmCommand implements Callable<Integer> {
 
   @Option(
       names = "--steps",
-      defaultValue = "1500",
+      defaultValue = "1200",
       description = "optimizer steps (default: ${DEFAULT-VALUE})")
   int steps;
 
