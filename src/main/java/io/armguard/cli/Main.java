@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
       ModelCommand.class,
       RewardCommand.class,
       BenchCommand.class,
+      DataCommand.class,
+      TrainCommand.class,
       DemoCommand.class,
       RunCommand.class,
       TopologyCommand.class
