@@ -15,7 +15,10 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       GenerateCommand.class,
       ModelCommand.class,
+      RewardCommand.class,
       BenchCommand.class,
+      DataCommand.class,
+      TrainCommand.class,
       DemoCommand.class,
       RunCommand.class,
       TopologyCommand.class

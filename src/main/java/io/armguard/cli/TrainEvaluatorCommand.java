@@ -1,0 +1,58 @@
+package io.armguard.cli;
+
+import io.armguard.eval.EvaluatorTrainer;
+import io.armguard.eval.SentenceEncoder;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code armguard train evaluator}: MiniLM embeddings + logistic regression. */
+@Command(
+    name = "evaluator",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Train the independent toxicity evaluator (all-MiniLM-L6-v2 ONNX embeddings + logistic"
+          + " regression) on the evaluator split, which is disjoint from the reward models' data.",
+      "Prints its metrics (validation and gold set) as one JSON line."
+    })
+public final class TrainEvaluatorCommand implements Callable<Integer> {
+  @Option(
+      names = "--data",
+      defaultValue = "work-data",
+      description = "prepared data (default: ${DEFAULT-VALUE})")
+  Path data;
+
+  @Option(
+      names = "--out",
+      defaultValue = "models/evaluator",
+      description = "model directory (default: ${DEFAULT-VALUE})")
+  Path out;
+
+  @Option(
+      names = "--l2",
+      defaultValue = "0.001",
+      description = "L2 penalty (default: ${DEFAULT-VALUE})")
+  double l2;
+
+  @Override
+  public Integer call() throws Exception {
+    String command = "./armguard train evaluator --data " + data + " --out " + out + " --l2 " + l2;
+    try (ProgressBar bar =
+        new ProgressBarBuilder()
+            .setTaskName("embed")
+            .setInitialMax(EvaluatorTrainer.workItems(data))
+            .setStyle(ProgressBarStyle.ASCII)
+            .setUnit(" texts", 1)
+            .showSpeed()
+            .build()) {
+      var metrics =
+          new EvaluatorTrainer(new SentenceEncoder()).train(data, out, l2, command, bar::stepBy);
+      System.out.println(metrics);
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,71 @@
+package io.armguard.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
+import io.armguard.data.PreparedData;
+import io.armguard.model.ModelDirectory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LmTrainerTest {
+  @TempDir Path tmp;
+
+  @Test
+  void learnsARepetitiveCorpusAndWritesAModelDirectoryWithACard() throws Exception {
+    Path data = tmp.resolve("data");
+    List<String> docs = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      docs.add("the cat sat on the mat and the dog sat on the log");
+    }
+    Files.createDirectories(data.resolve("lm"));
+    Files.write(data.resolve(PreparedData.LM_TRAIN), docs);
+    Files.write(data.resolve(PreparedData.LM_VALID), docs.subList(0, 20));
+    LmTrainingOptions o =
+        new LmTrainingOptions(
+            data,
+            tmp.resolve("lm"),
+            1,
+            32,
+            2,
+            32,
+            100,
+            8,
+            40,
+            1e-2f,
+            5,
+            1.0,
+            0.01f,
+            5,
+            20,
+            4,
+            20,
+            false,
+            "test command");
+    JsonObject facts;
+    try (NDManager root = NDManager.newBaseManager()) {
+      facts = new LmTrainer(o, s -> {}).train(root);
+    }
+    double ppl = facts.get("valid_perplexity").getAsDouble();
+    // an untrained model is near-uniform over 357 ids; this corpus is almost deterministic
+    assertTrue(ppl < 5, "validation perplexity " + ppl);
+    assertTrue(facts.getAsJsonObject("history").has("valid_ppl_step_20"));
+    assertEquals(40, facts.get("steps").getAsInt());
+    for (String f :
+        List.of(
+            ModelDirectory.CONFIG,
+            ModelDirectory.WEIGHTS,
+            ModelDirectory.TOKENIZER,
+            "README.md",
+            "training.json")) {
+      assertTrue(Files.exists(tmp.resolve("lm").resolve(f)), f);
+    }
+    assertTrue(Files.readString(tmp.resolve("lm/README.md")).contains("test command"));
+  }
+}
