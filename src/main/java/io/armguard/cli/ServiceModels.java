@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -54,13 +55,23 @@ final class ServiceModels implements AutoCloseable {
               + tmp
               + " — texts are noise and scores arbitrary");
     }
+    List<Path> rewards = new ArrayList<>(List.of(reward));
+    String rad = config.string(ArmguardConfig.MODEL_RAD_DIR);
+    if (!random && !rad.isEmpty() && Files.isDirectory(Path.of(rad))) {
+      rewards.add(Path.of(rad)); // the first reward model (ARM) scores prefixes; RAD only guides
+    } else {
+      log.println(
+          "armguard: no RAD model ("
+              + ArmguardConfig.MODEL_RAD_DIR
+              + "): RAD requests are REJECTED");
+    }
     DecodingModels models =
         DecodingModels.load(
             lm,
-            List.of(reward),
+            rewards,
             config.string(ArmguardConfig.DEVICE),
             config.intValue(ArmguardConfig.ENGINE_THREADS));
-    return new ServiceModels(models, lm + " + " + reward, random);
+    return new ServiceModels(models, lm + " + " + rewards, random);
   }
 
   /** A pool handing each stream thread its own engine over these models. */

@@ -60,6 +60,7 @@ public final class ArmguardConfig {
   public static final String BATCH_MAX_DELAY_MS = "batch.max.delay.ms";
   public static final String MODEL_LM_DIR = "model.lm.dir";
   public static final String MODEL_REWARD_DIR = "model.reward.dir";
+  public static final String MODEL_RAD_DIR = "model.rad.dir";
   public static final String DEVICE = "device";
   public static final String ENGINE_THREADS = "engine.threads";
   public static final String DECODE_STRATEGY = "decode.strategy";
@@ -115,7 +116,16 @@ public final class ArmguardConfig {
               "Flush when the oldest buffered request has waited this long (wall clock)."),
           stringKey(MODEL_LM_DIR, "models/lm", false, "Language model directory (HF layout)."),
           stringKey(
-              MODEL_REWARD_DIR, "models/reward-arm", false, "Reward model directory (HF layout)."),
+              MODEL_REWARD_DIR,
+              "models/arm-distilled",
+              false,
+              "ARM reward model directory: guides ARM requests and scores every MODERATE response."),
+          stringKey(
+              MODEL_RAD_DIR,
+              "models/rad",
+              true,
+              "RAD reward model directory for RAD requests; empty or missing = RAD requests are"
+                  + " REJECTED."),
           stringKey(DEVICE, "auto", false, "auto, cpu, gpu or gpu:N."),
           intKey(ENGINE_THREADS, 1, 1, 64, "Intra-op threads of the decoding engine."),
           enumKey(DECODE_STRATEGY, Strategy.ARM, Strategy.class, "Default decoding strategy."),
