@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -89,17 +90,17 @@ public final class DemoCommand implements Callable<Integer> {
           "armguard: produced %d requests + 1 undecodable record to %s%n",
           requests.size(), running.requestsTopic());
       int n = requests.size();
-      try (OutputCollector collector = new OutputCollector(running, pipeline.serdes(), 1);
-          ProgressBar bar =
-              new ProgressBarBuilder()
-                  .setTaskName("answers")
-                  .setInitialMax(n)
-                  .setStyle(ProgressBarStyle.ASCII)
-                  .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(log))
-                  .build()) {
-        boolean complete =
-            collector.await(n, n, 1, timeout, Duration.ofSeconds(2), c -> bar.step());
-        bar.close();
+      try (OutputCollector collector = new OutputCollector(running, pipeline.serdes(), 1)) {
+        boolean complete;
+        try (ProgressBar bar =
+            new ProgressBarBuilder()
+                .setTaskName("answers")
+                .setInitialMax(n)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setConsumer(new ConsoleProgressBarConsumer(log))
+                .build()) {
+          complete = collector.await(n, n, 1, timeout, Duration.ofSeconds(2), c -> bar.step());
+        }
         Map<String, AuditRecord> audits = new HashMap<>();
         collector.audits().forEach(a -> audits.put(a.getRequestId(), a));
         Map<String, GenerationRequest> byId = new HashMap<>();

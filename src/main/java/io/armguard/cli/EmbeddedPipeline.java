@@ -117,7 +117,7 @@ final class EmbeddedPipeline implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     try {
       service.close();
     } finally {

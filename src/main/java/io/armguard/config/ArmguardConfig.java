@@ -203,7 +203,7 @@ public final class ArmguardConfig {
     }
     registry.put(SCHEMA_REGISTRY_URL, (String) values.get(SCHEMA_REGISTRY_URL));
     ArmguardConfig config = new ArmguardConfig(values, kafka, registry);
-    config.checkCrossFields();
+    CrossFieldChecks.check(config);
     return config;
   }
 
@@ -230,47 +230,6 @@ public final class ArmguardConfig {
     registryProps.forEach(props::put);
     props.putAll(overrides);
     return from(props, Map.of());
-  }
-
-  private void checkCrossFields() {
-    if (decodeMaxNewTokens() > intValue(DECODE_MAX_NEW_TOKENS_LIMIT)) {
-      throw new ConfigException(
-          DECODE_MAX_NEW_TOKENS,
-          "default "
-              + decodeMaxNewTokens()
-              + " exceeds "
-              + DECODE_MAX_NEW_TOKENS_LIMIT
-              + "="
-              + decodeMaxNewTokensLimit());
-    }
-    if (decodeTopK() > decodeTopKLimit()) {
-      throw new ConfigException(
-          DECODE_TOP_K, "default " + decodeTopK() + " exceeds " + DECODE_TOP_K_LIMIT);
-    }
-    // Why: a batch is decoded inside one transaction; if it can outlive transaction.timeout.ms the
-    // broker aborts the transaction and the whole batch is decoded again, forever.
-    long worstBatchMs = worstCaseBatchMs();
-    if (worstBatchMs + batchMaxDelayMs() + commitIntervalMs() >= transactionTimeoutMs()) {
-      throw new ConfigException(
-          BATCH_SIZE + "," + TRANSACTION_TIMEOUT_MS,
-          String.format(
-              "a worst-case batch (%s=%d x %s=%d x (1 + %s=%d) x %s=%d ms = %d ms) plus %s and %s"
-                  + " must stay below %s=%d; lower the batch size or token limit, or raise the"
-                  + " timeout",
-              BATCH_SIZE,
-              batchSize(),
-              DECODE_MAX_NEW_TOKENS_LIMIT,
-              decodeMaxNewTokensLimit(),
-              REWRITE_MAX_ATTEMPTS,
-              rewriteMaxAttempts(),
-              DECODE_STEP_MS_WORST,
-              intValue(DECODE_STEP_MS_WORST),
-              worstBatchMs,
-              BATCH_MAX_DELAY_MS,
-              COMMIT_INTERVAL_MS,
-              TRANSACTION_TIMEOUT_MS,
-              transactionTimeoutMs()));
-    }
   }
 
   /** Worst case of one flush: every request needs all tokens, and every rewrite attempt. */

@@ -90,9 +90,16 @@ public final class EmbeddedBroker implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
-    cluster.close();
-    deleteQuietly(dataDir);
+  public void close() {
+    try {
+      cluster.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      throw new IllegalStateException("stopping the embedded broker failed", e);
+    } finally {
+      deleteQuietly(dataDir);
+    }
   }
 
   private static void deleteQuietly(Path dir) {
