@@ -67,7 +67,9 @@ public final class ArmguardTopology {
         serdes.request().deserializer(),
         config.requestsTopic());
     t.addProcessor(
-        VALIDATE, () -> new ValidateProcessor(validator, outcomes, engines, metrics), SOURCE);
+        VALIDATE,
+        () -> new ValidateProcessor(validator, outcomes, engines, metrics, config.logContent()),
+        SOURCE);
     t.addProcessor(
         MICRO_BATCH,
         () ->

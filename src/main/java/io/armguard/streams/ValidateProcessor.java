@@ -10,20 +10,25 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * First processor: checks each request ({@link RequestValidator}). A valid one goes on to the
  * micro-batch as a {@link BufferedRequest} that carries its source coordinates (records forwarded
  * later from a punctuator have none); an invalid one is answered at once with a REJECTED completion
- * and audit record.
+ * and audit record. Prompt text reaches the (debug) log only with {@code log.content=true}.
  */
 public final class ValidateProcessor
     implements Processor<String, GenerationRequest, String, Object> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ValidateProcessor.class);
 
   private final RequestValidator validator;
   private final OutcomeRecords outcomes;
   private final EnginePool engines;
   private final PipelineMetrics metrics;
+  private final boolean logContent;
   private ProcessorContext<String, Object> context;
   private GuidedEngine engine;
 
@@ -31,11 +36,13 @@ public final class ValidateProcessor
       RequestValidator validator,
       OutcomeRecords outcomes,
       EnginePool engines,
-      PipelineMetrics metrics) {
+      PipelineMetrics metrics,
+      boolean logContent) {
     this.validator = validator;
     this.outcomes = outcomes;
     this.engines = engines;
     this.metrics = metrics;
+    this.logContent = logContent;
   }
 
   @Override
@@ -54,6 +61,11 @@ public final class ValidateProcessor
     }
     Optional<String> problem = validator.problem(request, engine);
     if (problem.isPresent()) {
+      LOG.debug(
+          "request {} rejected: {}{}",
+          request.getRequestId(),
+          problem.get(),
+          logContent ? " (prompt: " + request.getPrompt() + ")" : "");
       OutcomeRecords.Outcome o =
           outcomes.rejected(
               request, source, "validate", problem.get(), context.currentSystemTimeMs());
