@@ -55,7 +55,7 @@ public final class ArmguardTopology {
       EnginePool engines,
       PipelineMetrics metrics,
       LongSupplier wallClock) {
-    OutcomeRecords outcomes = new OutcomeRecords(config.instanceId());
+    OutcomeRecords outcomes = new OutcomeRecords(config.instanceId(), config.toxicityThreshold());
     RequestValidator validator = new RequestValidator(config);
     TaskFactory tasks = new TaskFactory(config);
     ModerationPolicy policy =

@@ -128,7 +128,10 @@ public final class MicroBatchProcessor
     }
   }
 
-  /** Wall-clock punctuation: flush everything once the oldest request is due. */
+  /**
+   * Wall-clock punctuation: flush everything once the oldest request is due. The punctuation
+   * timestamp is the thread's cached time; the injected clock is read instead.
+   */
   void tick(long punctuationTime) {
     long now = wallClock.getAsLong();
     if (buffered > 0 && now - oldestEnqueuedMs >= maxDelayMs) {

@@ -28,9 +28,15 @@ public final class OutcomeRecords {
   public static final int AUDIT_SCHEMA_VERSION = 1;
 
   private final String instanceId;
+  private final float defaultThreshold;
 
-  public OutcomeRecords(String instanceId) {
+  /**
+   * @param instanceId written to every audit record
+   * @param defaultThreshold the threshold a request without its own would have been judged by
+   */
+  public OutcomeRecords(String instanceId, float defaultThreshold) {
     this.instanceId = instanceId;
+    this.defaultThreshold = defaultThreshold;
   }
 
   /** A completion and audit pair, keyed by request id. */
@@ -61,7 +67,8 @@ public final class OutcomeRecords {
             .setAction(Action.REJECTED)
             .setFlagged(false)
             .setReason(reason)
-            .setThreshold(r.getToxicityThreshold() == null ? 0f : r.getToxicityThreshold())
+            .setThreshold(
+                r.getToxicityThreshold() == null ? defaultThreshold : r.getToxicityThreshold())
             .setSource(source)
             .setInstanceId(instanceId)
             .setAttributes(r.getAttributes())

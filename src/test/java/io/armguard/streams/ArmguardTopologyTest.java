@@ -196,6 +196,8 @@ class ArmguardTopologyTest {
     assertEquals(7, audit.size());
     assertEquals("validate", audit.get("e1").getStage());
     assertEquals("prompt is empty", audit.get("e1").getReason());
+    assertEquals(0.5f, audit.get("e1").getThreshold());
+    assertEquals(1.5f, audit.get("e7").getThreshold());
     assertEquals(0, engine.generateCalls.get());
   }
 

@@ -66,7 +66,7 @@ class MicroBatchProcessorTest {
               new EnginePool(() -> engine),
               new ModerationPolicy(1, "[withheld]"),
               new TaskFactory(config),
-              new OutcomeRecords("test-1"),
+              new OutcomeRecords("test-1", 0.5f),
               new PipelineMetrics(new SimpleMeterRegistry()),
               context::currentSystemTimeMs);
       context.setCurrentSystemTimeMs(1_000);
