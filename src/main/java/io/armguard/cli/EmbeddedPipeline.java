@@ -6,7 +6,6 @@ import io.armguard.streams.ArmguardService;
 import io.armguard.streams.EmbeddedBroker;
 import io.armguard.streams.TopologySerdes;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,13 +26,16 @@ final class EmbeddedPipeline implements AutoCloseable {
   private final TopologySerdes serdes;
   private final ServiceModels models;
   private final ArmguardService service;
+  private final ScratchDirectory stateDir;
 
   private EmbeddedPipeline(
+      ScratchDirectory stateDir,
       EmbeddedBroker broker,
       ArmguardConfig config,
       TopologySerdes serdes,
       ServiceModels models,
       ArmguardService service) {
+    this.stateDir = stateDir;
     this.broker = broker;
     this.config = config;
     this.serdes = serdes;
@@ -46,6 +48,7 @@ final class EmbeddedPipeline implements AutoCloseable {
       ArmguardConfig base, ServiceModels models, int partitions, PrintStream log) throws Exception {
     long t0 = System.nanoTime();
     EmbeddedBroker broker = EmbeddedBroker.start();
+    ScratchDirectory stateDir = new ScratchDirectory("armguard-state-");
     try {
       ArmguardConfig config =
           base.with(
@@ -53,7 +56,7 @@ final class EmbeddedPipeline implements AutoCloseable {
                   ArmguardConfig.BOOTSTRAP_SERVERS,
                   broker.bootstrapServers(),
                   ArmguardConfig.STATE_DIR,
-                  Files.createTempDirectory("armguard-state-").toString()));
+                  stateDir.path().toString()));
       broker.createTopics(
           partitions,
           List.of(
@@ -73,9 +76,10 @@ final class EmbeddedPipeline implements AutoCloseable {
       log.printf(
           "armguard: service RUNNING (application.id %s, registry %s)%n",
           config.applicationId(), config.schemaRegistryUrl());
-      return new EmbeddedPipeline(broker, config, serdes, models, service);
+      return new EmbeddedPipeline(stateDir, broker, config, serdes, models, service);
     } catch (Exception | Error e) {
       broker.close();
+      stateDir.close();
       throw e;
     }
   }
@@ -122,6 +126,7 @@ final class EmbeddedPipeline implements AutoCloseable {
       service.close();
     } finally {
       broker.close();
+      stateDir.close();
     }
   }
 }

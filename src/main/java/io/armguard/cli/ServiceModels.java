@@ -19,19 +19,19 @@ final class ServiceModels implements AutoCloseable {
 
   private final DecodingModels models;
   private final String description;
-  private final boolean random;
+  private final ScratchDirectory randomDir;
 
-  private ServiceModels(DecodingModels models, String description, boolean random) {
+  private ServiceModels(DecodingModels models, String description, ScratchDirectory randomDir) {
     this.models = models;
     this.description = description;
-    this.random = random;
+    this.randomDir = randomDir;
   }
 
   static ServiceModels load(ArmguardConfig config, boolean randomIfMissing, PrintStream log)
       throws IOException {
     Path lm = Path.of(config.string(ArmguardConfig.MODEL_LM_DIR));
     Path reward = Path.of(config.string(ArmguardConfig.MODEL_REWARD_DIR));
-    boolean random = false;
+    ScratchDirectory randomDir = null;
     if (!Files.isDirectory(lm) || !Files.isDirectory(reward)) {
       String missing = (Files.isDirectory(lm) ? reward : lm).toString();
       if (!randomIfMissing) {
@@ -43,11 +43,11 @@ final class ServiceModels implements AutoCloseable {
                 + " and "
                 + ArmguardConfig.MODEL_REWARD_DIR);
       }
-      Path tmp = Files.createTempDirectory("armguard-random-models-");
+      randomDir = new ScratchDirectory("armguard-random-models-");
+      Path tmp = randomDir.path();
       RandomModelDirs.Dirs dirs = RandomModelDirs.write(tmp, 7);
       lm = dirs.lm();
       reward = dirs.reward();
-      random = true;
       log.println(
           "armguard: "
               + missing
@@ -57,7 +57,7 @@ final class ServiceModels implements AutoCloseable {
     }
     List<Path> rewards = new ArrayList<>(List.of(reward));
     String rad = config.string(ArmguardConfig.MODEL_RAD_DIR);
-    if (!random && !rad.isEmpty() && Files.isDirectory(Path.of(rad))) {
+    if (randomDir == null && !rad.isEmpty() && Files.isDirectory(Path.of(rad))) {
       rewards.add(Path.of(rad)); // the first reward model (ARM) scores prefixes; RAD only guides
     } else {
       log.println(
@@ -65,13 +65,20 @@ final class ServiceModels implements AutoCloseable {
               + ArmguardConfig.MODEL_RAD_DIR
               + "): RAD requests are REJECTED");
     }
-    DecodingModels models =
-        DecodingModels.load(
-            lm,
-            rewards,
-            config.string(ArmguardConfig.DEVICE),
-            config.intValue(ArmguardConfig.ENGINE_THREADS));
-    return new ServiceModels(models, lm + " + " + rewards, random);
+    try {
+      DecodingModels models =
+          DecodingModels.load(
+              lm,
+              rewards,
+              config.string(ArmguardConfig.DEVICE),
+              config.intValue(ArmguardConfig.ENGINE_THREADS));
+      return new ServiceModels(models, lm + " + " + rewards, randomDir);
+    } catch (IOException | RuntimeException e) {
+      if (randomDir != null) {
+        randomDir.close();
+      }
+      throw e;
+    }
   }
 
   /** A pool handing each stream thread its own engine over these models. */
@@ -88,11 +95,14 @@ final class ServiceModels implements AutoCloseable {
   }
 
   boolean random() {
-    return random;
+    return randomDir != null;
   }
 
   @Override
   public void close() {
     models.close();
+    if (randomDir != null) {
+      randomDir.close(); // the weights are in memory by now
+    }
   }
 }
