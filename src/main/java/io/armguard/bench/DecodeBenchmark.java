@@ -53,15 +53,94 @@ public final class DecodeBenchmark {
       String model,
       Runnable onRun)
       throws Exception {
-    GuidanceProvider provider = strategy.provider(lm, manager);
+    return runInterleaved(List.of(strategy), batch, threads, device, model, onRun).get(0);
+  }
+
+  /**
+   * Runs several strategies on the same prompts with their runs interleaved (run 1 of each
+   * strategy, then run 2 of each, ...), so load from other processes on a shared machine falls on
+   * all of them alike and their ratios stay meaningful. Results in the order of {@code strategies}.
+   */
+  public List<DecodeBenchResult> runInterleaved(
+      List<DecodeBenchStrategy> strategies,
+      int batch,
+      int threads,
+      String device,
+      String model,
+      Runnable onRun)
+      throws Exception {
+    int n = strategies.size();
+    TimedGuidanceProvider[] providers = new TimedGuidanceProvider[n];
+    List<List<DecodeRequest>> requests = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      GuidanceProvider inner = strategies.get(i).provider(lm, manager);
+      providers[i] = inner == null ? null : new TimedGuidanceProvider(inner);
+      requests.add(requests(strategies.get(i), batch));
+    }
+    int[][] prompts = prompts(batch);
     BatchDecoder decoder = new BatchDecoder(lm, manager, -1);
+    double[][] total = new double[n][settings.runs()];
+    double[][] step = new double[n][settings.runs()];
+    double[][] prefill = new double[n][settings.runs()];
+    double[][] reward = new double[n][settings.runs()];
+    for (int r = -settings.warmup(); r < settings.runs(); r++) {
+      for (int i = 0; i < n; i++) {
+        TimedGuidanceProvider provider = providers[i];
+        if (provider != null) {
+          provider.reset();
+        }
+        DecodedBatch out = decoder.decode(prompts, requests.get(i), provider);
+        if (r >= 0) {
+          long steps = Arrays.stream(out.stepNanos()).sum();
+          total[i][r] = (out.prefillNanos() + steps) / 1e9;
+          step[i][r] = median(Arrays.stream(out.stepNanos()).mapToDouble(x -> x / 1e6).toArray());
+          prefill[i][r] = out.prefillNanos() / 1e6;
+          if (provider != null) {
+            List<Long> g = provider.stepNanos();
+            reward[i][r] = median(g.stream().skip(1).mapToDouble(x -> x / 1e6).toArray());
+          }
+        }
+        onRun.run();
+      }
+    }
+    double recompute = settings.recompute() ? recomputeMs(prompts) : -1;
+    List<DecodeBenchResult> results = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      results.add(
+          new DecodeBenchResult(
+              strategies.get(i).name(),
+              batch,
+              settings.topK(),
+              settings.newTokens(),
+              settings.promptTokens(),
+              round(batch * (double) settings.newTokens() / median(total[i])),
+              round(median(step[i])),
+              round(median(prefill[i])),
+              round(median(reward[i])),
+              round(recompute),
+              settings.runs(),
+              threads,
+              device,
+              model));
+    }
+    return results;
+  }
+
+  /** Random prompts (EOS excluded), the same for every strategy of a batch size. */
+  private int[][] prompts(int batch) {
     Random random = new Random(batch);
     int[][] prompts = new int[batch][settings.promptTokens()];
-    List<DecodeRequest> requests = new ArrayList<>();
     for (int b = 0; b < batch; b++) {
       for (int t = 0; t < prompts[b].length; t++) {
         prompts[b][t] = random.nextInt(lm.config().vocabSize() - 1);
       }
+    }
+    return prompts;
+  }
+
+  private List<DecodeRequest> requests(DecodeBenchStrategy strategy, int batch) {
+    List<DecodeRequest> requests = new ArrayList<>();
+    for (int b = 0; b < batch; b++) {
       requests.add(
           new DecodeRequest(
               "b" + b,
@@ -74,33 +153,7 @@ public final class DecodeBenchmark {
               strategy.strategy() == io.armguard.decode.Strategy.UNGUIDED ? 0f : 10f,
               SteeringDirection.AWAY_FROM_LABEL));
     }
-    double[] total = new double[settings.runs()];
-    double[] step = new double[settings.runs()];
-    double[] prefill = new double[settings.runs()];
-    for (int r = -settings.warmup(); r < settings.runs(); r++) {
-      DecodedBatch out = decoder.decode(prompts, requests, provider);
-      if (r >= 0) {
-        long steps = Arrays.stream(out.stepNanos()).sum();
-        total[r] = (out.prefillNanos() + steps) / 1e9;
-        step[r] = median(Arrays.stream(out.stepNanos()).mapToDouble(n -> n / 1e6).toArray());
-        prefill[r] = out.prefillNanos() / 1e6;
-      }
-      onRun.run();
-    }
-    double recompute = settings.recompute() ? recomputeMs(prompts) : -1;
-    return new DecodeBenchResult(
-        strategy.name(),
-        batch,
-        settings.newTokens(),
-        settings.promptTokens(),
-        round(batch * (double) settings.newTokens() / median(total)),
-        round(median(step)),
-        round(median(prefill)),
-        round(recompute),
-        settings.runs(),
-        threads,
-        device,
-        model);
+    return requests;
   }
 
   /** Median time of an uncached forward + last-position logits at the mean decode context. */

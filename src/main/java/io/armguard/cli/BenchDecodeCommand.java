@@ -8,10 +8,13 @@ import com.google.gson.GsonBuilder;
 import io.armguard.bench.DecodeBenchResult;
 import io.armguard.bench.DecodeBenchStrategy;
 import io.armguard.bench.DecodeBenchmark;
+import io.armguard.bench.RewardBenchStrategy;
 import io.armguard.model.CausalLm;
 import io.armguard.model.GptBackbone;
 import io.armguard.model.GptConfig;
 import io.armguard.model.ModelDirectory;
+import io.armguard.reward.RewardKind;
+import io.armguard.reward.RewardModelInfo;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +33,12 @@ import picocli.CommandLine.Option;
     description = {
       "Measure batched KV-cached decoding: tokens/s and ms per step for each strategy and batch"
           + " size, plus what a step costs without the KV cache (recompute_ms_per_step).",
-      "Without --lm a randomly initialised model of the given shape is used."
+      "Without --lm a randomly initialised model of the given shape is used; guided strategies"
+          + " (arm, rad) use a random reward model of the LM's shape with --rm-layers layers unless"
+          + " --reward gives a reward model directory of that kind.",
+      "For each top-k and batch size the strategies' runs are interleaved (run 1 of each, then"
+          + " run 2 of each, ...), so their ratios hold on a machine shared with other work;"
+          + " reward_ms_per_step is the guidance's (reward model's) share of a step."
     })
 public final class BenchDecodeCommand implements Callable<Integer> {
 
@@ -80,11 +88,26 @@ public final class BenchDecodeCommand implements Callable<Integer> {
       description = "prompt length (default: ${DEFAULT-VALUE})")
   int promptTokens;
 
-  @Option(names = "--top-k", defaultValue = "20", description = "top-k (default: ${DEFAULT-VALUE})")
-  int topK;
+  @Option(
+      names = "--top-k",
+      split = ",",
+      defaultValue = "20",
+      description = "top-k values, comma-separated (default: ${DEFAULT-VALUE})")
+  List<Integer> topKs;
 
   @Option(
-      names = "--strategy",
+      names = "--rm-layers",
+      defaultValue = "-1",
+      description = "random reward model: n_layer (default: half the LM's layers, at least 1)")
+  int rmLayers;
+
+  @Option(
+      names = "--reward",
+      description = "reward model directory (arm or rad kind; repeat for both)")
+  List<Path> rewards = new java.util.ArrayList<>();
+
+  @Option(
+      names = {"--strategy", "--strategies"},
       split = ",",
       defaultValue = "unguided",
       description = "strategies to measure, comma-separated (available: ${COMPLETION-CANDIDATES})",
@@ -115,11 +138,35 @@ public final class BenchDecodeCommand implements Callable<Integer> {
 
   @Mixin RuntimeOptions runtime;
 
-  /** Strategies this command can measure, by name; guided ones register here. */
+  /** Strategies this command can measure, by name. */
   static Map<String, DecodeBenchStrategy> available() {
+    return available(1, Map.of());
+  }
+
+  /**
+   * Strategies by name: unguided, arm and rad (random reward models with {@code rmLayers} layers,
+   * or the given directories by kind).
+   */
+  static Map<String, DecodeBenchStrategy> available(int rmLayers, Map<RewardKind, Path> dirs) {
     Map<String, DecodeBenchStrategy> m = new LinkedHashMap<>();
     m.put(DecodeBenchStrategy.UNGUIDED.name(), DecodeBenchStrategy.UNGUIDED);
+    for (RewardKind kind : RewardKind.values()) {
+      DecodeBenchStrategy s = new RewardBenchStrategy(kind, rmLayers, dirs.get(kind));
+      m.put(s.name(), s);
+    }
     return m;
+  }
+
+  /** The reward directories by the kind their armguard.json declares. */
+  private Map<RewardKind, Path> rewardDirs() throws java.io.IOException {
+    Map<RewardKind, Path> dirs = new java.util.EnumMap<>(RewardKind.class);
+    for (Path dir : rewards) {
+      RewardKind kind = RewardModelInfo.read(dir).kind();
+      if (dirs.put(kind, dir) != null) {
+        throw new IllegalArgumentException("two --reward directories of kind " + kind.jsonName());
+      }
+    }
+    return dirs;
   }
 
   /** Completion candidates for --strategy. */
@@ -132,18 +179,22 @@ public final class BenchDecodeCommand implements Callable<Integer> {
 
   private static String row(DecodeBenchResult r) {
     return String.format(
-        "%-10s batch %3d  %8.1f tokens/s  %7.2f ms/step  prefill %7.2f ms  recompute %7.2f ms/step",
+        "%-10s batch %3d  k %3d  %8.1f tokens/s  %7.2f ms/step (reward %6.2f)  prefill %7.2f ms"
+            + "  recompute %7.2f ms/step",
         r.strategy(),
         r.batch(),
+        r.topK(),
         r.tokensPerS(),
         r.msPerStep(),
+        r.rewardMsPerStep(),
         r.prefillMs(),
         r.recomputeMsPerStep());
   }
 
   @Override
   public Integer call() throws Exception {
-    Map<String, DecodeBenchStrategy> known = available();
+    int rm = rmLayers > 0 ? rmLayers : Math.max(1, layers / 2);
+    Map<String, DecodeBenchStrategy> known = available(rm, rewardDirs());
     for (String s : strategies) {
       if (!known.containsKey(s)) {
         throw new IllegalArgumentException(
@@ -171,26 +222,24 @@ public final class BenchDecodeCommand implements Callable<Integer> {
         model = new CausalLm(GptBackbone.randomlyInitialized(config, manager, 0)).forInference();
         modelName = String.format("random:L%d-d%d-h%d-V%d", layers, dModel, heads, vocab);
       }
-      DecodeBenchmark bench =
-          new DecodeBenchmark(
-              model,
-              manager,
-              new DecodeBenchmark.Settings(
-                  promptTokens, newTokens, topK, 1f, warmup, runs, !skipRecompute));
-      int total = strategies.size() * batches.size() * (warmup + runs);
+      int total = strategies.size() * batches.size() * topKs.size() * (warmup + runs);
       try (ProgressBar bar =
           new ProgressBarBuilder().setTaskName("bench decode").setInitialMax(total).build()) {
-        for (String s : strategies) {
+        List<DecodeBenchStrategy> chosen = strategies.stream().map(known::get).toList();
+        for (int topK : topKs) {
+          DecodeBenchmark bench =
+              new DecodeBenchmark(
+                  model,
+                  manager,
+                  new DecodeBenchmark.Settings(
+                      promptTokens, newTokens, topK, 1f, warmup, runs, !skipRecompute));
           for (int batch : batches) {
-            DecodeBenchResult r =
-                bench.run(
-                    known.get(s),
-                    batch,
-                    runtime.threads(),
-                    device.toString(),
-                    modelName,
-                    bar::step);
-            System.out.println(json ? gson.toJson(r) : row(r));
+            // runs interleaved across strategies: shared-CPU noise hits all of them alike
+            for (DecodeBenchResult r :
+                bench.runInterleaved(
+                    chosen, batch, runtime.threads(), device.toString(), modelName, bar::step)) {
+              System.out.println(json ? gson.toJson(r) : row(r));
+            }
             System.out.flush();
           }
         }

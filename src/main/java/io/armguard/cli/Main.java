@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       GenerateCommand.class,
       ModelCommand.class,
+      RewardCommand.class,
       BenchCommand.class,
       DataCommand.class,
       TrainCommand.class

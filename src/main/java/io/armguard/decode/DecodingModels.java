@@ -69,8 +69,13 @@ public final class DecodingModels implements AutoCloseable {
   public static DecodingModels load(Path lmDir, List<Path> rewardDirs, String device, int threads)
       throws IOException {
     EngineThreads.configure(threads);
-    Device dev = DeviceSpec.parse(device);
-    NDManager manager = NDManager.newBaseManager(dev);
+    return load(lmDir, rewardDirs, DeviceSpec.parse(device));
+  }
+
+  /** Loads onto {@code device} (libtorch's thread count is left as it is). */
+  public static DecodingModels load(Path lmDir, List<Path> rewardDirs, Device device)
+      throws IOException {
+    NDManager manager = NDManager.newBaseManager(device);
     List<RewardModel> rewards = new ArrayList<>();
     TextTokenizer lmTokenizer = null;
     try {

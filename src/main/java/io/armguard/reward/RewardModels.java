@@ -98,6 +98,54 @@ public final class RewardModels {
   }
 
   /**
+   * A reward model that starts from a language model's first {@code layers} blocks (plus its
+   * embeddings and final layer norm, copied) with a new random head: the papers initialise the
+   * reward model from a pretrained LM; a smaller one keeps guidance cheap.
+   *
+   * @param lm the language model's backbone (not modified)
+   * @param layers 1..lm's n_layer
+   * @param manager where the copies and the head live
+   */
+  public static RewardModel fromLanguageModel(
+      GptBackbone lm,
+      int layers,
+      RewardModelInfo info,
+      TextTokenizer tokenizer,
+      NDManager manager) {
+    GptConfig c = lm.config();
+    if (layers < 1 || layers > c.nLayer()) {
+      throw new IllegalArgumentException(
+          "reward model layers must be in 1.." + c.nLayer() + ", got " + layers);
+    }
+    GptConfig rc =
+        new GptConfig(
+            c.vocabSize(),
+            c.nPositions(),
+            c.nEmbd(),
+            layers,
+            c.nHead(),
+            c.activationFunction(),
+            c.layerNormEpsilon(),
+            c.bosTokenId(),
+            c.eosTokenId());
+    GptBackbone backbone = new GptBackbone(rc);
+    Map<String, ai.djl.nn.Parameter> source = lm.namedParameters();
+    backbone
+        .namedParameters()
+        .forEach(
+            (name, p) -> {
+              NDArray copy = source.get(name).getArray().duplicate();
+              copy.attach(manager);
+              p.setInitializer((m, shape, type) -> copy);
+            });
+    backbone.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32);
+    return switch (info.kind()) {
+      case RAD -> RadRewardModel.withNewHead(backbone, info, tokenizer, manager);
+      case ARM -> ArmRewardModel.withNewHead(backbone, info, tokenizer, manager);
+    };
+  }
+
+  /**
    * Checks that a reward model can guide a language model: both use the same tokenizer (ARM scores
    * the LM's token ids through its own embedding; RAD feeds the LM's candidates to its backbone).
    *
