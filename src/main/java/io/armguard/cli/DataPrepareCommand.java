@@ -37,11 +37,19 @@ public final class DataPrepareCommand implements Callable<Integer> {
       description = "split and sampling seed (default: ${DEFAULT-VALUE})")
   long seed;
 
+  @Option(
+      names = "--augment-ratio",
+      defaultValue = "" + DataPreparer.DEFAULT_AUGMENT_RATIO,
+      description =
+          "template pairs (insult + kind) per natural toxic text in each training split, 0 = none"
+              + " (default: ${DEFAULT-VALUE})")
+  double augmentRatio;
+
   @Override
   public Integer call() throws Exception {
     Manifest manifest =
         new DataPreparer(new DataCache(cache), line -> System.err.println("prepare: " + line))
-            .prepare(out, seed);
+            .prepare(out, seed, augmentRatio);
     System.out.println(manifest.json().getAsJsonObject("files"));
     return 0;
   }

@@ -37,7 +37,7 @@ public final class DataPreparer {
   static final double EVALUATOR_FRACTION = 0.45;
 
   /** Templated pairs per training split, as a fraction of that split's natural positives. */
-  static final double AUGMENT_RATIO = 0.5;
+  public static final double DEFAULT_AUGMENT_RATIO = 0.5;
 
   private final DataCache cache;
   private final Consumer<String> log;
@@ -49,7 +49,15 @@ public final class DataPreparer {
 
   /** Reads the cache, writes every prepared file and the manifest into {@code out}. */
   public Manifest prepare(Path out, long seed) throws IOException {
-    Manifest manifest = new Manifest(seed);
+    return prepare(out, seed, DEFAULT_AUGMENT_RATIO);
+  }
+
+  /**
+   * As {@link #prepare(Path, long)} with {@code augmentRatio} template pairs per natural positive
+   * in each training split (0 = no augmentation).
+   */
+  public Manifest prepare(Path out, long seed, double augmentRatio) throws IOException {
+    Manifest manifest = new Manifest(seed, augmentRatio);
     Map<String, Integer> cuss = SourceTexts.cuss(cache);
     ProfanityLexicon severe = ProfanityLexicon.fromRatings(cuss, 2);
     PreparedData.writeLines(
@@ -146,7 +154,7 @@ public final class DataPreparer {
       long natural = split.stream().filter(t -> t.label() == 1).count();
       split.addAll(
           new ToxicityTemplates(half)
-              .augment(carrierSplits.get(half), (int) Math.round(natural * AUGMENT_RATIO), random));
+              .augment(carrierSplits.get(half), (int) Math.round(natural * augmentRatio), random));
     }
     String[] files = {
       PreparedData.TOX_REWARD_TRAIN, PreparedData.TOX_EVALUATOR_TRAIN, PreparedData.TOX_VALID

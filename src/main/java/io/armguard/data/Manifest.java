@@ -25,7 +25,7 @@ public final class Manifest {
   private final JsonObject files = new JsonObject();
   private final JsonObject notes = new JsonObject();
 
-  Manifest(long seed) {
+  Manifest(long seed, double augmentRatio) {
     root.addProperty("seed", seed);
     JsonObject fractions = new JsonObject();
     fractions.addProperty("lm_heldout", DataPreparer.HELDOUT_FRACTION);
@@ -34,7 +34,7 @@ public final class Manifest {
     fractions.addProperty("toxicity_evaluator", DataPreparer.EVALUATOR_FRACTION);
     fractions.addProperty(
         "toxicity_valid", 1 - DataPreparer.REWARD_FRACTION - DataPreparer.EVALUATOR_FRACTION);
-    fractions.addProperty("template_pairs_per_natural_positive", DataPreparer.AUGMENT_RATIO);
+    fractions.addProperty("template_pairs_per_natural_positive", augmentRatio);
     root.add("fractions", fractions);
     root.add("files", files);
     root.add("notes", notes);

@@ -234,19 +234,27 @@ public final class RewardTrainer {
   }
 
   private RewardModel newModel(RewardModelInfo info, NDManager root) throws IOException {
-    GptBackbone backbone;
-    TextTokenizer tokenizer;
+    Engine.getInstance().setRandomSeed((int) o.seed()); // the new head's (and backbone's) init
     if (o.initFrom() != null) {
-      backbone = BackboneInit.fromLm(o.initFrom(), o.layers(), root, (int) o.seed());
-      tokenizer = TextTokenizer.load(o.initFrom().resolve(ModelDirectory.TOKENIZER));
-    } else {
-      tokenizer = TextTokenizer.gpt2(o.merges());
-      backbone =
-          GptBackbone.randomlyInitialized(
-              GptConfig.of(tokenizer.vocabSize(), o.context(), o.dModel(), o.layers(), o.heads()),
-              root,
-              (int) o.seed());
+      // the papers start the reward model from a pretrained LM: its embeddings, first blocks, ln_f
+      try (NDManager scratch = root.newSubManager()) {
+        ModelDirectory.Loaded lm = ModelDirectory.load(o.initFrom(), scratch);
+        TextTokenizer tokenizer =
+            TextTokenizer.load(o.initFrom().resolve(ModelDirectory.TOKENIZER));
+        RewardModel model =
+            RewardModels.fromLanguageModel(lm.backbone(), o.layers(), info, tokenizer, root);
+        if (lm.tokenizer() != null) {
+          lm.tokenizer().close();
+        }
+        return model;
+      }
     }
+    TextTokenizer tokenizer = TextTokenizer.gpt2(o.merges());
+    GptBackbone backbone =
+        GptBackbone.randomlyInitialized(
+            GptConfig.of(tokenizer.vocabSize(), o.context(), o.dModel(), o.layers(), o.heads()),
+            root,
+            (int) o.seed());
     return switch (o.kind()) {
       case RAD -> RadRewardModel.withNewHead(backbone, info, tokenizer, root);
       case ARM -> ArmRewardModel.withNewHead(backbone, info, tokenizer, root);

@@ -68,4 +68,34 @@ class LmTrainerTest {
     }
     assertTrue(Files.readString(tmp.resolve("lm/README.md")).contains("test command"));
   }
+
+  @Test
+  void resumedRunEndsWithTheWeightsOfAnUninterruptedOne() throws Exception {
+    Path data = tmp.resolve("data");
+    List<String> docs = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      docs.add("story number " + i + " begins with a small fox and ends with a big bear");
+    }
+    Files.createDirectories(data.resolve("lm"));
+    Files.write(data.resolve(PreparedData.LM_TRAIN), docs);
+    Files.write(data.resolve(PreparedData.LM_VALID), docs.subList(0, 10));
+    try (NDManager root = NDManager.newBaseManager()) {
+      new LmTrainer(options(data, tmp.resolve("a")), s -> {}).train(root);
+      LmTrainer killed = new LmTrainer(options(data, tmp.resolve("b")), s -> {});
+      killed.interruptAfter(7);
+      org.junit.jupiter.api.Assertions.assertThrows(
+          InterruptedTraining.class, () -> killed.train(root));
+      List<String> log = new ArrayList<>();
+      new LmTrainer(options(data, tmp.resolve("b")), log::add).train(root);
+      assertTrue(log.contains("resuming from step 5"), log.toString());
+    }
+    org.junit.jupiter.api.Assertions.assertArrayEquals(
+        Files.readAllBytes(tmp.resolve("a/model.safetensors")),
+        Files.readAllBytes(tmp.resolve("b/model.safetensors")));
+  }
+
+  private static LmTrainingOptions options(Path data, Path out) {
+    return new LmTrainingOptions(
+        data, out, 1, 16, 2, 16, 50, 4, 10, 5e-3f, 2, 1.0, 0.01f, 9, 0, 4, 5, false, "test");
+  }
 }
