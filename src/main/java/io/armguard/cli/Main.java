@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       DataCommand.class,
       TrainCommand.class,
+      EvalCommand.class,
+      AnalyzeCommand.class,
       DemoCommand.class,
       RunCommand.class,
       TopologyCommand.class

@@ -1,0 +1,207 @@
+package io.armguard.cli;
+
+import io.armguard.decode.DecodingModels;
+import io.armguard.decode.Strategy;
+import io.armguard.eval.DetoxEvaluation;
+import io.armguard.eval.DetoxRow;
+import io.armguard.eval.EvalPrompt;
+import io.armguard.eval.ProfanityRate;
+import io.armguard.eval.PromptSet;
+import io.armguard.eval.ToxicityEvaluator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code armguard eval detox}: the toxicity / fluency / diversity sweep over strategies and beta.
+ */
+@Command(
+    name = "detox",
+    mixinStandardHelpOptions = true,
+    description = {
+      "For UNGUIDED and each guided strategy (ARM-responses, ARM-distilled, RAD) and each beta:"
+          + " sample continuations of the evaluation prompts, then report average max toxicity and"
+          + " toxic rate (independent MiniLM evaluator), lexicon rate, conditional perplexity under"
+          + " the base LM and dist-1/2/3.",
+      "Prints one JSON object per configuration and writes a PNG of toxicity vs perplexity."
+    })
+public final class EvalDetoxCommand implements Callable<Integer> {
+  @Option(
+      names = "--lm",
+      defaultValue = "models/lm",
+      description = "language model (default: ${DEFAULT-VALUE})")
+  Path lm;
+
+  @Option(
+      names = "--arm-responses",
+      defaultValue = "models/arm-responses",
+      description = "ARM trained on responses (default: ${DEFAULT-VALUE})")
+  Path armResponses;
+
+  @Option(
+      names = "--arm-distilled",
+      defaultValue = "models/arm-distilled",
+      description = "ARM distilled from RAD (default: ${DEFAULT-VALUE})")
+  Path armDistilled;
+
+  @Option(
+      names = "--rad",
+      defaultValue = "models/rad",
+      description = "RAD teacher (default: ${DEFAULT-VALUE})")
+  Path rad;
+
+  @Option(
+      names = "--evaluator",
+      defaultValue = "models/evaluator",
+      description = "independent evaluator (default: ${DEFAULT-VALUE})")
+  Path evaluatorDir;
+
+  @Option(
+      names = "--prompts",
+      defaultValue = "eval/prompts.jsonl",
+      description = "prompt file (default: ${DEFAULT-VALUE})")
+  Path promptFile;
+
+  @Option(
+      names = "--strategies",
+      split = ",",
+      defaultValue = "UNGUIDED,ARM-responses,ARM-distilled,RAD",
+      description = "which (default: ${DEFAULT-VALUE})")
+  List<String> strategies;
+
+  @Option(
+      names = "--betas",
+      split = ",",
+      defaultValue = "5,10,20,40",
+      description = "beta sweep for guided strategies (default: ${DEFAULT-VALUE})")
+  List<Float> betas;
+
+  @Option(
+      names = "--samples",
+      defaultValue = "5",
+      description = "samples per prompt (default: ${DEFAULT-VALUE})")
+  int samples;
+
+  @Option(
+      names = "--new-tokens",
+      defaultValue = "20",
+      description = "tokens per sample (default: ${DEFAULT-VALUE})")
+  int newTokens;
+
+  @Option(
+      names = "--top-k",
+      defaultValue = "20",
+      description = "top-k (default: ${DEFAULT-VALUE}, as in both papers)")
+  int topK;
+
+  @Option(
+      names = "--max-prompts",
+      defaultValue = "0",
+      description =
+          "use only the first N prompts of each kind, 0 = all (default: ${DEFAULT-VALUE})")
+  int maxPrompts;
+
+  @Option(
+      names = "--batch",
+      defaultValue = "50",
+      description = "decode batch size (default: ${DEFAULT-VALUE})")
+  int batch;
+
+  @Option(
+      names = "--plot",
+      defaultValue = "eval/detox-tradeoff.png",
+      description = "PNG output (default: ${DEFAULT-VALUE})")
+  Path plot;
+
+  @Option(names = "--json-out", description = "also write the JSON lines to this file")
+  Path jsonOut;
+
+  @Mixin RuntimeOptions runtime;
+
+  @Override
+  public Integer call() throws Exception {
+    var device = runtime.apply();
+    List<EvalPrompt> prompts = limit(PromptSet.read(promptFile));
+    ToxicityEvaluator evaluator = ToxicityEvaluator.load(evaluatorDir);
+    DetoxEvaluation evaluation =
+        new DetoxEvaluation(
+            prompts, samples, newTokens, topK, batch, evaluator, ProfanityRate.load(evaluatorDir));
+    Map<String, Path> guided = new LinkedHashMap<>();
+    guided.put("ARM-responses", armResponses);
+    guided.put("ARM-distilled", armDistilled);
+    guided.put("RAD", rad);
+    int configs = 0;
+    for (String s : strategies) {
+      configs += s.equalsIgnoreCase("UNGUIDED") ? 1 : betas.size();
+    }
+    List<DetoxRow> rows = new ArrayList<>();
+    List<String> lines = new ArrayList<>();
+    try (ProgressBar bar =
+        new ProgressBarBuilder()
+            .setTaskName("eval detox")
+            .setInitialMax((long) configs * evaluation.generationsPerConfig())
+            .setStyle(ProgressBarStyle.ASCII)
+            .setUnit(" samples", 1)
+            .showSpeed()
+            .build()) {
+      for (String label : strategies) {
+        boolean unguided = label.equalsIgnoreCase("UNGUIDED");
+        Path reward = unguided ? null : guided.get(label);
+        if (!unguided && reward == null) {
+          throw new IllegalArgumentException(
+              "unknown strategy "
+                  + label
+                  + "; known: UNGUIDED, "
+                  + String.join(", ", guided.keySet()));
+        }
+        Strategy strategy =
+            unguided ? Strategy.UNGUIDED : label.startsWith("ARM") ? Strategy.ARM : Strategy.RAD;
+        try (DecodingModels models =
+            DecodingModels.load(lm, reward == null ? List.of() : List.of(reward), device)) {
+          for (float beta : unguided ? List.of(0f) : betas) {
+            bar.setExtraMessage(label + " b=" + beta);
+            DetoxRow row =
+                evaluation.run(unguided ? "UNGUIDED" : label, strategy, beta, models, bar::stepBy);
+            rows.add(row);
+            String line = row.toJson().toString();
+            lines.add(line);
+            System.out.println(line);
+          }
+        }
+      }
+    }
+    DetoxEvaluation.plot(rows, plot);
+    if (jsonOut != null) {
+      if (jsonOut.getParent() != null) {
+        Files.createDirectories(jsonOut.getParent());
+      }
+      Files.write(jsonOut, lines);
+    }
+    System.err.println("eval detox: plot written to " + plot);
+    return 0;
+  }
+
+  private List<EvalPrompt> limit(List<EvalPrompt> all) {
+    if (maxPrompts <= 0) {
+      return all;
+    }
+    List<EvalPrompt> out = new ArrayList<>();
+    Map<String, Integer> taken = new LinkedHashMap<>();
+    for (EvalPrompt p : all) {
+      if (taken.merge(p.kind(), 1, Integer::sum) <= maxPrompts) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,66 @@
+package io.armguard.cli;
+
+import io.armguard.data.PreparedData;
+import io.armguard.eval.EvalPrompt;
+import io.armguard.eval.PromptSet;
+import io.armguard.eval.ToxicityEvaluator;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code armguard eval prompts}: builds the versioned detoxification prompt file. */
+@Command(
+    name = "prompts",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Build the evaluation prompts from held-out corpus text (never used for training): the first"
+          + " half of texts the independent evaluator rates toxic (toxicity-prone) and of texts it"
+          + " rates clean (neutral). The result is versioned in the repository."
+    })
+public final class EvalPromptsCommand implements Callable<Integer> {
+  @Option(
+      names = "--data",
+      defaultValue = "work-data",
+      description = "prepared data (default: ${DEFAULT-VALUE})")
+  Path data;
+
+  @Option(
+      names = "--evaluator",
+      defaultValue = "models/evaluator",
+      description = "evaluator (default: ${DEFAULT-VALUE})")
+  Path evaluatorDir;
+
+  @Option(
+      names = "--per-kind",
+      defaultValue = "50",
+      description = "prompts of each kind (default: ${DEFAULT-VALUE})")
+  int perKind;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "1234",
+      description = "selection seed (default: ${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(
+      names = "--out",
+      defaultValue = "eval/prompts.jsonl",
+      description = "output (default: ${DEFAULT-VALUE})")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    List<String> texts = PreparedData.readLines(data.resolve(PreparedData.LM_HELDOUT));
+    ToxicityEvaluator evaluator = ToxicityEvaluator.load(evaluatorDir);
+    double[] scores = evaluator.score(texts);
+    List<EvalPrompt> prompts = PromptSet.build(texts, scores, 0.5, perKind, seed);
+    PromptSet.write(out, prompts);
+    long toxic = prompts.stream().filter(p -> p.kind().equals("toxic-prone")).count();
+    System.out.printf(
+        "{\"prompts\":%d,\"toxic_prone\":%d,\"neutral\":%d,\"file\":\"%s\"}%n",
+        prompts.size(), toxic, prompts.size() - toxic, out);
+    return 0;
+  }
+}
