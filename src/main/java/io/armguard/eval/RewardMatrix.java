@@ -41,7 +41,7 @@ public final class RewardMatrix {
     int t = prefix.length;
     long[][] ids = {java.util.Arrays.stream(prefix).asLongStream().toArray()};
     NDArray idArray = m.create(ids);
-    NDArray pos = m.arange(0L, (long) t).reshape(1, t);
+    NDArray pos = m.arange(0, t, 1, DataType.INT64).reshape(1, t);
     NDArray mask = m.ones(new ai.djl.ndarray.types.Shape(1, t), DataType.INT64);
     float[] row = new float[vocab];
     try (KvCache cache = new KvCache(m, rad.backbone().config().nLayer())) {
@@ -51,8 +51,9 @@ public final class RewardMatrix {
         try (NDManager step = m.newSubManager();
             KvCache copies =
                 cache.select(step.zeros(new ai.djl.ndarray.types.Shape(c), DataType.INT64))) {
-          NDArray tokens = step.arange((long) start, (long) (start + c)).reshape(c, 1);
-          NDArray stepPos = step.full(new ai.djl.ndarray.types.Shape(c, 1), (long) t);
+          NDArray tokens = step.arange(start, start + c, 1, DataType.INT64).reshape(c, 1);
+          NDArray stepPos =
+              step.full(new ai.djl.ndarray.types.Shape(c, 1), (float) t, DataType.INT64);
           NDArray stepMask = step.ones(new ai.djl.ndarray.types.Shape(c, t + 1), DataType.INT64);
           NDArray scores = rad.stepScores(tokens, stepPos, stepMask, copies);
           float[] s = scores.get(new NDIndex(":, 0, {}", steer)).toFloatArray();
