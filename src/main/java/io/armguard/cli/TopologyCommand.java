@@ -4,6 +4,7 @@ import io.armguard.config.ArmguardConfig;
 import io.armguard.streams.ArmguardTopology;
 import io.armguard.streams.EnginePool;
 import io.armguard.streams.PipelineMetrics;
+import io.armguard.streams.TopologyDiagram;
 import io.armguard.streams.TopologySerdes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.kafka.streams.TopologyDescription;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -30,8 +32,16 @@ public final class TopologyCommand implements Callable<Integer> {
   @Option(
       names = "--out",
       defaultValue = "topologies/topology.txt",
-      description = "file to write (default: ${DEFAULT-VALUE})")
+      description =
+          "file to write (default: ${DEFAULT-VALUE}); an SVG picture is written next to it")
   Path out;
+
+  /** The picture goes next to the text: topology.txt -> topology.svg. */
+  private Path svgPath() {
+    String name = out.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    return out.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".svg");
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -45,20 +55,22 @@ public final class TopologyCommand implements Callable<Integer> {
             () -> {
               throw new IllegalStateException("describing a topology decodes nothing");
             });
-    String text =
+    TopologyDescription description =
         ArmguardTopology.buildTopology(
                 config,
                 TopologySerdes.fromConfig(config),
                 noEngines,
                 new PipelineMetrics(new SimpleMeterRegistry()))
-            .describe()
-            .toString();
+            .describe();
+    String text = description.toString();
     System.out.print(text);
     if (out.getParent() != null) {
       Files.createDirectories(out.getParent());
     }
     Files.writeString(out, text, StandardCharsets.UTF_8);
-    System.err.println("armguard: wrote " + out);
+    Path picture = svgPath();
+    Files.writeString(picture, TopologyDiagram.svg(description), StandardCharsets.UTF_8);
+    System.err.println("armguard: wrote " + out + " and " + picture);
     return 0;
   }
 }
