@@ -1,6 +1,5 @@
 package io.armguard.serde;
 
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
@@ -9,13 +8,14 @@ import org.apache.avro.Schema;
  * Caches the immutable answers of a registry (schema by id, id of a registered schema), so the
  * serdes call the server once per schema and not once per record.
  */
-public final class CachingSchemaRegistry implements SchemaRegistry {
+public final class CachingSchemaRegistry extends ForwardingSchemaRegistry {
 
   private final SchemaRegistry delegate;
   private final Map<Integer, Schema> schemas = new ConcurrentHashMap<>();
   private final Map<String, Map<Schema, Integer>> ids = new ConcurrentHashMap<>();
 
   public CachingSchemaRegistry(SchemaRegistry delegate) {
+    super(delegate);
     this.delegate = delegate;
   }
 
@@ -39,30 +39,5 @@ public final class CachingSchemaRegistry implements SchemaRegistry {
   @Override
   public Schema schemaById(int id) {
     return schemas.computeIfAbsent(id, delegate::schemaById);
-  }
-
-  @Override
-  public List<Integer> versions(String subject) {
-    return delegate.versions(subject);
-  }
-
-  @Override
-  public RegisteredSchema latest(String subject) {
-    return delegate.latest(subject);
-  }
-
-  @Override
-  public boolean isCompatible(String subject, Schema schema) {
-    return delegate.isCompatible(subject, schema);
-  }
-
-  @Override
-  public String compatibility(String subject) {
-    return delegate.compatibility(subject);
-  }
-
-  @Override
-  public void setCompatibility(String subject, String level) {
-    delegate.setCompatibility(subject, level);
   }
 }

@@ -74,7 +74,7 @@ class ConfluentAvroSerdeTest {
     InMemorySchemaRegistry backing = InMemorySchemaRegistry.scope("cache-" + System.nanoTime());
     int[] calls = new int[1];
     SchemaRegistry counting =
-        new ForwardingRegistry(backing) {
+        new ForwardingSchemaRegistry(backing) {
           @Override
           public int register(String subject, org.apache.avro.Schema schema) {
             calls[0]++;

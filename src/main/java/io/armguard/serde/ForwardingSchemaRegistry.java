@@ -3,11 +3,14 @@ package io.armguard.serde;
 import java.util.List;
 import org.apache.avro.Schema;
 
-/** Test helper: a registry that forwards to another, for counting or failing calls. */
-class ForwardingRegistry implements SchemaRegistry {
+/**
+ * A registry that forwards every call to another; subclasses override what they add (caching,
+ * counting in tests).
+ */
+public class ForwardingSchemaRegistry implements SchemaRegistry {
   private final SchemaRegistry delegate;
 
-  ForwardingRegistry(SchemaRegistry delegate) {
+  public ForwardingSchemaRegistry(SchemaRegistry delegate) {
     this.delegate = delegate;
   }
 
