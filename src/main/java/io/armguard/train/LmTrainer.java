@@ -37,12 +37,12 @@ public final class LmTrainer {
     this.log = log;
   }
 
-  /** Trains and returns the final metrics. */
   /** Test hook: stop (as if killed) right after this step's checkpoint decision. */
   void interruptAfter(long step) {
     this.interruptAfter = step;
   }
 
+  /** Trains and returns the final metrics. */
   public JsonObject train(NDManager root) throws IOException {
     long started = System.nanoTime();
     TextTokenizer tokenizer = TextTokenizer.gpt2(o.merges());
