@@ -8,13 +8,22 @@ import io.armguard.model.KvCache;
 import io.armguard.model.LeftPadding;
 import io.armguard.reward.ArmRewardModel;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * ARM guidance for one batch: the reward model keeps its own KV cache over BOS + prompt + emitted
  * tokens and runs <b>one step per generated token for the whole batch</b>; the step's hidden state
  * h scores the candidates as w·h + (W h)·e_c (ALGORITHM.md section 3), so the cost does not grow
- * with k. The step for the token chosen at step s runs lazily at the start of step s + 1, so no
- * reward-model work is spent after the last token.
+ * with k.
+ *
+ * <p>The reward-model step for the tokens chosen at step s needs nothing but those tokens, so it is
+ * started on a worker thread as soon as they are known ({@link #advance}) and runs while the LM
+ * computes step s + 1; {@link #score} then only waits for it. On a machine with a spare core this
+ * hides most of ARM's cost behind the LM's own step. The worker only touches this guidance's own KV
+ * cache and a manager of its own; every other method waits for it first.
  */
 final class ArmGuidance implements Guidance {
 
@@ -26,6 +35,17 @@ final class ArmGuidance implements Guidance {
   private RewardCacheRows rows;
   private int[][] prompts; // BOS + prompt per row, until the prefill has run
   private long[] pending; // tokens chosen but not yet fed to the reward model
+  private Future<NDArray> ahead; // the step over the chosen tokens, running on WORKERS
+  private NDManager aheadManager; // owns that step's hidden state until score() consumes it
+
+  /** Daemon workers shared by all ARM guidances (one task per batch at a time). */
+  private static final ExecutorService WORKERS =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "arm-reward-step");
+            t.setDaemon(true);
+            return t;
+          });
 
   ArmGuidance(ArmRewardModel model, List<DecodeRequest> requests, NDManager batchManager) {
     this.model = model;
@@ -50,11 +70,34 @@ final class ArmGuidance implements Guidance {
 
   @Override
   public NDArray score(NDArray candidateIds, NDManager stepManager) {
+    if (ahead != null) {
+      NDArray h = awaitAhead();
+      NDArray scores =
+          model.head().candidates(h, candidateIds, model.embedding(), label).clip(0f, 1f);
+      scores.attach(stepManager); // returned arrays belong to the given manager
+      aheadManager.close();
+      aheadManager = null;
+      return scores;
+    }
     NDArray h = prompts != null ? prefill(stepManager) : step(stepManager);
     return model
         .head()
         .candidates(h, candidateIds, model.embedding(), label)
         .clip(0f, 1f); // [B, k] in the step's manager (h's)
+  }
+
+  /** Waits for the reward-model step started by {@link #advance}; its hidden state [B, d]. */
+  private NDArray awaitAhead() {
+    try {
+      return ahead.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the ARM reward step", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("ARM reward step failed: " + e.getCause(), e.getCause());
+    } finally {
+      ahead = null;
+    }
   }
 
   /** The reward model's pass over BOS + prompts; returns the last hidden state per row [B, d]. */
@@ -80,6 +123,9 @@ final class ArmGuidance implements Guidance {
   @Override
   public void advance(NDArray chosenIds, NDArray chosenCandidateIndex, NDManager stepManager) {
     pending = chosenIds.toLongArray();
+    NDManager own = state.newSubManager();
+    aheadManager = own;
+    ahead = WORKERS.submit(() -> step(own));
   }
 
   @Override
@@ -89,20 +135,38 @@ final class ArmGuidance implements Guidance {
 
   @Override
   public void retainRows(NDArray keep, NDManager stepManager) {
+    if (ahead != null) {
+      // the step already ran for every row: keep the chosen rows of its hidden state
+      NDArray h = awaitAhead();
+      NDManager own = state.newSubManager();
+      NDArray kept = h.get(own, new NDIndex("{}", keep));
+      aheadManager.close();
+      aheadManager = own;
+      ahead = java.util.concurrent.CompletableFuture.completedFuture(kept);
+    }
     long[] idx = keep.toLongArray();
     KvCache smaller = cache.select(keep);
     cache.close();
     cache = smaller;
     rows.retain(idx);
-    long[] p = new long[idx.length];
-    for (int i = 0; i < idx.length; i++) {
-      p[i] = pending[(int) idx[i]];
+    if (pending != null) { // null when the step over them already ran
+      long[] p = new long[idx.length];
+      for (int i = 0; i < idx.length; i++) {
+        p[i] = pending[(int) idx[i]];
+      }
+      pending = p;
     }
-    pending = p;
   }
 
   @Override
   public void close() {
+    if (ahead != null) {
+      try {
+        awaitAhead(); // never free the cache under a running step
+      } catch (RuntimeException ignored) {
+        // the batch is over; its failure was or will be reported by the decoder
+      }
+    }
     state.close();
   }
 }
