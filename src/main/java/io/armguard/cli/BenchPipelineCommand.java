@@ -113,6 +113,9 @@ public final class BenchPipelineCommand implements Callable<Integer> {
       double[] pipelineS = new double[rounds];
       List<Double> latencies = new ArrayList<>();
       double decodeS = 0;
+      double headMs = 0;
+      double betweenMs = 0;
+      double tailMs = 0;
       int batches = 0;
       boolean complete = true;
       try (ProgressBar bar = progress(2 * rounds)) {
@@ -126,6 +129,9 @@ public final class BenchPipelineCommand implements Callable<Integer> {
           pipelineS[r] = round.seconds;
           latencies.addAll(round.latenciesMs);
           decodeS += round.decodeSeconds;
+          headMs += round.kafka.headMs() / rounds;
+          betweenMs += round.kafka.betweenMs() / rounds;
+          tailMs += round.kafka.tailMs() / rounds;
           batches += round.batches;
           complete &= round.complete;
         }
@@ -140,7 +146,9 @@ public final class BenchPipelineCommand implements Callable<Integer> {
                   + "\"max_new_tokens\":%d,\"commit_interval_ms\":%d,\"pipeline_rps\":%.2f,"
                   + "\"direct_rps\":%.2f,\"ratio\":%.3f,\"p50_ms\":%.1f,\"p99_ms\":%.1f,"
                   + "\"pipeline_s\":%s,\"direct_s\":%s,\"pipeline_batches\":%d,"
-                  + "\"pipeline_decode_s\":%.3f,\"random_models\":%b,\"device\":\"%s\"}",
+                  + "\"pipeline_decode_s\":%.3f,\"kafka_head_ms\":%.1f,"
+                  + "\"kafka_between_batches_ms\":%.1f,\"kafka_tail_ms\":%.1f,"
+                  + "\"random_models\":%b,\"device\":\"%s\"}",
               requests,
               rounds,
               running.batchSize(),
@@ -155,6 +163,9 @@ public final class BenchPipelineCommand implements Callable<Integer> {
               Arrays.toString(round3(directS)),
               batches,
               decodeS,
+              headMs,
+              betweenMs,
+              tailMs,
               models.random(),
               running.string(ArmguardConfig.DEVICE));
       if (!json) {
@@ -252,7 +263,34 @@ public final class BenchPipelineCommand implements Callable<Integer> {
       List<Double> latenciesMs,
       double decodeSeconds,
       int batches,
-      boolean complete) {}
+      boolean complete,
+      KafkaTime kafka) {}
+
+  /**
+   * Where a round's time outside decoding went, in ms, from the completions' record timestamps (the
+   * wall-clock time their batch was forwarded) and the audits' batch decode times.
+   *
+   * @param headMs first request sent until the first batch's decode started
+   * @param betweenMs summed gaps between one batch's forward and the next batch's decode start
+   * @param tailMs last batch forwarded until its last completion reached the consumer (commit)
+   */
+  record KafkaTime(double headMs, double betweenMs, double tailMs) {
+    static KafkaTime of(long t0WallMs, long lastReceivedWallMs, Map<Long, Long> decodeMsByForward) {
+      List<Long> forwards = decodeMsByForward.keySet().stream().sorted().toList();
+      if (forwards.isEmpty()) {
+        return new KafkaTime(Double.NaN, Double.NaN, Double.NaN);
+      }
+      long first = forwards.get(0);
+      double head = first - decodeMsByForward.get(first) - t0WallMs;
+      double between = 0;
+      for (int i = 1; i < forwards.size(); i++) {
+        long f = forwards.get(i);
+        between += f - decodeMsByForward.get(f) - forwards.get(i - 1);
+      }
+      double tail = lastReceivedWallMs - forwards.get(forwards.size() - 1);
+      return new KafkaTime(head, between, tail);
+    }
+  }
 
   /** Produces rounds of requests and waits for their completions and audits. */
   private static final class Sender {
@@ -272,6 +310,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
 
     Round round(List<GenerationRequest> work) {
       Map<String, Long> sent = new HashMap<>();
+      long t0Wall = System.currentTimeMillis();
       long t0 = System.nanoTime();
       for (GenerationRequest r : work) {
         sent.put(r.getRequestId(), System.nanoTime());
@@ -282,20 +321,29 @@ public final class BenchPipelineCommand implements Callable<Integer> {
       boolean complete =
           collector.await(expected, expected, 0, Duration.ofMinutes(10), Duration.ZERO, c -> {});
       long last = t0;
+      long lastWall = t0Wall;
       List<Double> latencies = new ArrayList<>();
+      Map<String, Long> forwardedAt = new HashMap<>();
       for (OutputCollector.Received r : collector.completions()) {
         Long s = sent.get(r.completion().getRequestId());
         if (s != null) {
           latencies.add((r.receivedNanos() - s) / 1e6);
           last = Math.max(last, r.receivedNanos());
+          lastWall = Math.max(lastWall, r.receivedWallMs());
+          forwardedAt.put(r.completion().getRequestId(), r.recordTimestampMs());
         }
       }
       double decodeMs = 0;
       double batches = 0;
+      Map<Long, Long> decodeMsByForward = new HashMap<>();
       for (AuditRecord a : collector.audits()) {
         if (sent.containsKey(a.getRequestId()) && a.getTimings().getBatchSize() > 0) {
           decodeMs += (double) a.getTimings().getDecodeMs() / a.getTimings().getBatchSize();
           batches += 1.0 / a.getTimings().getBatchSize();
+          Long f = forwardedAt.get(a.getRequestId());
+          if (f != null) {
+            decodeMsByForward.put(f, a.getTimings().getDecodeMs());
+          }
         }
       }
       return new Round(
@@ -303,7 +351,8 @@ public final class BenchPipelineCommand implements Callable<Integer> {
           latencies,
           decodeMs / 1e3,
           (int) Math.round(batches),
-          complete && latencies.size() == work.size());
+          complete && latencies.size() == work.size(),
+          KafkaTime.of(t0Wall, lastWall, decodeMsByForward));
     }
   }
 }

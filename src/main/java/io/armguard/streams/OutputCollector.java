@@ -22,8 +22,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 public final class OutputCollector implements AutoCloseable {
 
-  /** A completion and when this collector received it (System.nanoTime). */
-  public record Received(Completion completion, long receivedNanos) {}
+  /**
+   * A completion, when this collector received it (System.nanoTime and wall clock) and the record's
+   * timestamp (armguard stamps a completion with the wall-clock time it was forwarded).
+   */
+  public record Received(
+      Completion completion, long receivedNanos, long receivedWallMs, long recordTimestampMs) {}
 
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final ArmguardConfig config;
@@ -94,7 +98,8 @@ public final class OutputCollector implements AutoCloseable {
     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
       if (r.topic().equals(config.completionsTopic())) {
         Completion c = serdes.completion().deserializer().deserialize(r.topic(), r.value());
-        completions.add(new Received(c, System.nanoTime()));
+        completions.add(
+            new Received(c, System.nanoTime(), System.currentTimeMillis(), r.timestamp()));
         onCompletion.accept(c);
       } else if (r.topic().equals(config.auditTopic())) {
         audits.add(serdes.audit().deserializer().deserialize(r.topic(), r.value()));
