@@ -58,6 +58,7 @@ public final class ArmguardConfig {
   public static final String HTTP_PORT = "http.port";
   public static final String BATCH_SIZE = "batch.size";
   public static final String BATCH_MAX_DELAY_MS = "batch.max.delay.ms";
+  public static final String BATCH_MAX_IN_FLIGHT = "batch.max.in.flight";
   public static final String MODEL_LM_DIR = "model.lm.dir";
   public static final String MODEL_REWARD_DIR = "model.reward.dir";
   public static final String MODEL_RAD_DIR = "model.rad.dir";
@@ -114,6 +115,14 @@ public final class ArmguardConfig {
               1,
               60_000,
               "Flush when the oldest buffered request has waited this long (wall clock)."),
+          intKey(
+              BATCH_MAX_IN_FLIGHT,
+              2,
+              0,
+              64,
+              "Batches a task may have decoding or queued on its stream thread's decode worker while"
+                  + " the stream thread goes on polling, producing and committing; 0 = decode on"
+                  + " the stream thread itself."),
           stringKey(MODEL_LM_DIR, "models/lm", false, "Language model directory (HF layout)."),
           stringKey(
               MODEL_REWARD_DIR,
@@ -318,6 +327,11 @@ public final class ArmguardConfig {
 
   public long batchMaxDelayMs() {
     return intValue(BATCH_MAX_DELAY_MS);
+  }
+
+  /** Batches per task in flight on the decode worker; 0 = decode on the stream thread. */
+  public int batchMaxInFlight() {
+    return intValue(BATCH_MAX_IN_FLIGHT);
   }
 
   public long commitIntervalMs() {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import io.armguard.model.EngineThreads;
 import io.armguard.model.KvCache;
 import io.armguard.model.LeftPadding;
 import io.armguard.reward.ArmRewardModel;
@@ -125,7 +126,7 @@ final class ArmGuidance implements Guidance {
     pending = chosenIds.toLongArray();
     NDManager own = state.newSubManager();
     aheadManager = own;
-    ahead = WORKERS.submit(() -> step(own));
+    ahead = WORKERS.submit(() -> EngineThreads.inferenceOnly(() -> step(own)));
   }
 
   @Override

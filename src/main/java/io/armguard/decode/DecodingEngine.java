@@ -2,6 +2,7 @@ package io.armguard.decode;
 
 import ai.djl.ndarray.NDManager;
 import io.armguard.model.CausalLm;
+import io.armguard.model.EngineThreads;
 import io.armguard.model.TextTokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -57,6 +58,10 @@ public final class DecodingEngine implements GuidedEngine {
 
   @Override
   public List<DecodeResult> generate(List<DecodeRequest> batch) {
+    return EngineThreads.inferenceOnly(() -> generateBatch(batch));
+  }
+
+  private List<DecodeResult> generateBatch(List<DecodeRequest> batch) {
     DecodeResult[] results = new DecodeResult[batch.size()];
     for (Strategy strategy : Strategy.values()) {
       List<Integer> rows = new ArrayList<>();
@@ -100,7 +105,7 @@ public final class DecodingEngine implements GuidedEngine {
     if (scorer == null) {
       throw new IllegalStateException("no reward model loaded: cannot score prefixes");
     }
-    return scorer.scorePrefixes(batch);
+    return EngineThreads.inferenceOnly(() -> scorer.scorePrefixes(batch));
   }
 
   @Override

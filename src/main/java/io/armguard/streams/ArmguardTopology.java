@@ -77,6 +77,7 @@ public final class ArmguardTopology {
                 BUFFER_STORE,
                 config.batchSize(),
                 config.batchMaxDelayMs(),
+                config.batchMaxInFlight(),
                 engines,
                 policy,
                 tasks,
@@ -124,8 +125,15 @@ public final class ArmguardTopology {
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
     p.put(StreamsConfig.STATE_DIR_CONFIG, config.string(ArmguardConfig.STATE_DIR));
     // The stream thread blocks in poll() for up to poll.ms when no records come; wall-clock
-    // punctuators cannot fire meanwhile, so poll in steps of a quarter of the batch delay.
-    p.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1L, Math.min(100L, config.batchMaxDelayMs() / 4)));
+    // punctuators (batch deadlines, answering decoded batches) cannot fire meanwhile, so poll in
+    // steps no longer than the micro-batch processor's punctuation interval.
+    p.put(
+        StreamsConfig.POLL_MS_CONFIG,
+        Math.min(
+            100L,
+            MicroBatchProcessor.punctuationInterval(
+                    config.batchMaxDelayMs(), config.batchMaxInFlight() > 0)
+                .toMillis()));
     p.put(
         StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
         (int) config.transactionTimeoutMs());

@@ -8,42 +8,47 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One {@link GuidedEngine} per stream thread, created on the thread's first use (an engine, like a
- * DJL Predictor, is not thread-safe; the factory shares model weights between engines). Engines of
- * threads that died (a replaced stream thread) are closed when the next engine is created; the rest
- * when the pool closes, after Kafka Streams has stopped.
+ * One {@link DecodeLane} (an engine and its decode worker) per stream thread, created on the
+ * thread's first use (an engine, like a DJL Predictor, is not thread-safe; the factory shares model
+ * weights between engines). Lanes of threads that died (a replaced stream thread) are closed when
+ * the next lane is created; the rest when the pool closes, after Kafka Streams has stopped.
  */
 public final class EnginePool implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EnginePool.class);
 
   private final Supplier<GuidedEngine> factory;
-  private final Map<Thread, GuidedEngine> engines = new ConcurrentHashMap<>();
+  private final Map<Thread, DecodeLane> lanes = new ConcurrentHashMap<>();
 
   public EnginePool(Supplier<GuidedEngine> factory) {
     this.factory = factory;
   }
 
-  /** The calling thread's engine. */
+  /** The calling thread's engine (read-only uses such as counting tokens are thread-safe). */
   public GuidedEngine forCurrentThread() {
+    return laneForCurrentThread().engine();
+  }
+
+  /** The calling thread's lane. */
+  public DecodeLane laneForCurrentThread() {
     Thread me = Thread.currentThread();
-    GuidedEngine engine = engines.get(me);
-    if (engine == null) {
-      closeEnginesOfDeadThreads();
-      engine = factory.get();
-      engines.put(me, engine);
-      LOG.info("created decoding engine for thread {} ({} live)", me.getName(), engines.size());
+    DecodeLane lane = lanes.get(me);
+    if (lane == null) {
+      closeLanesOfDeadThreads();
+      lane = new DecodeLane(factory.get(), "armguard-decode-" + me.getName());
+      lanes.put(me, lane);
+      LOG.info("created decoding engine for thread {} ({} live)", me.getName(), lanes.size());
     }
-    return engine;
+    return lane;
   }
 
   /** Number of engines alive. */
   public int size() {
-    return engines.size();
+    return lanes.size();
   }
 
-  private void closeEnginesOfDeadThreads() {
-    engines
+  private void closeLanesOfDeadThreads() {
+    lanes
         .entrySet()
         .removeIf(
             e -> {
@@ -57,7 +62,7 @@ public final class EnginePool implements AutoCloseable {
 
   @Override
   public void close() {
-    engines.values().forEach(GuidedEngine::close);
-    engines.clear();
+    lanes.values().forEach(DecodeLane::close);
+    lanes.clear();
   }
 }

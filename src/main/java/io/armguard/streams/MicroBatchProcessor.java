@@ -1,6 +1,5 @@
 package io.armguard.streams;
 
-import io.armguard.decode.GuidedEngine;
 import io.armguard.moderate.BatchModerator;
 import io.armguard.moderate.ModerationPolicy;
 import io.armguard.moderate.Task;
@@ -11,6 +10,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.LongSupplier;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -25,24 +29,35 @@ import org.slf4j.LoggerFactory;
 /**
  * Buffers validated requests in a changelogged key-value store (key: arrival sequence, so the
  * store's order is arrival order) and decodes them a batch at a time, DJL Serving's {@code
- * batch_size} / {@code max_batch_delay} semantics: a flush happens when {@code batch.size} requests
+ * batch_size} / {@code max_batch_delay} semantics: a batch leaves when {@code batch.size} requests
  * wait, or when a wall-clock punctuator finds that the oldest has waited {@code
- * batch.max.delay.ms}. A flush forwards one completion and one audit record per request and deletes
- * the requests from the store; under exactly-once both land in the same transaction, so a crash in
- * between re-decodes the batch from the restored store and nothing is lost or emitted twice.
+ * batch.max.delay.ms}.
  *
- * <p>The engine is the stream thread's own ({@link EnginePool}). When a batch's decode throws, its
- * requests are decoded one by one, and a request that still fails is answered REJECTED naming the
- * error: no request is left without an answer and the stream thread lives on.
+ * <p>Batches decode on the stream thread's {@link DecodeLane} worker (up to {@code
+ * batch.max.in.flight} per task), so the stream thread keeps polling, producing and committing
+ * while the model works; with 0 they decode on the stream thread itself. Results come back to the
+ * stream thread (on the next record or punctuation), which forwards one completion and one audit
+ * record per request and deletes the request from the store. Under exactly-once the outputs and the
+ * delete land in the same transaction; a request whose batch is still decoding when a commit
+ * happens is safe in the committed store, so a crash at any point re-decodes it from the restored
+ * store and nothing is lost or emitted twice.
+ *
+ * <p>When a batch's decode throws, its requests are decoded one by one, and a request that still
+ * fails is answered REJECTED naming the error: no request is left without an answer and the stream
+ * thread lives on.
  */
 public final class MicroBatchProcessor
     implements Processor<String, BufferedRequest, String, Object> {
 
   private static final Logger LOG = LoggerFactory.getLogger(MicroBatchProcessor.class);
 
+  /** How often (ms) an asynchronous processor looks for finished batches, at most. */
+  static final long RESULT_POLL_MS = 10;
+
   private final String storeName;
   private final int batchSize;
   private final long maxDelayMs;
+  private final int maxInFlight;
   private final EnginePool engines;
   private final ModerationPolicy policy;
   private final TaskFactory tasks;
@@ -52,16 +67,29 @@ public final class MicroBatchProcessor
 
   private ProcessorContext<String, Object> context;
   private KeyValueStore<Long, BufferedRequest> store;
-  private GuidedEngine engine;
+  private DecodeLane lane;
   private BatchModerator moderator;
   private long nextSequence;
-  private int buffered;
-  private long oldestEnqueuedMs = Long.MAX_VALUE;
 
+  /** Buffered requests not yet handed to the engine, in arrival order (mirror of the store). */
+  private final NavigableMap<Long, BufferedRequest> waiting = new TreeMap<>();
+
+  /** Decoded batches waiting to be answered on the stream thread. */
+  private final BlockingQueue<DecodedBatch> decoded = new LinkedBlockingQueue<>();
+
+  private int inFlight;
+  private int inFlightRequests;
+  private volatile boolean closed;
+
+  /**
+   * @param maxInFlight batches this task may have on the decode worker; 0 = decode on the stream
+   *     thread
+   */
   public MicroBatchProcessor(
       String storeName,
       int batchSize,
       long maxDelayMs,
+      int maxInFlight,
       EnginePool engines,
       ModerationPolicy policy,
       TaskFactory tasks,
@@ -71,6 +99,7 @@ public final class MicroBatchProcessor
     this.storeName = storeName;
     this.batchSize = batchSize;
     this.maxDelayMs = maxDelayMs;
+    this.maxInFlight = maxInFlight;
     this.engines = engines;
     this.policy = policy;
     this.tasks = tasks;
@@ -83,108 +112,208 @@ public final class MicroBatchProcessor
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.store = context.getStateStore(storeName);
-    this.engine = engines.forCurrentThread();
-    this.moderator = new BatchModerator(engine, policy);
+    this.lane = engines.laneForCurrentThread();
+    this.moderator = new BatchModerator(lane.engine(), policy);
     recoverBufferState();
-    context.schedule(punctuationInterval(maxDelayMs), PunctuationType.WALL_CLOCK_TIME, this::tick);
+    context.schedule(
+        punctuationInterval(maxDelayMs, maxInFlight > 0),
+        PunctuationType.WALL_CLOCK_TIME,
+        this::tick);
   }
 
-  /** Checks a few times per delay so a batch leaves at most ~25% later than its deadline. */
-  static Duration punctuationInterval(long maxDelayMs) {
-    return Duration.ofMillis(Math.max(1, maxDelayMs / 4));
+  /**
+   * Checks a few times per delay so a batch leaves at most ~25% later than its deadline; an
+   * asynchronous processor also checks every {@link #RESULT_POLL_MS} for finished batches.
+   */
+  static Duration punctuationInterval(long maxDelayMs, boolean async) {
+    long quarter = Math.max(1, maxDelayMs / 4);
+    return Duration.ofMillis(async ? Math.min(quarter, RESULT_POLL_MS) : quarter);
   }
 
-  /** After a restart the store may hold requests buffered before the crash: count them. */
+  /** After a restart the store may hold requests buffered before the crash: queue them again. */
   private void recoverBufferState() {
-    buffered = 0;
+    waiting.clear();
     nextSequence = 0;
-    oldestEnqueuedMs = Long.MAX_VALUE;
     try (KeyValueIterator<Long, BufferedRequest> it = store.all()) {
       while (it.hasNext()) {
         KeyValue<Long, BufferedRequest> kv = it.next();
-        buffered++;
+        waiting.put(kv.key, kv.value);
         nextSequence = Math.max(nextSequence, kv.key + 1);
-        oldestEnqueuedMs = Math.min(oldestEnqueuedMs, kv.value.getEnqueuedAt().toEpochMilli());
       }
     }
-    if (buffered > 0) {
+    if (!waiting.isEmpty()) {
       LOG.info(
-          "task {}: {} buffered requests recovered from the store", context.taskId(), buffered);
+          "task {}: {} buffered requests recovered from the store",
+          context.taskId(),
+          waiting.size());
     }
   }
 
   @Override
   public void process(Record<String, BufferedRequest> record) {
+    answerDecoded();
     BufferedRequest value = record.value();
     // Why not context.currentSystemTimeMs(): the stream thread caches that once per loop, and after
     // a long flush it lies in the past, making fresh requests look overdue (half-empty batches).
     value.setEnqueuedAt(Instant.ofEpochMilli(wallClock.getAsLong()));
     value.setSequence(nextSequence);
-    store.put(nextSequence++, value);
-    buffered++;
-    oldestEnqueuedMs = Math.min(oldestEnqueuedMs, value.getEnqueuedAt().toEpochMilli());
-    while (buffered >= batchSize) {
-      flushOne();
+    store.put(nextSequence, value);
+    waiting.put(nextSequence++, value);
+    while (waiting.size() >= batchSize) {
+      submitOne();
     }
   }
 
   /**
-   * Wall-clock punctuation: flush everything once the oldest request is due. The punctuation
-   * timestamp is the thread's cached time; the injected clock is read instead.
+   * Wall-clock punctuation: answer finished batches, and send everything waiting once the oldest
+   * request is due. The punctuation timestamp is the thread's cached time; the injected clock is
+   * read instead.
    */
   void tick(long punctuationTime) {
+    answerDecoded();
     long now = wallClock.getAsLong();
-    if (buffered > 0 && now - oldestEnqueuedMs >= maxDelayMs) {
-      while (buffered > 0) {
-        flushOne();
+    if (!waiting.isEmpty()
+        && now - waiting.firstEntry().getValue().getEnqueuedAt().toEpochMilli() >= maxDelayMs) {
+      while (!waiting.isEmpty()) {
+        submitOne();
       }
     }
   }
 
-  /** Number of requests waiting (for tests and metrics). */
+  /** Number of requests buffered and not yet answered (for tests and metrics). */
   int buffered() {
-    return buffered;
+    return waiting.size() + inFlightRequests;
   }
 
-  /** Decodes the oldest {@code batch.size} (or fewer) requests and answers them. */
-  private void flushOne() {
+  /** Number of batches handed to the engine and not yet answered (for tests). */
+  int inFlight() {
+    return inFlight;
+  }
+
+  /**
+   * Hands the oldest {@code batch.size} (or fewer) waiting requests to the engine: on the worker
+   * when asynchronous (first waiting for a slot when {@code batch.max.in.flight} are out), else
+   * right here.
+   */
+  private void submitOne() {
     List<KeyValue<Long, BufferedRequest>> batch = new ArrayList<>(batchSize);
-    try (KeyValueIterator<Long, BufferedRequest> it = store.all()) {
-      while (it.hasNext() && batch.size() < batchSize) {
-        batch.add(it.next());
-      }
+    while (!waiting.isEmpty() && batch.size() < batchSize) {
+      Map.Entry<Long, BufferedRequest> e = waiting.pollFirstEntry();
+      batch.add(KeyValue.pair(e.getKey(), e.getValue()));
     }
-    long start = wallClock.getAsLong();
     List<Task> taskList = batch.stream().map(kv -> tasks.toTask(kv.value.getRequest())).toList();
+    inFlight++;
+    inFlightRequests += batch.size();
+    if (maxInFlight == 0) {
+      decoded.add(decode(batch, taskList));
+      answerDecoded();
+      return;
+    }
+    lane.execute(
+        () -> {
+          if (closed) {
+            return;
+          }
+          try {
+            DecodedBatch d = decode(batch, taskList);
+            if (!closed) {
+              decoded.add(d);
+            }
+          } catch (Throwable t) { // an Error must not leave the stream thread waiting forever
+            LOG.error("task {}: decode worker failed on a batch", context.taskId(), t);
+            decoded.add(failed(batch, taskList, "decode failed: " + t));
+          }
+        });
+    while (inFlight > maxInFlight) {
+      awaitOne();
+    }
+  }
+
+  /** Blocks until the worker finishes a batch of this task, then answers it. */
+  private void awaitOne() {
+    try {
+      answer(decoded.take());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for a decoded batch", e);
+    }
+  }
+
+  /** Answers every batch the engine has finished, in the order they were submitted. */
+  private void answerDecoded() {
+    if (closed) {
+      return;
+    }
+    DecodedBatch b;
+    while ((b = decoded.poll()) != null) {
+      answer(b);
+    }
+  }
+
+  /** One decoded batch: its requests, tasks, verdicts (null where the request failed), timings. */
+  private record DecodedBatch(
+      List<KeyValue<Long, BufferedRequest>> batch,
+      List<Task> tasks,
+      List<Verdict> verdicts,
+      List<String> failures,
+      long startMs,
+      long decodeMs) {}
+
+  /** Runs on the worker (or the stream thread when synchronous): the model's part only. */
+  private DecodedBatch decode(List<KeyValue<Long, BufferedRequest>> batch, List<Task> taskList) {
+    long start = wallClock.getAsLong();
     List<Verdict> verdicts = new ArrayList<>(batch.size());
     List<String> failures = new ArrayList<>(batch.size());
     long t0 = System.nanoTime();
     decide(taskList, verdicts, failures);
-    long decodeMs = (System.nanoTime() - t0) / 1_000_000;
-    metrics.batch(batch.size(), decodeMs);
+    return new DecodedBatch(
+        batch, taskList, verdicts, failures, start, (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  private DecodedBatch failed(
+      List<KeyValue<Long, BufferedRequest>> batch, List<Task> taskList, String why) {
+    List<Verdict> none = new ArrayList<>();
+    List<String> failures = new ArrayList<>();
+    batch.forEach(
+        kv -> {
+          none.add(null);
+          failures.add(why);
+        });
+    return new DecodedBatch(batch, taskList, none, failures, wallClock.getAsLong(), 0);
+  }
+
+  /** On the stream thread: forwards a completion and an audit per request, empties the store. */
+  private void answer(DecodedBatch d) {
+    metrics.batch(d.batch().size(), d.decodeMs());
     long now = wallClock.getAsLong();
-    for (int i = 0; i < batch.size(); i++) {
-      BufferedRequest b = batch.get(i).value;
-      long waited = start - b.getEnqueuedAt().toEpochMilli();
+    for (int i = 0; i < d.batch().size(); i++) {
+      BufferedRequest b = d.batch().get(i).value;
+      long waited = Math.max(0, d.startMs() - b.getEnqueuedAt().toEpochMilli());
       OutcomeRecords.Outcome o;
-      Verdict v = verdicts.get(i);
+      Verdict v = d.verdicts().get(i);
       if (v == null) {
-        o = outcomes.rejected(b.getRequest(), b.getSource(), "decode", failures.get(i), now);
+        o = outcomes.rejected(b.getRequest(), b.getSource(), "decode", d.failures().get(i), now);
         metrics.action("REJECTED");
       } else {
-        Timings timings = new Timings(waited, batch.size(), decodeMs);
+        Timings timings = new Timings(waited, d.batch().size(), d.decodeMs());
         o =
             outcomes.decided(
-                b.getRequest(), b.getSource(), taskList.get(i), v, timings, engine, now);
+                b.getRequest(), b.getSource(), d.tasks().get(i), v, timings, lane.engine(), now);
         metrics.action(v.action().name());
         metrics.tokens(v.newTokens());
       }
       metrics.queueWait(waited);
       ArmguardTopology.forward(context, o, now);
-      store.delete(batch.get(i).key);
+      store.delete(d.batch().get(i).key);
     }
-    buffered -= batch.size();
-    oldestEnqueuedMs = oldestInStore();
+    inFlight--;
+    inFlightRequests -= d.batch().size();
+    if (inFlight == 0 && waiting.isEmpty()) {
+      // Nothing else in hand: ask for a commit now, so these answers become visible to
+      // read_committed consumers at once instead of up to commit.interval.ms later. Under load
+      // there is always work in hand and commits keep their interval.
+      context.commit();
+    }
   }
 
   /**
@@ -216,9 +345,13 @@ public final class MicroBatchProcessor
     }
   }
 
-  private long oldestInStore() {
-    try (KeyValueIterator<Long, BufferedRequest> it = store.all()) {
-      return it.hasNext() ? it.next().value.getEnqueuedAt().toEpochMilli() : Long.MAX_VALUE;
-    }
+  /**
+   * The task is closing (rebalance or shutdown): batches still on the worker are not answered here;
+   * their requests stay in the store for whoever owns the task next.
+   */
+  @Override
+  public void close() {
+    closed = true;
+    decoded.clear();
   }
 }

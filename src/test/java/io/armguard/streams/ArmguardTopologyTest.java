@@ -52,11 +52,18 @@ class ArmguardTopologyTest {
 
   @BeforeEach
   void start() {
+    // Decoding on the stream thread keeps these tests step-by-step deterministic; the worker path
+    // has its own test below.
+    startWith("0");
+  }
+
+  private void startWith(String maxInFlight) {
     config =
         ArmguardConfig.from(
             Map.of(
                 "batch.size", "4",
                 "batch.max.delay.ms", "200",
+                "batch.max.in.flight", maxInFlight,
                 "instance.id", "ttd",
                 "state.dir", stateDir.toString(),
                 "application.id", "armguard-ttd"),
@@ -163,6 +170,28 @@ class ArmguardTopologyTest {
     }
     assertEquals(4, completions.readValuesToList().size());
     assertEquals(List.of(4), engine.generateBatchSizes);
+  }
+
+  @Test
+  void batchesDecodedOnTheWorkerAreAnsweredOnceEach() throws InterruptedException {
+    driver.close();
+    startWith("2");
+    for (int i = 0; i < 8; i++) {
+      requests.pipeInput("w" + i, TestRequests.generate("w" + i, "hello number " + i));
+    }
+    Map<String, Completion> out = new java.util.HashMap<>();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (out.size() < 8 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+      advance(10); // the punctuator picks up what the worker finished
+      out.putAll(completions.readKeyValuesToMap());
+    }
+    assertEquals(8, out.size());
+    assertTrue(out.values().stream().allMatch(c -> c.getAction() == Action.GENERATED));
+    assertEquals(8, audits.readKeyValuesToMap().size());
+    advance(1_000);
+    assertTrue(completions.isEmpty() && audits.isEmpty(), "exactly one each");
+    assertEquals(List.of(4, 4), engine.generateBatchSizes);
   }
 
   @Test

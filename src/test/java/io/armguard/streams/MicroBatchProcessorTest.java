@@ -1,6 +1,7 @@
 package io.armguard.streams;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.armguard.config.ArmguardConfig;
@@ -20,6 +21,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -35,8 +39,23 @@ class MicroBatchProcessorTest {
 
   private final ArmguardConfig config =
       ArmguardConfig.from(
-          Map.of("batch.size", "3", "batch.max.delay.ms", "100", "instance.id", "test-1"),
+          Map.of(
+              "batch.size", "3",
+              "batch.max.delay.ms", "100",
+              "batch.max.in.flight", "0",
+              "instance.id", "test-1"),
           Map.of());
+
+  /** As {@link #config}, but batches decode on the lane's worker, at most one in flight. */
+  private final ArmguardConfig asyncConfig =
+      ArmguardConfig.from(
+          Map.of(
+              "batch.size", "3",
+              "batch.max.delay.ms", "100",
+              "batch.max.in.flight", "1",
+              "instance.id", "test-1"),
+          Map.of());
+
   private final WordListEngine engine = new WordListEngine();
 
   private static final class Harness {
@@ -63,6 +82,7 @@ class MicroBatchProcessorTest {
               ArmguardTopology.BUFFER_STORE,
               config.batchSize(),
               config.batchMaxDelayMs(),
+              config.batchMaxInFlight(),
               new EnginePool(() -> engine),
               new ModerationPolicy(1, "[withheld]"),
               new TaskFactory(config),
@@ -233,5 +253,119 @@ class MicroBatchProcessorTest {
     }
     assertEquals("decode", h.audits().get(0).getStage());
     assertTrue(h.storeContents().isEmpty());
+  }
+
+  /** A word-list engine whose generate() waits until the test opens the gate. */
+  private static final class GatedEngine extends WordListEngine {
+    final CountDownLatch gate = new CountDownLatch(1);
+    final AtomicInteger started = new AtomicInteger();
+
+    @Override
+    public List<DecodeResult> generate(List<DecodeRequest> batch) {
+      started.incrementAndGet();
+      try {
+        if (!gate.await(30, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("gate never opened");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      return super.generate(batch);
+    }
+  }
+
+  /**
+   * Fires the punctuator until {@code n} completions were forwarded (the worker is another thread).
+   */
+  private static void awaitCompletions(Harness h, int n) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (h.completions().size() < n && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+      h.fireWallClock(h.context.currentSystemTimeMs());
+    }
+    assertEquals(n, h.completions().size());
+  }
+
+  @Test
+  void asynchronousProcessorPollsResultsEveryTenMillisecondsAtMost() {
+    assertEquals(Duration.ofMillis(10), MicroBatchProcessor.punctuationInterval(50, true));
+    assertEquals(Duration.ofMillis(2), MicroBatchProcessor.punctuationInterval(8, true));
+    assertEquals(Duration.ofMillis(12), MicroBatchProcessor.punctuationInterval(50, false));
+  }
+
+  @Test
+  void aBatchDecodesOnTheWorkerWhileTheStreamThreadGoesOn() throws Exception {
+    GatedEngine gated = new GatedEngine();
+    Harness h = new Harness(asyncConfig, gated, List.of());
+    h.offer(TestRequests.generate("r1", "one"), 1);
+    h.offer(TestRequests.generate("r2", "two"), 2);
+    h.offer(TestRequests.moderate("r3", "hi", "you are an idiot"), 3); // batch leaves, returns
+    assertEquals(1, h.processor.inFlight());
+    h.fireWallClock(1_010);
+    assertTrue(h.context.forwarded().isEmpty(), "nothing answered while the batch decodes");
+    assertEquals(3, h.storeContents().size(), "requests stay in the store until answered");
+    assertFalse(h.context.committed(), "no commit asked for while work is in hand");
+
+    gated.gate.countDown();
+    awaitCompletions(h, 3);
+    assertEquals(
+        List.of("r1", "r2", "r3"), h.completions().stream().map(Completion::getRequestId).toList());
+    assertEquals(Action.REWRITTEN, h.completions().get(2).getAction());
+    assertEquals(3, h.audits().size());
+    assertTrue(h.storeContents().isEmpty());
+    assertEquals(0, h.processor.inFlight());
+    assertTrue(h.context.committed(), "idle after answering: commit now, not at the interval");
+  }
+
+  @Test
+  void aFullWorkerMakesTheStreamThreadWaitForTheOldestBatch() throws Exception {
+    GatedEngine gated = new GatedEngine();
+    Harness h = new Harness(asyncConfig, gated, List.of());
+    for (int i = 1; i <= 3; i++) {
+      h.offer(TestRequests.generate("r" + i, "text " + i), i);
+    }
+    Thread producer =
+        new Thread(
+            () -> {
+              for (int i = 4; i <= 6; i++) {
+                h.offer(TestRequests.generate("r" + i, "text " + i), i);
+              }
+            });
+    producer.start();
+    producer.join(300);
+    assertTrue(producer.isAlive(), "second batch waits: batch.max.in.flight is 1");
+    gated.gate.countDown();
+    producer.join(30_000);
+    assertTrue(!producer.isAlive());
+    awaitCompletions(h, 6);
+    assertEquals(
+        List.of("r1", "r2", "r3", "r4", "r5", "r6"),
+        h.completions().stream().map(Completion::getRequestId).toList());
+  }
+
+  @Test
+  void aTaskClosedWhileItsBatchDecodesLeavesTheRequestsForTheNextOwner() throws Exception {
+    GatedEngine gated = new GatedEngine();
+    Harness before = new Harness(asyncConfig, gated, List.of());
+    before.offer(TestRequests.generate("r1", "one"), 1);
+    before.offer(TestRequests.generate("r2", "two"), 2);
+    before.offer(TestRequests.generate("r3", "three"), 3);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (gated.started.get() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    List<KeyValue<Long, BufferedRequest>> changelog = before.storeContents();
+    before.processor.close(); // rebalance: the task moves while the worker is mid-batch
+    gated.gate.countDown();
+    Thread.sleep(100);
+    before.fireWallClock(2_000);
+    assertTrue(before.context.forwarded().isEmpty(), "a closed task answers nothing");
+
+    Harness after = new Harness(config, engine, changelog);
+    after.fireWallClock(1_100);
+    assertEquals(
+        List.of("r1", "r2", "r3"),
+        after.completions().stream().map(Completion::getRequestId).toList());
   }
 }
