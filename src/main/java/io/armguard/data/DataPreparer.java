@@ -23,7 +23,8 @@ import java.util.function.Consumer;
  *       jokes not; nlp-corpus sentences with a cuss severity-2 term are toxic; corpus sentences
  *       with no term of severity >= 1 are clean (sampled, as many as the natural positives). Split
  *       by label into reward 45% / evaluator 45% / validation 10%; each training split gets its own
- *       half of the augmentation templates.
+ *       half of the augmentation templates. The evaluator's split alone also gets the UCI sentiment
+ *       sentences (negative tone toxic, positive clean).
  *   <li>Gold: hubot-insulter insults vs compliments. Any training item equal to a gold text (by
  *       key) is dropped, and held-out LM documents never enter any toxicity split.
  * </ul>
@@ -162,6 +163,13 @@ public final class DataPreparer {
     for (int i = 0; i < 3; i++) {
       List<LabelledText> split = guard.withoutGold(splits.get(i), manifest, files[i]);
       Collections.shuffle(split, random);
+      if (i == 1) {
+        // The evaluator also learns hostile vs friendly tone from the UCI sentences. Why here
+        // only: they would make the judge and the guides share data; appended after the shared
+        // generator's draws (own generator), so the reward and validation splits are unchanged.
+        split.addAll(guard.withoutGold(sentimentTone(cache), manifest, files[i] + "+sentiment"));
+        Collections.shuffle(split, new Random(seed + 2));
+      }
       PreparedData.writeLabelled(out.resolve(files[i]), split);
       manifest.labelled(files[i], split);
       log.accept(files[i] + ": " + split.size());
@@ -171,6 +179,22 @@ public final class DataPreparer {
     manifest.sources(cache);
     manifest.write(out);
     return manifest;
+  }
+
+  /**
+   * UCI sentiment sentences as tone labels: negative sentences toxic, positive ones clean (a
+   * hostility proxy: insults are negativity aimed at someone, and they are often profanity-free).
+   */
+  private static List<LabelledText> sentimentTone(DataCache cache) throws IOException {
+    List<LabelledText> out = new ArrayList<>();
+    for (SourceTexts.SentimentSentence s : SourceTexts.uciSentiment(cache)) {
+      out.add(
+          new LabelledText(
+              s.text(),
+              s.negative() ? 1 : 0,
+              s.negative() ? "uci-sentiment:negative" : "uci-sentiment:positive"));
+    }
+    return out;
   }
 
   private static void splitInto(List<LabelledText> items, List<List<LabelledText>> splits) {

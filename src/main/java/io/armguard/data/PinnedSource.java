@@ -56,6 +56,12 @@ public record PinnedSource(
           new PinnedSource(
               Registry.NPM, "cuss", "2.2.0", "profanity lexicon (sureness 0/1/2)", true),
           new PinnedSource(
+              Registry.NPM,
+              "sentiment",
+              "5.0.2",
+              "UCI labelled sentences (CC BY 4.0): negative tone as a hostility proxy",
+              true),
+          new PinnedSource(
               Registry.DEBIAN, "fortunes", "1:1.99.1-7.3", "LM corpus; clean negatives", true),
           new PinnedSource(
               Registry.DEBIAN, "fortunes-min", "1:1.99.1-7.3", "LM corpus; clean negatives", true),

@@ -123,6 +123,30 @@ public final class SourceTexts {
     return out;
   }
 
+  /** A sentence of the UCI sentiment set: {@code negative} when its class is 0. */
+  public record SentimentSentence(String text, boolean negative) {}
+
+  /**
+   * The UCI "sentiment labelled sentences" shipped as test fixtures of {@code sentiment}: {@code
+   * test/fixtures/{amazon,imdb,yelp}.json} = [{text, class}], class 1 positive, 0 negative.
+   */
+  public static List<SentimentSentence> uciSentiment(DataCache cache) throws IOException {
+    Path fixtures = cache.npmPackage("sentiment").resolve("test/fixtures");
+    List<SentimentSentence> out = new ArrayList<>();
+    for (String name : List.of("amazon", "imdb", "yelp")) {
+      JsonArray array =
+          GSON.fromJson(Files.readString(fixtures.resolve(name + ".json")), JsonArray.class);
+      for (JsonElement e : array) {
+        JsonObject o = e.getAsJsonObject();
+        String text = collapse(o.get("text").getAsString());
+        if (!text.isEmpty()) {
+          out.add(new SentimentSentence(text, o.get("class").getAsInt() == 0));
+        }
+      }
+    }
+    return out;
+  }
+
   /** cuss: {@code export const cuss = {word: 0|1|2, 'two words': 2, ...}}. */
   public static java.util.Map<String, Integer> cuss(DataCache cache) throws IOException {
     String js = Files.readString(cache.npmPackage("cuss").resolve("index.js"));

@@ -129,7 +129,8 @@ public final class EvaluatorTrainer {
         + " texts, data seed "
         + manifest
         + "): weak labels per docs/data.md, disjoint from the reward models' split and"
-        + " augmented with the other half of the templates.\n"
+        + " augmented with the other half of the templates; the evaluator's split alone also"
+        + " holds the UCI sentiment sentences (negative tone toxic, positive clean).\n"
         + "- Second, model-free signal: `"
         + ProfanityRate.FILE
         + "` = cuss 2.2.0 (MIT) terms of"

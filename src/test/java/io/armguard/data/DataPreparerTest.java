@@ -72,6 +72,25 @@ class DataPreparerTest {
   }
 
   @Test
+  void sentimentSentencesTrainTheEvaluatorOnlyAndLeaveTheOtherSplitsAsTheyWere() throws Exception {
+    DataCache cache = FixtureSources.write(tmp.resolve("cache"));
+    Path out = tmp.resolve("out");
+    new DataPreparer(cache, s -> {}).prepare(out, 5);
+    List<LabelledText> evaluator =
+        PreparedData.readLabelled(out.resolve(PreparedData.TOX_EVALUATOR_TRAIN));
+    List<LabelledText> tone =
+        evaluator.stream().filter(t -> t.source().startsWith("uci-sentiment")).toList();
+    assertEquals(6, tone.size(), "3 sites x (negative, positive); the gold-equal one dropped");
+    assertTrue(tone.stream().allMatch(t -> (t.label() == 1) == t.text().contains("awful")));
+    for (String f : List.of(PreparedData.TOX_REWARD_TRAIN, PreparedData.TOX_VALID)) {
+      assertTrue(
+          PreparedData.readLabelled(out.resolve(f)).stream()
+              .noneMatch(t -> t.source().startsWith("uci-sentiment")),
+          f);
+    }
+  }
+
+  @Test
   void splitsAreDisjointDeduplicatedAndCountedInTheManifest() throws Exception {
     DataCache cache = FixtureSources.write(tmp.resolve("cache"));
     Path out = tmp.resolve("out");

@@ -83,6 +83,22 @@ final class FixtureSources {
       c.append("  zzfiller").append(i).append(": 1,\n");
     }
     Files.writeString(cuss.resolve("index.js"), c.append("}\n"));
+
+    Path fixtures = dir(cache, "sentiment").resolve("package/test/fixtures");
+    Files.createDirectories(fixtures);
+    for (String site : List.of("amazon", "imdb", "yelp")) {
+      Files.writeString(
+          fixtures.resolve(site + ".json"),
+          "[{\"text\":\"The "
+              + site
+              + " one was awful, a total waste.\",\"class\":0},"
+              + "{\"text\":\"I loved the "
+              + site
+              + " one, great value.\",\"class\":1},"
+              + "{\"text\":\""
+              + GOLD_COMPLIMENT
+              + "\",\"class\":1}]");
+    }
     return cache;
   }
 
