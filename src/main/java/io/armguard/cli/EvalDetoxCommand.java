@@ -5,9 +5,11 @@ import io.armguard.decode.Strategy;
 import io.armguard.eval.DetoxEvaluation;
 import io.armguard.eval.DetoxRow;
 import io.armguard.eval.EvalPrompt;
+import io.armguard.eval.JudgeBaseline;
 import io.armguard.eval.ProfanityRate;
 import io.armguard.eval.PromptSet;
 import io.armguard.eval.ToxicityEvaluator;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -126,6 +128,16 @@ public final class EvalDetoxCommand implements Callable<Integer> {
   @Option(names = "--json-out", description = "also write the JSON lines to this file")
   Path jsonOut;
 
+  @Option(
+      names = "--reference",
+      defaultValue = "work-data/lm/heldout.txt",
+      description =
+          "held-out human text (one document per line) scored by the evaluator the same way, as"
+              + " the judge's baseline: openings of about as many words as a sample, grouped by"
+              + " --samples; skipped with a note when the file is missing (default:"
+              + " ${DEFAULT-VALUE})")
+  Path reference;
+
   @Mixin RuntimeOptions runtime;
 
   @Override
@@ -180,7 +192,13 @@ public final class EvalDetoxCommand implements Callable<Integer> {
         }
       }
     }
-    DetoxEvaluation.plot(rows, plot);
+    JudgeBaseline baseline = judgeBaseline(evaluator, prompts.size());
+    if (baseline != null) {
+      String line = baseline.toJson("held-out human text", referenceWords()).toString();
+      lines.add(line);
+      System.out.println(line);
+    }
+    DetoxEvaluation.plot(rows, baseline, plot);
     if (jsonOut != null) {
       if (jsonOut.getParent() != null) {
         Files.createDirectories(jsonOut.getParent());
@@ -189,6 +207,27 @@ public final class EvalDetoxCommand implements Callable<Integer> {
     }
     System.err.println("eval detox: plot written to " + plot);
     return 0;
+  }
+
+  /** About 0.75 English words per BPE token. */
+  private int referenceWords() {
+    return Math.max(1, Math.round(newTokens * 0.75f));
+  }
+
+  private JudgeBaseline judgeBaseline(ToxicityEvaluator evaluator, int promptCount)
+      throws IOException {
+    if (reference == null || !Files.isRegularFile(reference)) {
+      System.err.println(
+          "eval detox: no reference text at "
+              + reference
+              + " (run ./armguard data prepare): judge baseline skipped");
+      return null;
+    }
+    List<String> texts =
+        JudgeBaseline.openings(
+            Files.readAllLines(reference), promptCount * samples, referenceWords(), 1234);
+    ProfanityRate lexicon = ProfanityRate.load(evaluatorDir);
+    return JudgeBaseline.of(evaluator.score(texts), samples, lexicon.rate(texts));
   }
 
   private List<EvalPrompt> limit(List<EvalPrompt> all) {

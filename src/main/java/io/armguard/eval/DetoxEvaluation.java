@@ -145,8 +145,12 @@ public final class DetoxEvaluation {
     return tokens == 0 ? Double.NaN : Math.exp(nll / tokens);
   }
 
-  /** The trade-off plot: avg max toxicity vs perplexity, one curve per strategy over beta. */
-  public static void plot(List<DetoxRow> rows, Path png) throws IOException {
+  /**
+   * The trade-off plot: avg max toxicity vs perplexity, one curve per strategy over beta, and the
+   * judge's baseline on human text (a horizontal line) when given.
+   */
+  public static void plot(List<DetoxRow> rows, JudgeBaseline baseline, Path png)
+      throws IOException {
     XyPlot plot =
         new XyPlot(
             "Toxicity vs fluency over beta (armguard eval detox)",
@@ -173,6 +177,17 @@ public final class DetoxEvaluation {
                           r.avgMaxToxicity(),
                           label.equals("UNGUIDED") ? "" : "b=" + trim(r.beta()))));
       plot.add(new XyPlot.Series(label, points, label.equals("UNGUIDED")));
+    }
+    if (baseline != null && !rows.isEmpty()) {
+      double lo = rows.stream().mapToDouble(DetoxRow::perplexity).min().orElseThrow();
+      double hi = rows.stream().mapToDouble(DetoxRow::perplexity).max().orElseThrow();
+      plot.add(
+          new XyPlot.Series(
+              "human text baseline",
+              List.of(
+                  new XyPlot.Point(lo, baseline.avgMaxToxicity(), ""),
+                  new XyPlot.Point(hi, baseline.avgMaxToxicity(), "")),
+              false));
     }
     plot.write(png);
   }
