@@ -42,9 +42,12 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Push N GENERATE requests through a real (in-process) broker and the armguard topology, and"
-          + " decode the same N requests directly without Kafka, in the same run.",
+          + " decode the same N requests directly without Kafka, in the same run: on a decode worker"
+          + " thread as the service does (direct_rps, ratio) and on the main thread"
+          + " (direct_main_thread_rps, ratio_vs_main_thread).",
       "Prints {\"pipeline_rps\",\"direct_rps\",\"ratio\" (pipeline/direct),\"p50_ms\",\"p99_ms\""
-          + " (request produced -> completion consumed), ...}."
+          + " (request produced -> completion consumed), kafka_head_ms / kafka_between_batches_ms /"
+          + " kafka_tail_ms (where the pipeline's extra time went, per round), ...}."
     })
 public final class BenchPipelineCommand implements Callable<Integer> {
 
