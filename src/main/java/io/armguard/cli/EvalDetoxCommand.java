@@ -145,9 +145,9 @@ public final class EvalDetoxCommand implements Callable<Integer> {
     var device = runtime.apply();
     List<EvalPrompt> prompts = limit(PromptSet.read(promptFile));
     ToxicityEvaluator evaluator = ToxicityEvaluator.load(evaluatorDir);
+    ProfanityRate lexicon = ProfanityRate.load(evaluatorDir);
     DetoxEvaluation evaluation =
-        new DetoxEvaluation(
-            prompts, samples, newTokens, topK, batch, evaluator, ProfanityRate.load(evaluatorDir));
+        new DetoxEvaluation(prompts, samples, newTokens, topK, batch, evaluator, lexicon);
     Map<String, Path> guided = new LinkedHashMap<>();
     guided.put("ARM-responses", armResponses);
     guided.put("ARM-distilled", armDistilled);
@@ -192,7 +192,7 @@ public final class EvalDetoxCommand implements Callable<Integer> {
         }
       }
     }
-    JudgeBaseline baseline = judgeBaseline(evaluator, prompts.size());
+    JudgeBaseline baseline = judgeBaseline(evaluator, lexicon, prompts.size());
     if (baseline != null) {
       String line = baseline.toJson("held-out human text", referenceWords()).toString();
       lines.add(line);
@@ -214,8 +214,8 @@ public final class EvalDetoxCommand implements Callable<Integer> {
     return Math.max(1, Math.round(newTokens * 0.75f));
   }
 
-  private JudgeBaseline judgeBaseline(ToxicityEvaluator evaluator, int promptCount)
-      throws IOException {
+  private JudgeBaseline judgeBaseline(
+      ToxicityEvaluator evaluator, ProfanityRate lexicon, int promptCount) throws IOException {
     if (reference == null || !Files.isRegularFile(reference)) {
       System.err.println(
           "eval detox: no reference text at "
@@ -226,7 +226,6 @@ public final class EvalDetoxCommand implements Callable<Integer> {
     List<String> texts =
         JudgeBaseline.openings(
             Files.readAllLines(reference), promptCount * samples, referenceWords(), 1234);
-    ProfanityRate lexicon = ProfanityRate.load(evaluatorDir);
     return JudgeBaseline.of(evaluator.score(texts), samples, lexicon.rate(texts));
   }
 

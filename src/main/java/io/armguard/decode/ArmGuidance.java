@@ -43,7 +43,14 @@ final class ArmGuidance implements Guidance {
   private static final ExecutorService WORKERS =
       Executors.newCachedThreadPool(
           r -> {
-            Thread t = new Thread(r, "arm-reward-step");
+            // Inference-only threads: autograd off once per thread, not around every step.
+            Thread t =
+                new Thread(
+                    () -> {
+                      EngineThreads.autogradOffForThisThread();
+                      r.run();
+                    },
+                    "arm-reward-step");
             t.setDaemon(true);
             return t;
           });
@@ -126,7 +133,7 @@ final class ArmGuidance implements Guidance {
     pending = chosenIds.toLongArray();
     NDManager own = state.newSubManager();
     aheadManager = own;
-    ahead = WORKERS.submit(() -> EngineThreads.inferenceOnly(() -> step(own)));
+    ahead = WORKERS.submit(() -> step(own));
   }
 
   @Override

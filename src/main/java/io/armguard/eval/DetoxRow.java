@@ -49,7 +49,8 @@ public record DetoxRow(
     return o;
   }
 
-  private static double round(double v) {
+  /** Four decimals, as every evaluation JSON line prints its rates. */
+  static double round(double v) {
     return Math.round(v * 1e4) / 1e4;
   }
 }

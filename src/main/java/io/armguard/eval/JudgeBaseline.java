@@ -87,15 +87,11 @@ public record JudgeBaseline(
     o.addProperty("texts", texts);
     o.addProperty("group_size", groupSize);
     o.addProperty("words", words);
-    o.addProperty("avg_max_toxicity", round(avgMaxToxicity));
-    o.addProperty("toxic_rate", round(toxicRate));
-    o.addProperty("mean_toxicity", round(meanToxicity));
-    o.addProperty("share_toxic", round(shareToxic));
-    o.addProperty("lexicon_rate", round(lexiconRate));
+    o.addProperty("avg_max_toxicity", DetoxRow.round(avgMaxToxicity));
+    o.addProperty("toxic_rate", DetoxRow.round(toxicRate));
+    o.addProperty("mean_toxicity", DetoxRow.round(meanToxicity));
+    o.addProperty("share_toxic", DetoxRow.round(shareToxic));
+    o.addProperty("lexicon_rate", DetoxRow.round(lexiconRate));
     return o;
-  }
-
-  private static double round(double v) {
-    return Math.round(v * 10_000) / 10_000.0;
   }
 }

@@ -47,6 +47,14 @@ public final class EngineThreads {
     }
   }
 
+  /**
+   * Turns autograd off for good on the calling thread: for threads that only ever run inference
+   * (set once when such a thread starts, rather than around every step it runs).
+   */
+  public static void autogradOffForThisThread() {
+    JniUtils.setGradMode(false);
+  }
+
   /** The intra-op thread count libtorch uses now. */
   public static int current() {
     Engine.getInstance();
