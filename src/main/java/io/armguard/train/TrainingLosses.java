@@ -78,4 +78,24 @@ public final class TrainingLosses {
   private static NDArray floatMask(NDArray mask) {
     return mask.getDataType() == DataType.FLOAT32 ? mask : mask.toType(DataType.FLOAT32, false);
   }
+
+  /**
+   * Weighted binary cross-entropy of per-prefix logits against per-prefix targets (the reply-set
+   * reward models: one sigmoid head per label), {@code sum(w * bce) / (sum(w) * L)}; numerically
+   * stable form {@code max(z, 0) - z y + log(1 + exp(-|z|))}.
+   *
+   * @param logits [B, T, L]
+   * @param targets [B, T, L] in [0, 1]
+   * @param weights [B, T], 0 on padding and on positions left out
+   */
+  public static NDArray prefixBce(NDArray logits, NDArray targets, NDArray weights) {
+    NDArray bce =
+        logits
+            .maximum(0f)
+            .sub(logits.mul(targets))
+            .add(logits.abs().neg().exp().add(1f).log()); // [B, T, L]
+    long labels = logits.getShape().get(2);
+    NDArray perPosition = bce.sum(new int[] {2}); // [B, T]
+    return perPosition.mul(weights).sum().div(weights.sum().mul(labels).maximum(1e-6f));
+  }
 }

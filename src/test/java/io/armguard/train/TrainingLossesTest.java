@@ -66,4 +66,19 @@ class TrainingLossesTest {
       assertEquals(Math.log(4), TrainingLosses.causalLm(logits, ids, mask).getFloat(), 1e-6);
     }
   }
+
+  @Test
+  void prefixBceEqualsHandComputedValueAndIgnoresZeroWeights() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      // logits 0 (p = 0.5, bce ln 2), 2 with target 1 (bce ln(1 + e^-2)), 1000 with weight 0
+      NDArray z = m.create(new float[] {0f, 2f, 1000f}, new Shape(1, 3, 1));
+      NDArray y = m.create(new float[] {1f, 1f, 0f}, new Shape(1, 3, 1));
+      NDArray w = m.create(new float[] {1f, 3f, 0f}, new Shape(1, 3));
+      double expected = (Math.log(2) + 3 * Math.log(1 + Math.exp(-2))) / 4;
+      assertEquals(expected, TrainingLosses.prefixBce(z, y, w).getFloat(), 1e-6);
+      // huge logits stay finite
+      NDArray big = m.create(new float[] {-1000f, 1000f, 0f}, new Shape(1, 3, 1));
+      assertTrue(Float.isFinite(TrainingLosses.prefixBce(big, y, w).getFloat()));
+    }
+  }
 }

@@ -1,0 +1,158 @@
+package io.armguard.data;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * The labelled reply set written for armguard: one JSON-lines file per independently written batch
+ * ({@code batch-NAME.jsonl} in {@code data/replies}), documented in that folder's data card. Splits
+ * are by batch, so that validation on one batch measures how well a model generalises to text
+ * written by another hand. Immutable once loaded.
+ */
+public final class ReplySet {
+  /** Where the set lives in the repository. */
+  public static final Path DEFAULT_DIR = Path.of("data", "replies");
+
+  private final List<ReplyItem> items;
+
+  private ReplySet(List<ReplyItem> items) {
+    this.items = List.copyOf(items);
+  }
+
+  public static ReplySet of(List<ReplyItem> items) {
+    return new ReplySet(items);
+  }
+
+  /**
+   * Reads every {@code batch-*.jsonl} in {@code dir} in name order.
+   *
+   * @throws IOException if the folder has no batch, or a line is malformed (the message names the
+   *     file and line)
+   */
+  public static ReplySet load(Path dir) throws IOException {
+    List<Path> files;
+    try (Stream<Path> s = Files.list(dir)) {
+      files =
+          s.filter(p -> p.getFileName().toString().matches("batch-[a-z0-9]+\\.jsonl"))
+              .sorted()
+              .toList();
+    }
+    if (files.isEmpty()) {
+      throw new IOException("no batch-*.jsonl files in " + dir);
+    }
+    List<ReplyItem> items = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    for (Path f : files) {
+      String batch = f.getFileName().toString().replaceAll("^batch-|\\.jsonl$", "");
+      List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+      for (int n = 0; n < lines.size(); n++) {
+        if (lines.get(n).isBlank()) {
+          continue;
+        }
+        ReplyItem item;
+        try {
+          item = parse(batch, PreparedData.GSON.fromJson(lines.get(n), JsonObject.class));
+        } catch (JsonParseException | IllegalArgumentException | NullPointerException e) {
+          throw new IOException(f + ":" + (n + 1) + ": " + e.getMessage(), e);
+        }
+        if (!ids.add(item.id())) {
+          throw new IOException(f + ":" + (n + 1) + ": duplicate id " + item.id());
+        }
+        items.add(item);
+      }
+    }
+    return new ReplySet(items);
+  }
+
+  static ReplyItem parse(String batch, JsonObject o) {
+    String id = o.get("id").getAsString();
+    String prompt = o.has("prompt") && !o.get("prompt").isJsonNull() ? string(o, "prompt") : "";
+    String reply = string(o, "reply");
+    int toxicity = o.get("toxicity").getAsInt();
+    Set<String> categories = new LinkedHashSet<>();
+    JsonArray cats = o.getAsJsonArray("categories");
+    for (JsonElement c : cats) {
+      String name = c.getAsString();
+      if (!ReplyLabels.CATEGORIES.contains(name)) {
+        throw new IllegalArgumentException(id + ": unknown category " + name);
+      }
+      categories.add(name);
+    }
+    String kind = o.has("kind") ? string(o, "kind") : "";
+    String domain = o.has("domain") && !o.get("domain").isJsonNull() ? string(o, "domain") : "";
+    if (toxicity == 0) {
+      if (!categories.isEmpty()) {
+        throw new IllegalArgumentException(id + ": a non-toxic reply has categories");
+      }
+      return ReplyItem.clean(id, batch, prompt, reply, kind, domain);
+    }
+    if (toxicity != 1) {
+      throw new IllegalArgumentException(id + ": toxicity must be 0 or 1");
+    }
+    return ReplyItem.toxic(id, batch, prompt, reply, categories, string(o, "span"), kind, domain);
+  }
+
+  private static String string(JsonObject o, String key) {
+    JsonElement e = o.get(key);
+    if (e == null || e.isJsonNull()) {
+      throw new IllegalArgumentException("missing " + key);
+    }
+    return e.getAsString();
+  }
+
+  public List<ReplyItem> items() {
+    return items;
+  }
+
+  public int size() {
+    return items.size();
+  }
+
+  /** The batch names, sorted. */
+  public Set<String> batches() {
+    Set<String> out = new java.util.TreeSet<>();
+    items.forEach(i -> out.add(i.batch()));
+    return out;
+  }
+
+  /** The items of the named batches, in file order. */
+  public ReplySet only(Set<String> batches) {
+    return new ReplySet(items.stream().filter(i -> batches.contains(i.batch())).toList());
+  }
+
+  /** The items of every batch not named. */
+  public ReplySet without(Set<String> batches) {
+    return new ReplySet(items.stream().filter(i -> !batches.contains(i.batch())).toList());
+  }
+
+  /** Counts per batch: items, toxic, and each category (the data card's table). */
+  public TreeMap<String, int[]> counts() {
+    TreeMap<String, int[]> out = new TreeMap<>();
+    for (ReplyItem i : items) {
+      int[] c = out.computeIfAbsent(i.batch(), b -> new int[2 + ReplyLabels.CATEGORIES.size()]);
+      c[0]++;
+      if (i.toxic()) {
+        c[1]++;
+      }
+      for (int j = 0; j < ReplyLabels.CATEGORIES.size(); j++) {
+        if (i.categories().contains(ReplyLabels.CATEGORIES.get(j))) {
+          c[2 + j]++;
+        }
+      }
+    }
+    return out;
+  }
+}
