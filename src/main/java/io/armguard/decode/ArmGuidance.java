@@ -81,7 +81,10 @@ final class ArmGuidance implements Guidance {
     if (ahead != null) {
       NDArray h = awaitAhead();
       NDArray scores =
-          model.head().candidates(h, candidateIds, model.embedding(), label).clip(0f, 1f);
+          model
+              .info()
+              .output()
+              .apply(model.head().candidates(h, candidateIds, model.embedding(), label), label);
       scores.attach(stepManager); // returned arrays belong to the given manager
       aheadManager.close();
       aheadManager = null;
@@ -89,9 +92,11 @@ final class ArmGuidance implements Guidance {
     }
     NDArray h = prompts != null ? prefill(stepManager) : step(stepManager);
     return model
-        .head()
-        .candidates(h, candidateIds, model.embedding(), label)
-        .clip(0f, 1f); // [B, k] in the step's manager (h's)
+        .info()
+        .output()
+        .apply(
+            model.head().candidates(h, candidateIds, model.embedding(), label),
+            label); // [B, k] in the step's manager (h's), in [0, 1]
   }
 
   /** Waits for the reward-model step started by {@link #advance}; its hidden state [B, d]. */

@@ -56,7 +56,10 @@ final class RadGuidance implements Guidance {
     NDArray ids = candidateIds.reshape(-1, 1);
     NDArray rho = model.stepScores(ids, next.get(0), next.get(1), cache); // [B*k, 1, L]
     rows.grow();
-    return rho.get(new NDIndex(":, 0, {}", label)).reshape(n, k).clip(0f, 1f);
+    return model
+        .info()
+        .output()
+        .apply(rho.get(new NDIndex(":, 0, {}", label)).reshape(n, k), label);
   }
 
   private void prefill(NDManager step) {

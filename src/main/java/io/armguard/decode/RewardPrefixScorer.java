@@ -66,7 +66,8 @@ public final class RewardPrefixScorer implements PrefixScorer {
     if (!sequences.isEmpty()) {
       try (NDManager m = parent.newSubManager()) {
         NDList in = LeftPadding.pad(sequences.toArray(int[][]::new), 0, m);
-        NDArray scores = model.prefixScores(in.get(0), in.get(1), false).clip(0f, 1f);
+        NDArray scores =
+            model.info().output().apply(model.prefixScores(in.get(0), in.get(1), false));
         flat = scores.toFloatArray(); // [rows, width, L]
       }
     }

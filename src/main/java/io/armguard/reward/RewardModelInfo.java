@@ -30,13 +30,25 @@ import java.util.Set;
  * @param defaultDirection {@code AWAY_FROM_LABEL} (detox: bonus beta * (1 - r)) or {@code
  *     TOWARD_LABEL} (bonus beta * r); requests may override it
  * @param baseModel free text naming the backbone the model was trained from (may be empty)
+ * @param output how raw head outputs become scores in [0, 1] (key {@code output}; absent = clamp)
  */
 public record RewardModelInfo(
     RewardKind kind,
     List<String> labels,
     String steeringLabel,
     String defaultDirection,
-    String baseModel) {
+    String baseModel,
+    ScoreOutput output) {
+
+  /** A model whose raw outputs are clamped to [0, 1] (the MSE-trained models). */
+  public RewardModelInfo(
+      RewardKind kind,
+      List<String> labels,
+      String steeringLabel,
+      String defaultDirection,
+      String baseModel) {
+    this(kind, labels, steeringLabel, defaultDirection, baseModel, ScoreOutput.CLAMP);
+  }
 
   public static final String FILE = "armguard.json";
 
@@ -60,6 +72,12 @@ public record RewardModelInfo(
           "default direction '" + defaultDirection + "' is not one of " + DIRECTIONS);
     }
     baseModel = baseModel == null ? "" : baseModel;
+    output = output == null ? ScoreOutput.CLAMP : output;
+  }
+
+  /** The same model description with another output rule (e.g. after calibration). */
+  public RewardModelInfo withOutput(ScoreOutput newOutput) {
+    return new RewardModelInfo(kind, labels, steeringLabel, defaultDirection, baseModel, newOutput);
   }
 
   /** A detoxification model: steers away from its first label. */
@@ -98,7 +116,10 @@ public record RewardModelInfo(
           o.has("default_direction")
               ? o.get("default_direction").getAsString().toUpperCase(java.util.Locale.ROOT)
               : "AWAY_FROM_LABEL",
-          o.has("base_model") ? o.get("base_model").getAsString() : "");
+          o.has("base_model") ? o.get("base_model").getAsString() : "",
+          o.has("output")
+              ? ScoreOutput.fromJson(o.getAsJsonObject("output"), labels.size())
+              : ScoreOutput.CLAMP);
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new IOException(file + ": " + e.getMessage(), e);
     }
@@ -114,6 +135,9 @@ public record RewardModelInfo(
     o.addProperty("steering_label", steeringLabel);
     o.addProperty("default_direction", defaultDirection);
     o.addProperty("base_model", baseModel);
+    if (output.activation() != ScoreOutput.Activation.CLAMP) {
+      o.add("output", output.toJson());
+    }
     Files.createDirectories(dir);
     Files.writeString(
         dir.resolve(FILE),
