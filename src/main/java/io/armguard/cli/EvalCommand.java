@@ -8,5 +8,10 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description =
         "Evaluate detoxification the way the RAD/ARM papers do, and the reward models on the gold set.",
-    subcommands = {EvalPromptsCommand.class, EvalDetoxCommand.class, EvalRewardCommand.class})
+    subcommands = {
+      EvalPromptsCommand.class,
+      EvalDetoxCommand.class,
+      EvalRewardCommand.class,
+      EvalRepliesCommand.class
+    })
 public final class EvalCommand {}

@@ -48,4 +48,28 @@ public final class BinaryMetrics {
     }
     return scores.length == 0 ? Double.NaN : (double) correct / scores.length;
   }
+
+  /** Share of positives scored at or above {@code threshold} (NaN without positives). */
+  public static double recall(double[] scores, int[] labels, double threshold) {
+    return flaggedShare(scores, labels, threshold, 1);
+  }
+
+  /** Share of negatives scored at or above {@code threshold} (NaN without negatives). */
+  public static double falsePositiveRate(double[] scores, int[] labels, double threshold) {
+    return flaggedShare(scores, labels, threshold, 0);
+  }
+
+  private static double flaggedShare(double[] scores, int[] labels, double threshold, int label) {
+    int n = 0;
+    int flagged = 0;
+    for (int i = 0; i < scores.length; i++) {
+      if (labels[i] == label) {
+        n++;
+        if (scores[i] >= threshold) {
+          flagged++;
+        }
+      }
+    }
+    return n == 0 ? Double.NaN : (double) flagged / n;
+  }
 }
