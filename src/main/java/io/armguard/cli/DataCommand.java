@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     name = "data",
     mixinStandardHelpOptions = true,
     description = "Fetch the public training sources and prepare the corpora, splits and gold set.",
-    subcommands = {DataFetchCommand.class, DataPrepareCommand.class})
+    subcommands = {DataFetchCommand.class, DataPrepareCommand.class, DataRepliesCommand.class})
 public final class DataCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
