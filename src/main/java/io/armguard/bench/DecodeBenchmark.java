@@ -39,7 +39,7 @@ public final class DecodeBenchmark {
     this.lm = lm;
     this.manager = manager;
     this.settings = settings;
-    if (settings.promptTokens() + settings.newTokens() > lm.config().nPositions()) {
+    if (settings.promptTokens() + settings.newTokens() > lm.config().maxPositions()) {
       throw new IllegalArgumentException("prompt + new tokens exceed the model's context");
     }
   }

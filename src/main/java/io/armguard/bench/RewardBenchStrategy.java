@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDManager;
 import io.armguard.decode.GuidanceProvider;
 import io.armguard.decode.RewardGuidanceProvider;
 import io.armguard.decode.Strategy;
+import io.armguard.model.BackboneConfig;
 import io.armguard.model.CausalLm;
-import io.armguard.model.GptConfig;
 import io.armguard.reward.RewardKind;
 import io.armguard.reward.RewardModel;
 import io.armguard.reward.RewardModelInfo;
@@ -71,18 +71,7 @@ public final class RewardBenchStrategy implements DecodeBenchStrategy {
               dir + " holds a " + model.info().kind().jsonName() + " model, not " + name());
         }
       } else {
-        GptConfig c = lm.config();
-        GptConfig rm =
-            new GptConfig(
-                c.vocabSize(),
-                c.nPositions(),
-                c.nEmbd(),
-                rmLayers,
-                c.nHead(),
-                c.activationFunction(),
-                c.layerNormEpsilon(),
-                c.bosTokenId(),
-                c.eosTokenId());
+        BackboneConfig rm = lm.config().withLayers(rmLayers);
         model =
             RewardModels.random(
                 rm, RewardModelInfo.detox(kind, JIGSAW_LABELS, "random"), null, manager, 17);

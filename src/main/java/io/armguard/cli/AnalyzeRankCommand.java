@@ -117,7 +117,7 @@ public final class AnalyzeRankCommand implements Callable<Integer> {
           o.addProperty("kind", model.info().kind().name());
           o.addProperty("n", count);
           o.addProperty("vocab", matrix[0].length);
-          o.addProperty("d_model", model.backbone().config().nEmbd());
+          o.addProperty("d_model", model.backbone().config().hiddenSize());
           o.addProperty("relative_cutoff", cutoff);
           o.addProperty("rank", rank);
           JsonArray top = new JsonArray();

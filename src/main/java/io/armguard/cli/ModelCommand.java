@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
 @Command(
     name = "model",
     mixinStandardHelpOptions = true,
-    description = "Create and inspect GPT-2-layout model directories.",
-    subcommands = {ModelInitCommand.class, ModelInfoCommand.class})
+    description = "Create, import and inspect Hugging Face-layout model directories (GPT-2, BERT).",
+    subcommands = {ModelInitCommand.class, ModelImportCommand.class, ModelInfoCommand.class})
 public final class ModelCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -80,7 +80,7 @@ public final class RewardInitCommand implements Callable<Integer> {
         throw new IllegalArgumentException(lm + " has no " + ModelDirectory.TOKENIZER);
       }
       try (var tokenizer = base.tokenizer()) {
-        int n = layers != null ? layers : Math.max(1, base.config().nLayer() / 2);
+        int n = layers != null ? layers : Math.max(1, base.config().layerCount() / 2);
         ai.djl.engine.Engine.getInstance().setRandomSeed(seed);
         RewardModel model =
             RewardModels.fromLanguageModel(base.backbone(), n, info, tokenizer, manager);
@@ -93,7 +93,7 @@ public final class RewardInitCommand implements Callable<Integer> {
             info.steeringLabel(),
             direction.name().toLowerCase(java.util.Locale.ROOT),
             n,
-            base.config().nLayer(),
+            base.config().layerCount(),
             base.id(),
             ModelDirectory.id(out));
       }

@@ -116,7 +116,7 @@ final class ArmGuidance implements Guidance {
   /** The reward model's pass over BOS + prompts; returns the last hidden state per row [B, d]. */
   private NDArray prefill(NDManager step) {
     rows = new RewardCacheRows(prompts);
-    cache = new KvCache(state, model.backbone().config().nLayer());
+    cache = new KvCache(state, model.backbone().config().layerCount());
     NDList in = LeftPadding.pad(prompts, model.bosId(), step);
     prompts = null;
     NDArray hidden = model.stepHidden(in.get(0), in.get(2), in.get(1), cache);

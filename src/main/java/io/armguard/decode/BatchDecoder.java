@@ -3,8 +3,8 @@ package io.armguard.decode;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import io.armguard.model.BackboneConfig;
 import io.armguard.model.CausalLm;
-import io.armguard.model.GptConfig;
 import io.armguard.model.KvCache;
 import io.armguard.model.LeftPadding;
 import java.util.Arrays;
@@ -53,7 +53,7 @@ public final class BatchDecoder {
       int[][] prompts, List<DecodeRequest> requests, GuidanceProvider provider) {
     validate(prompts, requests);
     int n = prompts.length;
-    GptConfig config = lm.config();
+    BackboneConfig config = lm.config();
     int kMax = requests.stream().mapToInt(DecodeRequest::topK).max().orElse(1);
     kMax = Math.min(kMax, config.vocabSize());
     int width = Arrays.stream(prompts).mapToInt(p -> p.length).max().orElse(0);
@@ -67,7 +67,7 @@ public final class BatchDecoder {
     int steps = 0;
     long prefillNanos;
     try (NDManager batch = parent.newSubManager()) {
-      KvCache cache = new KvCache(batch, config.nLayer()); // freed with the batch manager
+      KvCache cache = new KvCache(batch, config.layerCount()); // freed with the batch manager
       Guidance guidance = provider == null ? null : provider.open(requests, batch);
       try {
         if (guidance != null) {
@@ -93,7 +93,7 @@ public final class BatchDecoder {
             for (int i = 0; i < live.length; i++) {
               int b = live[i];
               ids[i][0] = rows[b].lastToken;
-              pos[i][0] = Math.min(prompts[b].length + s - 1, config.nPositions() - 1);
+              pos[i][0] = Math.min(prompts[b].length + s - 1, config.maxPositions() - 1);
               Arrays.fill(mask[i], width - prompts[b].length, width + s, 1L);
             }
             NDArray hidden =
@@ -195,7 +195,7 @@ public final class BatchDecoder {
       throw new IllegalArgumentException(
           "need one request per prompt, got " + prompts.length + " / " + requests.size());
     }
-    GptConfig c = lm.config();
+    BackboneConfig c = lm.config();
     for (int b = 0; b < prompts.length; b++) {
       DecodeRequest r = requests.get(b);
       if (prompts[b].length == 0) {
@@ -205,7 +205,7 @@ public final class BatchDecoder {
         throw new IllegalArgumentException(
             "request " + r.id() + ": need max_new_tokens >= 1, top_k >= 1, temperature >= 0");
       }
-      if (prompts[b].length + r.maxNewTokens() > c.nPositions()) {
+      if (prompts[b].length + r.maxNewTokens() > c.maxPositions()) {
         throw new IllegalArgumentException(
             "request "
                 + r.id()
@@ -214,7 +214,7 @@ public final class BatchDecoder {
                 + " tokens + max_new_tokens "
                 + r.maxNewTokens()
                 + " exceeds the context of "
-                + c.nPositions());
+                + c.maxPositions());
       }
     }
   }

@@ -115,7 +115,7 @@ public final class DecodingEngine implements GuidedEngine {
 
   @Override
   public int contextSize() {
-    return lm.config().nPositions();
+    return lm.config().maxPositions();
   }
 
   @Override

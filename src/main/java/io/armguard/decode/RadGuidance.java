@@ -64,7 +64,7 @@ final class RadGuidance implements Guidance {
 
   private void prefill(NDManager step) {
     rows = new RewardCacheRows(prompts);
-    cache = new KvCache(state, model.backbone().config().nLayer());
+    cache = new KvCache(state, model.backbone().config().layerCount());
     NDList in = LeftPadding.pad(prompts, 0, step);
     prompts = null;
     // only the cache is needed: the candidates are read at their own position

@@ -28,7 +28,7 @@ public final class ContinuationPerplexity {
    * @return {sum of NLL, number of scored tokens}
    */
   public double[] nll(int[][] prompts, int[][] continuations) {
-    int context = lm.config().nPositions();
+    int context = lm.config().maxPositions();
     int[][] seqs = new int[prompts.length][];
     int[] promptLen = new int[prompts.length];
     for (int i = 0; i < prompts.length; i++) {

@@ -44,7 +44,7 @@ public final class RewardMatrix {
     NDArray pos = m.arange(0, t, 1, DataType.INT64).reshape(1, t);
     NDArray mask = m.ones(new ai.djl.ndarray.types.Shape(1, t), DataType.INT64);
     float[] row = new float[vocab];
-    try (KvCache cache = new KvCache(m, rad.backbone().config().nLayer())) {
+    try (KvCache cache = new KvCache(m, rad.backbone().config().layerCount())) {
       rad.backbone().hidden(idArray, pos, mask, cache, false);
       for (int start = 0; start < vocab; start += CHUNK) {
         int c = Math.min(CHUNK, vocab - start);

@@ -6,8 +6,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 
 /**
- * A {@link GptBackbone} with GPT-2's tied output projection: logits = hidden · wteᵀ. Shares the
- * backbone's weights.
+ * A causal {@link Backbone} with an output projection tied to its token embedding: logits = hidden
+ * · Eᵀ (GPT-2's {@code wte}; for BERT the word embeddings, a plain tied head without BERT's MLM
+ * transform, so the LM adds no parameters). Shares the backbone's weights.
  *
  * <p>{@link #forInference()} keeps a contiguous copy of wteᵀ: libtorch multiplies a few rows by the
  * [V, d] embedding's transpose view about 2.8x slower than by a contiguous [d, V] matrix (batch 1,
@@ -16,14 +17,26 @@ import ai.djl.nn.core.Linear;
  */
 public final class CausalLm {
 
-  private final GptBackbone backbone;
+  private final Backbone backbone;
   private final NDArray headT; // null: compute with the live wte
 
-  public CausalLm(GptBackbone backbone) {
+  /**
+   * @throws IllegalArgumentException for a bidirectional backbone (a BERT with {@code is_decoder:
+   *     false}): next-token logits need causal attention
+   */
+  public CausalLm(Backbone backbone) {
     this(backbone, null);
+    if (backbone.attentionMode() != AttentionMode.CAUSAL) {
+      throw new IllegalArgumentException(
+          "a causal LM needs a causal backbone; this "
+              + backbone.config().modelType()
+              + " is "
+              + backbone.attentionMode()
+              + " (for BERT set is_decoder: true, BertConfig.withAttention(CAUSAL))");
+    }
   }
 
-  private CausalLm(GptBackbone backbone, NDArray headT) {
+  private CausalLm(Backbone backbone, NDArray headT) {
     this.backbone = backbone;
     this.headT = headT;
   }
@@ -51,11 +64,11 @@ public final class CausalLm {
     return new CausalLm(backbone, copy);
   }
 
-  public GptBackbone backbone() {
+  public Backbone backbone() {
     return backbone;
   }
 
-  public GptConfig config() {
+  public BackboneConfig config() {
     return backbone.config();
   }
 

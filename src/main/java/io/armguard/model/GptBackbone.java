@@ -30,7 +30,10 @@ import java.util.Map;
  * <p>Thread-safety: the weights are read-only during inference and can be shared between threads;
  * each thread brings its own arrays, managers and {@link KvCache}.
  */
-public final class GptBackbone extends AbstractBlock {
+public final class GptBackbone extends AbstractBlock implements Backbone {
+
+  /** Name of the token embedding. */
+  public static final String TOKEN_EMBEDDING = "wte.weight";
 
   private final GptConfig config;
   private final ActivationFunction activation;
@@ -62,7 +65,7 @@ public final class GptBackbone extends AbstractBlock {
     NormalInitializer normal = new NormalInitializer(0.02f);
     NormalInitializer residual =
         new NormalInitializer((float) (0.02 / Math.sqrt(2.0 * config.nLayer())));
-    wte = param("wte.weight", new Shape(config.vocabSize(), d), normal);
+    wte = param(TOKEN_EMBEDDING, new Shape(config.vocabSize(), d), normal);
     wpe = param("wpe.weight", new Shape(config.nPositions(), d), new NormalInitializer(0.01f));
     layers = new Layer[config.nLayer()];
     for (int i = 0; i < layers.length; i++) {
@@ -107,16 +110,30 @@ public final class GptBackbone extends AbstractBlock {
     return b;
   }
 
+  @Override
   public GptConfig config() {
     return config;
   }
 
+  /** Always {@link AttentionMode#CAUSAL}. */
+  @Override
+  public AttentionMode attentionMode() {
+    return AttentionMode.CAUSAL;
+  }
+
   /** The token embedding {@code wte} [V, d], shared with the tied LM head. Do not close it. */
+  @Override
   public NDArray tokenEmbedding() {
     return wte.getArray();
   }
 
+  @Override
+  public String tokenEmbeddingName() {
+    return TOKEN_EMBEDDING;
+  }
+
   /** Parameters by GPT-2 name ({@code wte.weight}, ...), in GPT-2's order. */
+  @Override
   public Map<String, Parameter> namedParameters() {
     Map<String, Parameter> out = new LinkedHashMap<>();
     for (var pair : getDirectParameters()) {
@@ -125,18 +142,8 @@ public final class GptBackbone extends AbstractBlock {
     return out;
   }
 
-  /**
-   * Runs the transformer over {@code T} new positions.
-   *
-   * @param inputIds int64 {@code [B, T]}
-   * @param positionIds int64 {@code [B, T]} (see {@link LeftPadding#positionIds})
-   * @param attentionMask int64 {@code [B, past + T]}: 1 = real token, 0 = padding; {@code past} is
-   *     the cache length (0 without a cache)
-   * @param cache nullable; when given it is extended in place by the T new positions
-   * @param training whether autograd needs the intermediates (they are kept in the inputs'
-   *     manager); when false, intermediates are freed before returning
-   * @return {@code [B, T, d]} hidden states after {@code ln_f}, owned by {@code inputIds}' manager
-   */
+  /** See {@link Backbone#hidden}; the result is after {@code ln_f}. */
+  @Override
   public NDArray hidden(
       NDArray inputIds,
       NDArray positionIds,
@@ -161,7 +168,7 @@ public final class GptBackbone extends AbstractBlock {
       NDArray pos =
           own(Embedding.embedding(positionIds, wpe.getArray(), SparseFormat.DENSE).head(), scope);
       x = x.add(pos);
-      NDArray bias = attentionBias(attentionMask, past, t, scope);
+      NDArray bias = AttentionBias.causal(attentionMask, past, t, scope);
       for (int i = 0; i < layers.length; i++) {
         x = block(i, x, bias, cache, b, t);
       }
@@ -178,21 +185,6 @@ public final class GptBackbone extends AbstractBlock {
         scope.close();
       }
     }
-  }
-
-  /** Additive attention bias [B, 1, T, S]: 0 where query t may see key s, -1e9 elsewhere. */
-  private static NDArray attentionBias(NDArray attentionMask, int past, long t, NDManager scope) {
-    long s = attentionMask.getShape().get(1);
-    NDArray keyReal = own(attentionMask.toType(DataType.FLOAT32, true), scope).reshape(-1, 1, 1, s);
-    if (t == 1) {
-      // one new token sees every cached key: only padding needs masking
-      return keyReal.sub(1f).mul(1e9f);
-    }
-    NDArray keyPos = scope.arange(0f, (float) s).reshape(1, s);
-    NDArray queryPos = scope.arange((float) past, (float) (past + t)).reshape(t, 1);
-    NDArray causal = keyPos.lte(queryPos).toType(DataType.FLOAT32, false);
-    // a finite bias keeps fully masked (padding) query rows finite: their output is never used
-    return keyReal.mul(causal).sub(1f).mul(1e9f);
   }
 
   private NDArray block(int i, NDArray x, NDArray bias, KvCache cache, long b, long t) {

@@ -34,7 +34,8 @@ public record GptConfig(
     String activationFunction,
     float layerNormEpsilon,
     int bosTokenId,
-    int eosTokenId) {
+    int eosTokenId)
+    implements BackboneConfig {
 
   public GptConfig {
     if (vocabSize < 1 || nPositions < 1 || nEmbd < 1 || nLayer < 1 || nHead < 1) {
@@ -61,6 +62,51 @@ public record GptConfig(
         1e-5f,
         vocabSize - 1,
         vocabSize - 1);
+  }
+
+  @Override
+  public String modelType() {
+    return "gpt2";
+  }
+
+  @Override
+  public int maxPositions() {
+    return nPositions;
+  }
+
+  @Override
+  public int hiddenSize() {
+    return nEmbd;
+  }
+
+  @Override
+  public int layerCount() {
+    return nLayer;
+  }
+
+  @Override
+  public int headCount() {
+    return nHead;
+  }
+
+  @Override
+  public GptConfig withLayers(int layers) {
+    return new GptConfig(
+        vocabSize,
+        nPositions,
+        nEmbd,
+        layers,
+        nHead,
+        activationFunction,
+        layerNormEpsilon,
+        bosTokenId,
+        eosTokenId);
+  }
+
+  /** GPT-2 is always causal: this config. */
+  @Override
+  public GptConfig asCausal() {
+    return this;
   }
 
   /** Size of each attention head. */
@@ -120,6 +166,7 @@ public record GptConfig(
   }
 
   /** Writes this config as a GPT-2 {@code config.json} that Hugging Face transformers can read. */
+  @Override
   public void write(Path configJson) throws IOException {
     JsonObject o = new JsonObject();
     JsonArray arch = new JsonArray();

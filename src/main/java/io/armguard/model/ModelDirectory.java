@@ -23,14 +23,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads and saves GPT-2-layout model directories as Hugging Face writes them: {@code config.json},
- * {@code model.safetensors} (F32, F16 or BF16; BF16 widened in Java), {@code tokenizer.json}.
+ * Loads and saves model directories as Hugging Face writes them: {@code config.json}, {@code
+ * model.safetensors} (F32, F16 or BF16; BF16 widened in Java), {@code tokenizer.json}. The config's
+ * {@code model_type} picks the backbone: {@code gpt2} ({@link GptBackbone}) or {@code bert} ({@link
+ * BertBackbone}).
  *
- * <p>Tensor names may carry GPT2LMHeadModel's {@code transformer.} prefix or not; GPT-2's causal
- * mask buffers ({@code h.N.attn.bias}, {@code masked_bias}) and the tied {@code lm_head.weight} are
- * ignored. Any other tensor is an extra (e.g. a reward head, {@code rad_head.weight}): it is
- * returned by name and logged, never dropped silently. Missing backbone tensors fail the load with
- * their names. Saving writes the names without prefix, as the original GPT-2 checkpoint does.
+ * <p>GPT-2: tensor names may carry GPT2LMHeadModel's {@code transformer.} prefix or not; GPT-2's
+ * causal mask buffers ({@code h.N.attn.bias}, {@code masked_bias}) and the tied {@code
+ * lm_head.weight} are ignored. BERT: names may carry the {@code bert.} prefix of {@code BertFor*}
+ * models; the {@code embeddings.position_ids} buffer, the pooler ({@code pooler.*}) and
+ * pretraining/LM heads ({@code cls.*}) are ignored, since armguard reads hidden states and ties its
+ * LM head to the word embeddings. Any other tensor is an extra (e.g. a reward head, {@code
+ * rad_head.weight}): it is returned by name and logged, never dropped silently. Missing backbone
+ * tensors fail the load with their names. Saving writes the names without prefix, as {@code
+ * GPT2Model} / {@code BertModel} checkpoints do.
  */
 public final class ModelDirectory {
 
@@ -39,9 +45,20 @@ public final class ModelDirectory {
   public static final String TOKENIZER = "tokenizer.json";
 
   private static final Logger LOG = LoggerFactory.getLogger(ModelDirectory.class);
-  private static final String PREFIX = "transformer.";
-  private static final Pattern IGNORED =
-      Pattern.compile("(h\\.\\d+\\.attn\\.(bias|masked_bias))|lm_head\\.weight");
+
+  /** How one architecture's checkpoints name what armguard does not load. */
+  private record Layout(String prefix, Pattern ignored) {
+    static Layout of(BackboneConfig config) {
+      return switch (config.modelType()) {
+        case "bert" ->
+            new Layout("bert.", Pattern.compile("embeddings\\.position_ids|pooler\\..*|cls\\..*"));
+        default ->
+            new Layout(
+                "transformer.",
+                Pattern.compile("(h\\.\\d+\\.attn\\.(bias|masked_bias))|lm_head\\.weight"));
+      };
+    }
+  }
 
   private ModelDirectory() {}
 
@@ -49,19 +66,18 @@ public final class ModelDirectory {
    * A loaded directory. The backbone's parameters and the extras live in the manager given to
    * {@link #load}; close that manager (or the tokenizer) to free them.
    *
-   * @param extras tensors that are not part of the GPT-2 backbone, by their name in the file,
-   *     float32
+   * @param extras tensors that are not part of the backbone, by their name in the file, float32
    * @param tokenizer null when the directory has no tokenizer.json
    * @param id {@code directoryName@sha256-prefix} of config.json + model.safetensors
    */
   public record Loaded(
-      GptConfig config,
-      GptBackbone backbone,
+      BackboneConfig config,
+      Backbone backbone,
       Map<String, NDArray> extras,
       TextTokenizer tokenizer,
       String id) {
 
-    /** The backbone with GPT-2's tied LM head. */
+    /** The backbone with its tied LM head (see {@link CausalLm}). */
     public CausalLm lm() {
       return new CausalLm(backbone);
     }
@@ -69,7 +85,7 @@ public final class ModelDirectory {
 
   /** Loads {@code dir} into {@code manager} (whose device decides where the weights live). */
   public static Loaded load(Path dir, NDManager manager) throws IOException {
-    GptConfig config = GptConfig.read(dir.resolve(CONFIG));
+    BackboneConfig config = BackboneConfig.read(dir.resolve(CONFIG));
     Path weights = dir.resolve(WEIGHTS);
     if (!Files.exists(weights)) {
       throw new IOException(
@@ -80,12 +96,16 @@ public final class ModelDirectory {
               + " safetensors file)");
     }
     SafetensorsFile file = SafetensorsFile.open(weights);
-    GptBackbone backbone = new GptBackbone(config);
+    Backbone backbone = newBackbone(config);
+    Layout layout = Layout.of(config);
     Map<String, String> fileNames = new LinkedHashMap<>();
     List<String> extraNames = new ArrayList<>();
+    List<String> ignored = new ArrayList<>();
     for (String name : file.names()) {
-      String bare = name.startsWith(PREFIX) ? name.substring(PREFIX.length()) : name;
-      if (IGNORED.matcher(bare).matches()) {
+      String bare =
+          name.startsWith(layout.prefix()) ? name.substring(layout.prefix().length()) : name;
+      if (layout.ignored().matcher(bare).matches()) {
+        ignored.add(name);
         continue;
       }
       if (backbone.namedParameters().containsKey(bare)) {
@@ -119,7 +139,10 @@ public final class ModelDirectory {
       extras.put(name, file.toNDArray(name, manager));
     }
     if (!extras.isEmpty()) {
-      LOG.info("{}: tensors outside the GPT-2 backbone: {}", dir, extras.keySet());
+      LOG.info("{}: tensors outside the {} backbone: {}", dir, config.modelType(), extras.keySet());
+    }
+    if (!ignored.isEmpty() && config.modelType().equals("bert")) {
+      LOG.info("{}: not loaded (unused by armguard): {}", dir, ignored);
     }
     Path tok = dir.resolve(TOKENIZER);
     TextTokenizer tokenizer = Files.exists(tok) ? TextTokenizer.load(tok) : null;
@@ -134,6 +157,17 @@ public final class ModelDirectory {
     return new Loaded(config, backbone, extras, tokenizer, id(dir));
   }
 
+  /** A backbone of {@code config}'s architecture, parameters not yet initialised. */
+  public static Backbone newBackbone(BackboneConfig config) {
+    if (config instanceof GptConfig g) {
+      return new GptBackbone(g);
+    }
+    if (config instanceof BertConfig b) {
+      return new BertBackbone(b);
+    }
+    throw new IllegalArgumentException("no backbone for " + config.getClass().getName());
+  }
+
   private static NDArray fromFile(SafetensorsFile file, String name, Shape shape, NDManager m) {
     try {
       SafetensorsFile.Entry e = file.entry(name);
@@ -146,7 +180,9 @@ public final class ModelDirectory {
                 + new Shape(e.shape())
                 + ", expected "
                 + shape
-                + (shape.dimension() == 2 ? " (GPT-2 Conv1D weights are stored [in, out])" : ""));
+                + (shape.dimension() == 2
+                    ? " (GPT-2 Conv1D weights are stored [in, out], BERT Linear weights [out, in])"
+                    : ""));
       }
       return file.toNDArray(name, m);
     } catch (IOException ex) {
@@ -155,12 +191,12 @@ public final class ModelDirectory {
   }
 
   /**
-   * Writes config.json and model.safetensors (backbone under GPT-2 names, then {@code extras} under
-   * their own names) and, when given, tokenizer.json. Creates {@code dir} if needed.
+   * Writes config.json and model.safetensors (backbone under its Hugging Face names, then {@code
+   * extras} under their own names) and, when given, tokenizer.json. Creates {@code dir} if needed.
    */
   public static void save(
       Path dir,
-      GptBackbone backbone,
+      Backbone backbone,
       Map<String, NDArray> extras,
       TextTokenizer tokenizer,
       SafetensorsDType dtype)

@@ -26,12 +26,57 @@ public final class SafetensorsWriter {
 
   private SafetensorsWriter() {}
 
+  /** A tensor held in Java memory: row-major float32 values and their shape. */
+  public record HostTensor(float[] data, long[] shape) {
+    public HostTensor {
+      long n = 1;
+      for (long d : shape) {
+        n *= d;
+      }
+      if (n != data.length) {
+        throw new IllegalArgumentException(
+            "shape "
+                + java.util.Arrays.toString(shape)
+                + " needs "
+                + n
+                + " values, got "
+                + data.length);
+      }
+    }
+  }
+
   /**
    * Writes {@code tensors} (any float dtype; converted to {@code dtype}) with string {@code
    * metadata}.
    */
   public static void write(
       Path file, Map<String, NDArray> tensors, SafetensorsDType dtype, Map<String, String> metadata)
+      throws IOException {
+    Map<String, Source> sources = new java.util.LinkedHashMap<>();
+    tensors.forEach(
+        (name, a) ->
+            sources.put(name, new Source(a.getShape().getShape(), a.size(), () -> floats(a))));
+    writeSources(file, sources, dtype, metadata);
+  }
+
+  /** Writes Java-held tensors, exactly as {@link #write} writes NDArrays of the same values. */
+  public static void writeHost(
+      Path file,
+      Map<String, HostTensor> tensors,
+      SafetensorsDType dtype,
+      Map<String, String> metadata)
+      throws IOException {
+    Map<String, Source> sources = new java.util.LinkedHashMap<>();
+    tensors.forEach(
+        (name, t) -> sources.put(name, new Source(t.shape(), t.data().length, t::data)));
+    writeSources(file, sources, dtype, metadata);
+  }
+
+  /** A tensor's shape and size, with its values fetched only when written. */
+  private record Source(long[] shape, long size, java.util.function.Supplier<float[]> values) {}
+
+  private static void writeSources(
+      Path file, Map<String, Source> tensors, SafetensorsDType dtype, Map<String, String> metadata)
       throws IOException {
     if (dtype == SafetensorsDType.BF16) {
       throw new IllegalArgumentException("writing BF16 is not supported; use F32 or F16");
@@ -42,12 +87,12 @@ public final class SafetensorsWriter {
     metadata.forEach(meta::addProperty);
     header.add("__metadata__", meta);
     long offset = 0;
-    for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
+    for (Map.Entry<String, Source> e : tensors.entrySet()) {
       long bytes = e.getValue().size() * dtype.bytes();
       JsonObject t = new JsonObject();
       t.addProperty("dtype", dtype.name());
       JsonArray shape = new JsonArray();
-      for (long s : e.getValue().getShape().getShape()) {
+      for (long s : e.getValue().shape()) {
         shape.add(s);
       }
       t.add("shape", shape);
@@ -68,8 +113,8 @@ public final class SafetensorsWriter {
       for (int i = json.length; i < padded; i++) {
         out.write(' ');
       }
-      for (NDArray a : tensors.values()) {
-        writeData(out, floats(a), dtype);
+      for (Source t : tensors.values()) {
+        writeData(out, t.values().get(), dtype);
       }
     }
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

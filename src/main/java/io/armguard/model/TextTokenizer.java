@@ -21,6 +21,14 @@ import java.util.TreeMap;
  * A Hugging Face {@code tokenizer.json} loaded with DJL's native tokenizer, configured for a causal
  * LM: no special tokens added, no truncation (DJL truncates at 512 by default), no padding.
  * Thread-safe; close it to free the native tokenizer.
+ *
+ * <p>Two vocabularies are understood: GPT-2's byte-level BPE ({@code <|endoftext|>} starts and ends
+ * a text) and BERT's WordPiece ({@code [CLS]} starts a text, {@code [SEP]} ends it, {@code [PAD]}
+ * pads). Decoding uses the file's own decoder: for WordPiece it joins {@code ##} pieces and, with
+ * {@code cleanup} (HF's default), removes the spaces before punctuation and in contractions as
+ * {@code clean_up_tokenization_spaces} does ("hello , world" becomes "hello, world", "don ' t"
+ * becomes "don't"). WordPiece vocabularies are lower-cased by their normalizer, so decoding gives
+ * the normalized text, not the original casing.
  */
 public final class TextTokenizer implements AutoCloseable {
 
@@ -31,7 +39,18 @@ public final class TextTokenizer implements AutoCloseable {
   private final HuggingFaceTokenizer tokenizer;
   private final int vocabSize;
   private final int eosId;
+  private final int bosId;
+  private final int padId;
+  private final Kind kind;
   private final String fingerprint;
+
+  /** The vocabulary family of a tokenizer.json ({@code model.type}). */
+  public enum Kind {
+    /** GPT-2's byte-level BPE. */
+    BPE,
+    /** BERT's WordPiece. */
+    WORD_PIECE
+  }
 
   private TextTokenizer(String json) throws IOException {
     this.json = json;
@@ -45,18 +64,27 @@ public final class TextTokenizer implements AutoCloseable {
     for (Map.Entry<String, JsonElement> e : model.getAsJsonObject("vocab").entrySet()) {
       byId.put(e.getValue().getAsInt(), e.getKey());
     }
-    int eos = -1;
+    Map<String, Integer> special = new java.util.HashMap<>();
     if (root.has("added_tokens")) {
       for (JsonElement t : root.getAsJsonArray("added_tokens")) {
         JsonObject o = t.getAsJsonObject();
         byId.put(o.get("id").getAsInt(), o.get("content").getAsString());
-        if (o.get("content").getAsString().equals(Gpt2TokenizerBuilder.END_OF_TEXT)) {
-          eos = o.get("id").getAsInt();
-        }
+        special.put(o.get("content").getAsString(), o.get("id").getAsInt());
       }
     }
+    String type = model.has("type") ? model.get("type").getAsString() : "BPE";
+    this.kind = type.equals("WordPiece") ? Kind.WORD_PIECE : Kind.BPE;
     this.vocabSize = byId.isEmpty() ? 0 : byId.lastKey() + 1;
-    this.eosId = eos;
+    if (kind == Kind.WORD_PIECE) {
+      this.bosId = special.getOrDefault("[CLS]", -1);
+      this.eosId = special.getOrDefault("[SEP]", -1);
+      this.padId = special.getOrDefault("[PAD]", -1);
+    } else {
+      int eot = special.getOrDefault(Gpt2TokenizerBuilder.END_OF_TEXT, -1);
+      this.bosId = eot;
+      this.eosId = eot;
+      this.padId = -1;
+    }
     this.fingerprint = fingerprint(byId, model.get("merges"));
   }
 
@@ -96,7 +124,10 @@ public final class TextTokenizer implements AutoCloseable {
     return new Encoded(toInts(e.getIds()), ends);
   }
 
-  /** The text of {@code ids}; special tokens ({@code <|endoftext|>}) are skipped. */
+  /**
+   * The text of {@code ids}; special tokens ({@code <|endoftext|>}, {@code [CLS]}, {@code [SEP]},
+   * {@code [PAD]}) are skipped.
+   */
   public String decode(int[] ids) {
     long[] l = new long[ids.length];
     for (int i = 0; i < ids.length; i++) {
@@ -110,9 +141,30 @@ public final class TextTokenizer implements AutoCloseable {
     return vocabSize;
   }
 
-  /** Id of {@code <|endoftext|>}, or -1 when the vocabulary has none. */
+  /**
+   * Id that ends a text: {@code <|endoftext|>} (BPE) or {@code [SEP]} (WordPiece); -1 when the
+   * vocabulary has none.
+   */
   public int eosId() {
     return eosId;
+  }
+
+  /**
+   * Id placed before a text: {@code <|endoftext|>} (BPE) or {@code [CLS]} (WordPiece); -1 when the
+   * vocabulary has none.
+   */
+  public int bosId() {
+    return bosId;
+  }
+
+  /** Id of {@code [PAD]} (WordPiece), or -1 (BPE has no padding token: padding is masked). */
+  public int padId() {
+    return padId;
+  }
+
+  /** The vocabulary family. */
+  public Kind kind() {
+    return kind;
   }
 
   /** Whether both tokenizers map the same strings to the same ids with the same merges. */

@@ -6,7 +6,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import io.armguard.model.GptBackbone;
+import io.armguard.model.Backbone;
 import io.armguard.model.KvCache;
 import io.armguard.model.LeftPadding;
 import io.armguard.model.TextTokenizer;
@@ -16,37 +16,36 @@ import java.util.Map;
 /**
  * ARM's reward model (ALGORITHM.md section 3): a causal transformer over BOS + prefix whose last
  * hidden state h scores every next token at once, r(x, v) = w·h + (W h)·e_v, with E the backbone's
- * own token embedding, kept frozen ({@code wte} never receives a gradient). One reward-model step
- * per generated token, whatever k is.
+ * own token embedding, kept frozen (GPT-2's {@code wte} or BERT's word embeddings never receive a
+ * gradient). One reward-model step per generated token, whatever k is.
  *
- * <p>The BOS token (config {@code bos_token_id}) is placed right before each sequence's first real
- * token, so the empty prefix has a hidden state and left/right padding give the same scores.
+ * <p>The BOS token (config {@code bos_token_id}; BERT: {@code [CLS]}) is placed right before each
+ * sequence's first real token, so the empty prefix has a hidden state and left/right padding give
+ * the same scores.
  */
 public final class ArmRewardModel implements RewardModel {
 
-  static final String EMBEDDING = "wte.weight";
-
-  private final GptBackbone backbone;
+  private final Backbone backbone;
   private final ArmHead head;
   private final RewardModelInfo info;
   private final TextTokenizer tokenizer;
   private final String id;
 
   ArmRewardModel(
-      GptBackbone backbone,
-      ArmHead head,
-      RewardModelInfo info,
-      TextTokenizer tokenizer,
-      String id) {
+      Backbone backbone, ArmHead head, RewardModelInfo info, TextTokenizer tokenizer, String id) {
     if (info.kind() != RewardKind.ARM) {
       throw new IllegalArgumentException("armguard.json kind is " + info.kind() + ", not arm");
     }
+    RewardModels.requireCausal(backbone);
     this.backbone = backbone;
     this.head = head;
     this.info = info;
     this.tokenizer = tokenizer;
     this.id = id;
-    backbone.namedParameters().get(EMBEDDING).freeze(true); // E is frozen (ALGORITHM.md 3)
+    backbone
+        .namedParameters()
+        .get(backbone.tokenEmbeddingName())
+        .freeze(true); // E is frozen (ALGORITHM.md 3)
   }
 
   /**
@@ -54,8 +53,8 @@ public final class ArmRewardModel implements RewardModel {
    * backbone's {@code wte}.
    */
   public static ArmRewardModel withNewHead(
-      GptBackbone backbone, RewardModelInfo info, TextTokenizer tokenizer, NDManager manager) {
-    ArmHead head = ArmHead.random(backbone.config().nEmbd(), info.labelCount(), manager);
+      Backbone backbone, RewardModelInfo info, TextTokenizer tokenizer, NDManager manager) {
+    ArmHead head = ArmHead.random(backbone.config().hiddenSize(), info.labelCount(), manager);
     return new ArmRewardModel(backbone, head, info, tokenizer, "unsaved");
   }
 
@@ -114,7 +113,7 @@ public final class ArmRewardModel implements RewardModel {
 
   @Override
   public int maxTokens() {
-    return backbone.config().nPositions(); // BOS takes the place of the last token's input
+    return backbone.config().maxPositions(); // BOS takes the place of the last token's input
   }
 
   @Override
@@ -123,7 +122,7 @@ public final class ArmRewardModel implements RewardModel {
   }
 
   @Override
-  public GptBackbone backbone() {
+  public Backbone backbone() {
     return backbone;
   }
 
@@ -140,7 +139,7 @@ public final class ArmRewardModel implements RewardModel {
   @Override
   public Map<String, Parameter> trainableParameters() {
     Map<String, Parameter> m = new LinkedHashMap<>(backbone.namedParameters());
-    m.remove(EMBEDDING);
+    m.remove(backbone.tokenEmbeddingName());
     m.putAll(head.parameters());
     return m;
   }

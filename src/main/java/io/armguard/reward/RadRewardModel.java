@@ -3,7 +3,7 @@ package io.armguard.reward;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
-import io.armguard.model.GptBackbone;
+import io.armguard.model.Backbone;
 import io.armguard.model.KvCache;
 import io.armguard.model.LeftPadding;
 import io.armguard.model.TextTokenizer;
@@ -18,21 +18,18 @@ import java.util.Map;
  */
 public final class RadRewardModel implements RewardModel {
 
-  private final GptBackbone backbone;
+  private final Backbone backbone;
   private final RadHead head;
   private final RewardModelInfo info;
   private final TextTokenizer tokenizer;
   private final String id;
 
   RadRewardModel(
-      GptBackbone backbone,
-      RadHead head,
-      RewardModelInfo info,
-      TextTokenizer tokenizer,
-      String id) {
+      Backbone backbone, RadHead head, RewardModelInfo info, TextTokenizer tokenizer, String id) {
     if (info.kind() != RewardKind.RAD) {
       throw new IllegalArgumentException("armguard.json kind is " + info.kind() + ", not rad");
     }
+    RewardModels.requireCausal(backbone);
     this.backbone = backbone;
     this.head = head;
     this.info = info;
@@ -46,8 +43,8 @@ public final class RadRewardModel implements RewardModel {
    * @param manager where the head's parameters live (the backbone's)
    */
   public static RadRewardModel withNewHead(
-      GptBackbone backbone, RewardModelInfo info, TextTokenizer tokenizer, NDManager manager) {
-    RadHead head = RadHead.random(backbone.config().nEmbd(), info.labelCount(), manager);
+      Backbone backbone, RewardModelInfo info, TextTokenizer tokenizer, NDManager manager) {
+    RadHead head = RadHead.random(backbone.config().hiddenSize(), info.labelCount(), manager);
     return new RadRewardModel(backbone, head, info, tokenizer, "unsaved");
   }
 
@@ -80,7 +77,7 @@ public final class RadRewardModel implements RewardModel {
 
   @Override
   public int maxTokens() {
-    return backbone.config().nPositions();
+    return backbone.config().maxPositions();
   }
 
   @Override
@@ -89,7 +86,7 @@ public final class RadRewardModel implements RewardModel {
   }
 
   @Override
-  public GptBackbone backbone() {
+  public Backbone backbone() {
     return backbone;
   }
 

@@ -2,7 +2,7 @@ package io.armguard.reward;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
-import io.armguard.model.GptBackbone;
+import io.armguard.model.Backbone;
 import io.armguard.model.SafetensorsDType;
 import io.armguard.model.TextTokenizer;
 import java.io.IOException;
@@ -10,15 +10,15 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * A reward model: a GPT-2 backbone plus a RAD or ARM head, with its {@code armguard.json} metadata.
- * Weights are read-only during inference and may be shared between threads; training mutates them
- * in place (one trainer at a time).
+ * A reward model: a causal backbone (GPT-2 or BERT with {@code is_decoder}) plus a RAD or ARM head,
+ * with its {@code armguard.json} metadata. Weights are read-only during inference and may be shared
+ * between threads; training mutates them in place (one trainer at a time).
  */
 public sealed interface RewardModel permits RadRewardModel, ArmRewardModel {
 
   RewardModelInfo info();
 
-  GptBackbone backbone();
+  Backbone backbone();
 
   /** The tokenizer saved with the model, or null when it has none. */
   TextTokenizer tokenizer();

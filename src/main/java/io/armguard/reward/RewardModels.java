@@ -2,8 +2,9 @@ package io.armguard.reward;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import io.armguard.model.GptBackbone;
-import io.armguard.model.GptConfig;
+import io.armguard.model.AttentionMode;
+import io.armguard.model.Backbone;
+import io.armguard.model.BackboneConfig;
 import io.armguard.model.ModelDirectory;
 import io.armguard.model.SafetensorsDType;
 import io.armguard.model.TextTokenizer;
@@ -16,8 +17,9 @@ import java.util.TreeSet;
 
 /**
  * Loads, saves and checks reward models stored in the Hugging Face layout: {@code config.json},
- * {@code model.safetensors} (GPT-2 backbone names plus the head's own tensors, see {@link RadHead}
- * and {@link ArmHead}), {@code tokenizer.json} and {@code armguard.json} ({@link RewardModelInfo}).
+ * {@code model.safetensors} (the backbone's Hugging Face names plus the head's own tensors, see
+ * {@link RadHead} and {@link ArmHead}), {@code tokenizer.json} and {@code armguard.json} ({@link
+ * RewardModelInfo}).
  */
 public final class RewardModels {
 
@@ -33,7 +35,7 @@ public final class RewardModels {
     RewardModelInfo info = RewardModelInfo.read(dir);
     ModelDirectory.Loaded loaded = ModelDirectory.load(dir, manager);
     Map<String, NDArray> extras = new HashMap<>(loaded.extras());
-    int d = loaded.config().nEmbd();
+    int d = loaded.config().hiddenSize();
     int labels = info.labelCount();
     try {
       RewardModel model =
@@ -85,51 +87,41 @@ public final class RewardModels {
    * for a seed (libtorch's global generator: do not initialise concurrently).
    */
   public static RewardModel random(
-      GptConfig config,
+      BackboneConfig config,
       RewardModelInfo info,
       TextTokenizer tokenizer,
       NDManager manager,
       int seed) {
-    GptBackbone backbone = GptBackbone.randomlyInitialized(config, manager, seed);
-    return switch (info.kind()) {
-      case RAD -> RadRewardModel.withNewHead(backbone, info, tokenizer, manager);
-      case ARM -> ArmRewardModel.withNewHead(backbone, info, tokenizer, manager);
-    };
+    ai.djl.engine.Engine.getInstance().setRandomSeed(seed);
+    Backbone backbone = ModelDirectory.newBackbone(config.asCausal());
+    backbone.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32);
+    return withNewHead(backbone, info, tokenizer, manager);
   }
 
   /**
-   * A reward model that starts from a language model's first {@code layers} blocks (plus its
-   * embeddings and final layer norm, copied) with a new random head: the papers initialise the
-   * reward model from a pretrained LM; a smaller one keeps guidance cheap.
+   * A reward model that starts from a pretrained backbone's first {@code layers} blocks (plus its
+   * embeddings and, for GPT-2, final layer norm, copied) with a new random head: the papers
+   * initialise the reward model from a pretrained LM; a smaller one keeps guidance cheap. A
+   * bidirectional BERT becomes causal ({@code is_decoder: true}): the reward models score every
+   * prefix and step with a KV cache.
    *
-   * @param lm the language model's backbone (not modified)
-   * @param layers 1..lm's n_layer
+   * @param pretrained a GPT-2 LM or a BERT-family encoder (not modified)
+   * @param layers 1..pretrained's layer count
    * @param manager where the copies and the head live
    */
   public static RewardModel fromLanguageModel(
-      GptBackbone lm,
+      Backbone pretrained,
       int layers,
       RewardModelInfo info,
       TextTokenizer tokenizer,
       NDManager manager) {
-    GptConfig c = lm.config();
-    if (layers < 1 || layers > c.nLayer()) {
+    BackboneConfig c = pretrained.config();
+    if (layers < 1 || layers > c.layerCount()) {
       throw new IllegalArgumentException(
-          "reward model layers must be in 1.." + c.nLayer() + ", got " + layers);
+          "reward model layers must be in 1.." + c.layerCount() + ", got " + layers);
     }
-    GptConfig rc =
-        new GptConfig(
-            c.vocabSize(),
-            c.nPositions(),
-            c.nEmbd(),
-            layers,
-            c.nHead(),
-            c.activationFunction(),
-            c.layerNormEpsilon(),
-            c.bosTokenId(),
-            c.eosTokenId());
-    GptBackbone backbone = new GptBackbone(rc);
-    Map<String, ai.djl.nn.Parameter> source = lm.namedParameters();
+    Backbone backbone = ModelDirectory.newBackbone(c.withLayers(layers).asCausal());
+    Map<String, ai.djl.nn.Parameter> source = pretrained.namedParameters();
     backbone
         .namedParameters()
         .forEach(
@@ -139,10 +131,31 @@ public final class RewardModels {
               p.setInitializer((m, shape, type) -> copy);
             });
     backbone.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32);
+    return withNewHead(backbone, info, tokenizer, manager);
+  }
+
+  /**
+   * A reward model of {@code info.kind()} on {@code backbone} (used as is, not copied) with a new
+   * random head (libtorch's global generator).
+   *
+   * @throws IllegalArgumentException for a bidirectional backbone
+   */
+  public static RewardModel withNewHead(
+      Backbone backbone, RewardModelInfo info, TextTokenizer tokenizer, NDManager manager) {
     return switch (info.kind()) {
       case RAD -> RadRewardModel.withNewHead(backbone, info, tokenizer, manager);
       case ARM -> ArmRewardModel.withNewHead(backbone, info, tokenizer, manager);
     };
+  }
+
+  /** Fails unless {@code backbone} attends causally (reward models score every prefix). */
+  static void requireCausal(Backbone backbone) {
+    if (backbone.attentionMode() != AttentionMode.CAUSAL) {
+      throw new IllegalArgumentException(
+          "a reward model needs a causal backbone; this "
+              + backbone.config().modelType()
+              + " is bidirectional (BERT: BertConfig.asCausal(), is_decoder: true)");
+    }
   }
 
   /**
@@ -153,7 +166,7 @@ public final class RewardModels {
    * @throws IllegalArgumentException naming both models and what differs
    */
   public static void requireCompatible(
-      RewardModel reward, String lmId, GptConfig lmConfig, TextTokenizer lmTokenizer) {
+      RewardModel reward, String lmId, BackboneConfig lmConfig, TextTokenizer lmTokenizer) {
     String pair = "reward model " + reward.id() + " cannot guide language model " + lmId + ": ";
     if (reward.backbone().config().vocabSize() != lmConfig.vocabSize()) {
       throw new IllegalArgumentException(

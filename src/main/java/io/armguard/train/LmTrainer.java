@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import com.google.gson.JsonObject;
 import io.armguard.data.PreparedData;
+import io.armguard.model.Backbone;
 import io.armguard.model.CausalLm;
 import io.armguard.model.GptBackbone;
 import io.armguard.model.GptConfig;
@@ -58,7 +59,7 @@ public final class LmTrainer {
     if (o.restart()) {
       checkpoint.delete();
     }
-    GptBackbone backbone;
+    Backbone backbone;
     long startStep = 0;
     JsonObject history = new JsonObject();
     if (checkpoint.exists()) {
@@ -179,7 +180,7 @@ public final class LmTrainer {
 
   /** exp(mean next-token loss) over up to {@code maxWindows} consecutive context-length windows. */
   static double perplexity(CausalLm lm, NDManager root, TokenStream stream, int maxWindows) {
-    int window = lm.config().nPositions();
+    int window = lm.config().maxPositions();
     int windows = Math.min(maxWindows, stream.size() / window);
     double totalLoss = 0;
     long predicted = 0;
@@ -200,7 +201,7 @@ public final class LmTrainer {
 
   private void saveCheckpoint(
       Checkpoint checkpoint,
-      GptBackbone backbone,
+      Backbone backbone,
       TextTokenizer tokenizer,
       AdamW optimizer,
       long step,
@@ -219,7 +220,7 @@ public final class LmTrainer {
         });
   }
 
-  static long parameterCount(GptBackbone backbone) {
+  static long parameterCount(Backbone backbone) {
     return backbone.namedParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
   }
 

@@ -41,7 +41,7 @@ class KvCacheConsistencyTest {
     int[][] next = {{1, 2, 3, 4, 5}, {6, 7, 8, 9, 10}, {11, 12, 13, 14, 15}};
     int width = 7;
     try (NDManager batch = manager.newSubManager();
-        KvCache cache = new KvCache(batch, lm.config().nLayer())) {
+        KvCache cache = new KvCache(batch, lm.config().layerCount())) {
       NDList in = LeftPadding.pad(prompts, 0, batch);
       NDArray logits =
           lm.lastLogits(lm.backbone().hidden(in.get(0), in.get(2), in.get(1), cache, false));
@@ -74,7 +74,7 @@ class KvCacheConsistencyTest {
   void selectCopiesRows() {
     int[][] prompts = {{5, 6, 7}, {9, 10}};
     try (NDManager batch = manager.newSubManager();
-        KvCache cache = new KvCache(batch, lm.config().nLayer())) {
+        KvCache cache = new KvCache(batch, lm.config().layerCount())) {
       NDList in = LeftPadding.pad(prompts, 0, batch);
       lm.backbone().hidden(in.get(0), in.get(2), in.get(1), cache, false);
       try (KvCache picked = cache.select(batch.create(new long[] {1, 1, 0}))) {
@@ -94,7 +94,7 @@ class KvCacheConsistencyTest {
   void inferenceHeadGivesTheTiedHeadsLogits() {
     CausalLm fast = lm.forInference();
     try (NDManager m = manager.newSubManager()) {
-      NDArray h = m.randomNormal(new ai.djl.ndarray.types.Shape(3, 2, lm.config().nEmbd()));
+      NDArray h = m.randomNormal(new ai.djl.ndarray.types.Shape(3, 2, lm.config().hiddenSize()));
       float diff =
           TinyModels.maxAbsDiff(lm.logits(h).toFloatArray(), fast.logits(h).toFloatArray());
       assertTrue(diff < TOLERANCE, "max |diff| " + diff);
