@@ -5,11 +5,11 @@ import com.google.gson.JsonObject;
 import io.armguard.data.LabelledText;
 import io.armguard.data.PreparedData;
 import io.armguard.data.ReplyItem;
+import io.armguard.data.ReplyMetrics;
 import io.armguard.data.ReplySet;
 import io.armguard.decode.PrefixScores;
 import io.armguard.decode.RewardPrefixScorer;
 import io.armguard.decode.TextScoreRequest;
-import io.armguard.eval.ReplyEvaluation;
 import io.armguard.model.EngineThreads;
 import io.armguard.reward.RewardModel;
 import io.armguard.reward.RewardModels;
@@ -104,7 +104,7 @@ public final class EvalRepliesCommand implements Callable<Integer> {
       String steering = reward.info().steeringLabel();
       List<ReplyItem> chosen = set.only(names).items();
       List<PrefixScores> scores = score(scorer, chosen.stream().map(ReplyItem::reply).toList());
-      JsonObject o = ReplyEvaluation.of(chosen, scores, steering, threshold);
+      JsonObject o = ReplyMetrics.of(chosen, finals(scores), steering, threshold);
       JsonObject line = new JsonObject();
       line.addProperty("model", reward.id());
       line.addProperty("set", "replies:" + String.join("+", names));
@@ -133,7 +133,7 @@ public final class EvalRepliesCommand implements Callable<Integer> {
                       "gold-" + i, "gold", "", text, Set.of("insult"), text, "gold", "gold")
                   : ReplyItem.clean("gold-" + i, "gold", "", text, "gold", "gold"));
         }
-        JsonObject go = ReplyEvaluation.of(asItems, gs, steering, threshold);
+        JsonObject go = ReplyMetrics.of(asItems, finals(gs), steering, threshold);
         go.remove("categories");
         go.remove("flagged_by_kind");
         JsonObject gl = new JsonObject();
@@ -144,6 +144,10 @@ public final class EvalRepliesCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  private static List<java.util.Map<String, Float>> finals(List<PrefixScores> scores) {
+    return scores.stream().map(PrefixScores::finalLabelScores).toList();
   }
 
   private static List<PrefixScores> score(RewardPrefixScorer scorer, List<String> texts) {

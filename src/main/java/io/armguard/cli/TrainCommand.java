@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
       TrainLmCommand.class,
       TrainRadCommand.class,
       TrainArmCommand.class,
+      TrainRepliesCommand.class,
       TrainEvaluatorCommand.class
     })
 public final class TrainCommand implements Runnable {

@@ -123,6 +123,21 @@ public final class TrainLmCommand implements Callable<Integer> {
       description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
   int checkpointEvery;
 
+  @Option(
+      names = "--init-from",
+      description =
+          "start from the first --layers layers of a pretrained backbone directory (e.g. an"
+              + " imported MiniLM), made causal, with its tokenizer and its frozen word embeddings"
+              + " as the tied LM head (--d-model, --heads, --vocab-merges are then ignored)")
+  Path initFrom;
+
+  @Option(
+      names = "--chat-replies",
+      description =
+          "add the clean replies of this reply set's training batches (prompt + reply) to the"
+              + " corpus, e.g. data/replies")
+  Path chatReplies;
+
   @Option(names = "--restart", description = "discard an existing checkpoint instead of resuming")
   boolean restart;
 
@@ -171,7 +186,9 @@ public final class TrainLmCommand implements Callable<Integer> {
             evalWindows,
             checkpointEvery,
             restart,
-            command);
+            command,
+            initFrom,
+            chatReplies);
     try (NDManager root = NDManager.newBaseManager(runtime.apply())) {
       var facts =
           new LmTrainer(options, line -> System.err.println("train lm: " + line)).train(root);

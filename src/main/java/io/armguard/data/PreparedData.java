@@ -66,7 +66,7 @@ public final class PreparedData {
     return out;
   }
 
-  static void writeLines(Path file, List<String> lines) throws IOException {
+  public static void writeLines(Path file, List<String> lines) throws IOException {
     Files.createDirectories(file.getParent());
     try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       for (String line : lines) {

@@ -155,4 +155,22 @@ public final class ReplySet {
     }
     return out;
   }
+
+  /**
+   * Splits the items by a stable hash of their id: about {@code share} of every batch goes to the
+   * second part. The same ids always land on the same side, whatever else the set holds.
+   *
+   * @param salt names the split, so different splits of one set are independent
+   * @return {first (about 1 - share), second (about share)}
+   */
+  public ReplySet[] splitByHash(double share, String salt) {
+    List<ReplyItem> a = new ArrayList<>();
+    List<ReplyItem> b = new ArrayList<>();
+    for (ReplyItem i : items) {
+      long h = (salt + ":" + i.id()).hashCode() * 0x9E3779B97F4A7C15L;
+      double u = ((h >>> 11) & ((1L << 53) - 1)) / (double) (1L << 53);
+      (u < share ? b : a).add(i);
+    }
+    return new ReplySet[] {new ReplySet(a), new ReplySet(b)};
+  }
 }

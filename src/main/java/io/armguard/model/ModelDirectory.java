@@ -157,6 +157,35 @@ public final class ModelDirectory {
     return new Loaded(config, backbone, extras, tokenizer, id(dir));
   }
 
+  /**
+   * A causal copy of the first {@code layers} layers of {@code pretrained} (embeddings and, for
+   * GPT-2, the final layer norm included; every tensor copied, the source is not modified). A
+   * bidirectional BERT becomes causal ({@code is_decoder: true}): reward models and LMs started
+   * from an encoder score every prefix and step with a KV cache.
+   *
+   * @param layers 1..pretrained's layer count
+   * @param manager where the copies live
+   */
+  public static Backbone causalCopy(Backbone pretrained, int layers, NDManager manager) {
+    BackboneConfig c = pretrained.config();
+    if (layers < 1 || layers > c.layerCount()) {
+      throw new IllegalArgumentException(
+          "layers must be in 1.." + c.layerCount() + ", got " + layers);
+    }
+    Backbone backbone = newBackbone(c.withLayers(layers).asCausal());
+    Map<String, ai.djl.nn.Parameter> source = pretrained.namedParameters();
+    backbone
+        .namedParameters()
+        .forEach(
+            (name, p) -> {
+              NDArray copy = source.get(name).getArray().duplicate();
+              copy.attach(manager);
+              p.setInitializer((m, shape, type) -> copy);
+            });
+    backbone.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32);
+    return backbone;
+  }
+
   /** A backbone of {@code config}'s architecture, parameters not yet initialised. */
   public static Backbone newBackbone(BackboneConfig config) {
     if (config instanceof GptConfig g) {

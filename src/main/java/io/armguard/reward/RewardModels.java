@@ -115,22 +115,7 @@ public final class RewardModels {
       RewardModelInfo info,
       TextTokenizer tokenizer,
       NDManager manager) {
-    BackboneConfig c = pretrained.config();
-    if (layers < 1 || layers > c.layerCount()) {
-      throw new IllegalArgumentException(
-          "reward model layers must be in 1.." + c.layerCount() + ", got " + layers);
-    }
-    Backbone backbone = ModelDirectory.newBackbone(c.withLayers(layers).asCausal());
-    Map<String, ai.djl.nn.Parameter> source = pretrained.namedParameters();
-    backbone
-        .namedParameters()
-        .forEach(
-            (name, p) -> {
-              NDArray copy = source.get(name).getArray().duplicate();
-              copy.attach(manager);
-              p.setInitializer((m, shape, type) -> copy);
-            });
-    backbone.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32);
+    Backbone backbone = ModelDirectory.causalCopy(pretrained, layers, manager);
     return withNewHead(backbone, info, tokenizer, manager);
   }
 

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import com.google.gson.JsonObject;
 import io.armguard.data.PreparedData;
@@ -16,6 +17,9 @@ import io.armguard.model.ModelDirectory;
 import io.armguard.model.SafetensorsDType;
 import io.armguard.model.TextTokenizer;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
 
@@ -46,10 +50,13 @@ public final class LmTrainer {
   /** Trains and returns the final metrics. */
   public JsonObject train(NDManager root) throws IOException {
     long started = System.nanoTime();
-    TextTokenizer tokenizer = TextTokenizer.gpt2(o.merges());
-    log.accept(
-        "tokenising " + o.data().resolve(PreparedData.LM_TRAIN) + " (cached after the first run)");
-    TokenStream train = TokenStream.of(o.data().resolve(PreparedData.LM_TRAIN), tokenizer, n -> {});
+    TextTokenizer tokenizer =
+        o.initFrom() == null
+            ? TextTokenizer.gpt2(o.merges())
+            : TextTokenizer.load(o.initFrom().resolve(ModelDirectory.TOKENIZER));
+    Path trainFile = trainingCorpus();
+    log.accept("tokenising " + trainFile + " (cached after the first run)");
+    TokenStream train = TokenStream.of(trainFile, tokenizer, n -> {});
     TokenStream valid = TokenStream.of(o.data().resolve(PreparedData.LM_VALID), tokenizer, n -> {});
     log.accept("train tokens " + train.size() + ", valid tokens " + valid.size());
     GptConfig config =
@@ -76,12 +83,33 @@ public final class LmTrainer {
       startStep = state.get("step").getAsLong();
       history = state.getAsJsonObject("history");
       log.accept("resuming from step " + startStep);
+    } else if (o.initFrom() != null) {
+      try (NDManager scratch = root.newSubManager()) {
+        ModelDirectory.Loaded base = ModelDirectory.load(o.initFrom(), scratch);
+        backbone = ModelDirectory.causalCopy(base.backbone(), o.layers(), root);
+        if (base.tokenizer() != null) {
+          base.tokenizer().close();
+        }
+      }
     } else {
       backbone = GptBackbone.randomlyInitialized(config, root, (int) o.seed());
     }
+    if (o.initFrom() != null) {
+      // the tied token embedding stays the pretrained one: the LM and ARM (whose E is frozen)
+      // then share it with the imported encoder, and the LM learns to aim its hidden states at it
+      backbone.namedParameters().get(backbone.tokenEmbeddingName()).freeze(true);
+    }
+    Map<String, Parameter> trainable = new LinkedHashMap<>();
+    backbone
+        .namedParameters()
+        .forEach(
+            (k, p) -> {
+              if (p.requiresGradient()) {
+                trainable.put(k, p);
+              }
+            });
     CausalLm lm = new CausalLm(backbone);
-    AdamW optimizer =
-        new AdamW(backbone.namedParameters(), root, 0.9f, 0.95f, 1e-8f, o.weightDecay());
+    AdamW optimizer = new AdamW(trainable, root, 0.9f, 0.95f, 1e-8f, o.weightDecay());
     if (startStep > 0) {
       optimizer.load(checkpoint.optimizerFile());
     }
@@ -107,12 +135,12 @@ public final class LmTrainer {
             collector.backward(loss);
             lastLoss = loss.getFloat();
           }
-          OptimizerStep.apply(backbone.namedParameters().values(), optimizer, lr, o.clipNorm());
+          OptimizerStep.apply(trainable.values(), optimizer, lr, o.clipNorm());
         }
         progress.step(lastLoss, lr, tokensPerStep);
         boolean last = step == o.steps();
         if (o.evalEvery() > 0 && (step % o.evalEvery() == 0) && !last) {
-          double ppl = perplexity(lm, root, valid, o.evalWindows());
+          double ppl = perplexity(lm, root, valid, o.evalWindows(), window);
           history.addProperty("valid_ppl_step_" + step, round(ppl));
           log.accept(
               "step "
@@ -134,15 +162,18 @@ public final class LmTrainer {
       trainSeconds += progress.elapsedSeconds();
       history.addProperty("tokens_per_second_last_session", round(progress.tokensPerSecond()));
     }
-    double ppl = perplexity(lm, root, valid, Integer.MAX_VALUE);
+    double ppl = perplexity(lm, root, valid, Integer.MAX_VALUE, window);
     ModelDirectory.save(o.out(), backbone, java.util.Map.of(), tokenizer, SafetensorsDType.F16);
     checkpoint.delete(); // finished: nothing left to resume, keep the model directory small
     JsonObject facts = new JsonObject();
-    facts.addProperty("model", "causal LM (GPT-2 architecture)");
+    facts.addProperty(
+        "model",
+        o.initFrom() == null
+            ? "causal LM (GPT-2 architecture)"
+            : "causal LM (first " + o.layers() + " layers of " + o.initFrom() + ", causal)");
     facts.add("settings", o.identity());
     facts.addProperty("parameters", parameterCount(backbone));
-    facts.addProperty(
-        "data", o.data().resolve(PreparedData.LM_TRAIN) + " (" + train.size() + " tokens)");
+    facts.addProperty("data", trainFile + " (" + train.size() + " tokens)");
     facts.addProperty("command", o.command());
     facts.addProperty("steps", o.steps());
     facts.addProperty("tokens_seen", tokensPerStep * o.steps());
@@ -152,20 +183,71 @@ public final class LmTrainer {
     facts.addProperty("train_seconds", round(trainSeconds));
     facts.addProperty("wall_seconds_this_session", round((System.nanoTime() - started) / 1e9));
     facts.add("history", history);
-    ModelCard.write(
-        o.out(),
-        "armguard base language model",
-        "A small GPT-2-architecture causal LM trained from scratch by `armguard train lm` on the"
-            + " conversational corpus of docs/data.md (nlp-corpus, fortunes, mailing-list ham, jokes)."
-            + " Tokenizer: GPT-2's byte-level BPE cut to the first "
-            + o.merges()
-            + " merges. Weights"
-            + " F16. It is meant to show guided decoding, not to be a good LM; it can produce"
-            + " offensive text (the corpus contains some), which is what the reward models steer"
-            + " away from.",
-        facts);
+    ModelCard.write(o.out(), "armguard base language model", description(), facts);
     log.accept("validation perplexity " + round(ppl));
     return facts;
+  }
+
+  private String description() {
+    String corpus =
+        " the conversational corpus of docs/data.md (nlp-corpus, fortunes, mailing-list ham, jokes)"
+            + (o.chatReplies() == null
+                ? ""
+                : " plus the clean replies of the reply set's training batches ("
+                    + o.chatReplies()
+                    + ", prompt and reply, repeated "
+                    + CHAT_REPEATS
+                    + " times)");
+    String what =
+        o.initFrom() == null
+            ? "A small GPT-2-architecture causal LM trained from scratch by `armguard train lm` on"
+                + corpus
+                + ". Tokenizer: GPT-2's byte-level BPE cut to the first "
+                + o.merges()
+                + " merges."
+            : "A causal LM started from the first "
+                + o.layers()
+                + " layers of the pretrained encoder "
+                + o.initFrom()
+                + " (attention made causal, the LM head tied to its frozen word embeddings) and"
+                + " trained by `armguard train lm --init-from` on"
+                + corpus
+                + ". Tokenizer: the encoder's (uncased WordPiece).";
+    return what
+        + " Weights F16. It can produce offensive text (the corpus contains some), which is what"
+        + " the reward models steer away from.";
+  }
+
+  /** How often each clean reply of the reply set is repeated in the corpus. */
+  static final int CHAT_REPEATS = 4;
+
+  /**
+   * The corpus file: the prepared LM training file, or (with {@code chatReplies}) that file plus
+   * the clean training replies, written next to it as {@code train+replies.txt}.
+   */
+  private Path trainingCorpus() throws IOException {
+    Path base = o.data().resolve(PreparedData.LM_TRAIN);
+    if (o.chatReplies() == null) {
+      return base;
+    }
+    io.armguard.data.ReplySet set =
+        io.armguard.data.ReplySet.load(o.chatReplies()).without(java.util.Set.of("val", "test"));
+    java.util.List<String> lines = new java.util.ArrayList<>(PreparedData.readLines(base));
+    for (int r = 0; r < CHAT_REPEATS; r++) {
+      for (io.armguard.data.ReplyItem item : set.items()) {
+        if (!item.toxic()) {
+          lines.add((item.prompt() + " " + item.reply()).strip());
+        }
+      }
+    }
+    java.util.Collections.shuffle(lines, new Random(o.seed()));
+    Path out = base.resolveSibling("train+replies.txt");
+    java.util.List<String> old =
+        java.nio.file.Files.exists(out) ? PreparedData.readLines(out) : java.util.List.of();
+    if (!old.equals(lines)) {
+      PreparedData.writeLines(out, lines);
+    }
+    return out;
   }
 
   /** Mean next-token loss of a batch of windows (all tokens real). */
@@ -178,9 +260,11 @@ public final class LmTrainer {
     return TrainingLosses.causalLm(lm.logits(h), x, mask);
   }
 
-  /** exp(mean next-token loss) over up to {@code maxWindows} consecutive context-length windows. */
-  static double perplexity(CausalLm lm, NDManager root, TokenStream stream, int maxWindows) {
-    int window = lm.config().maxPositions();
+  /**
+   * exp(mean next-token loss) over up to {@code maxWindows} consecutive windows of {@code window}.
+   */
+  static double perplexity(
+      CausalLm lm, NDManager root, TokenStream stream, int maxWindows, int window) {
     int windows = Math.min(maxWindows, stream.size() / window);
     double totalLoss = 0;
     long predicted = 0;

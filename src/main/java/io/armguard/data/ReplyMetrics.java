@@ -1,10 +1,6 @@
-package io.armguard.eval;
+package io.armguard.data;
 
 import com.google.gson.JsonObject;
-import io.armguard.data.BinaryMetrics;
-import io.armguard.data.ReplyItem;
-import io.armguard.data.ReplyLabels;
-import io.armguard.decode.PrefixScores;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,22 +11,25 @@ import java.util.TreeMap;
  * the threshold; per category the AUC of that category against every reply without it; per kind
  * (the writers' tags) the share flagged. Pure function of its inputs.
  */
-public final class ReplyEvaluation {
-  private ReplyEvaluation() {}
+public final class ReplyMetrics {
+  private ReplyMetrics() {}
 
   /**
    * @param items the labelled replies
-   * @param scores the model's scores of each item's reply, same order
+   * @param scores each item's scores of the whole reply (in [0, 1]) by label, same order
    * @param steeringLabel the label whose final score decides (e.g. {@code toxicity})
    * @param threshold the decision threshold (a reply scoring at or above it is flagged)
    */
   public static JsonObject of(
-      List<ReplyItem> items, List<PrefixScores> scores, String steeringLabel, double threshold) {
+      List<ReplyItem> items,
+      List<Map<String, Float>> scores,
+      String steeringLabel,
+      double threshold) {
     int n = items.size();
     double[] s = new double[n];
     int[] y = new int[n];
     for (int i = 0; i < n; i++) {
-      s[i] = scores.get(i).finalLabelScores().get(steeringLabel);
+      s[i] = scores.get(i).get(steeringLabel);
       y[i] = items.get(i).toxic() ? 1 : 0;
     }
     JsonObject o = new JsonObject();
@@ -43,7 +42,7 @@ public final class ReplyEvaluation {
     o.addProperty("fpr", round(BinaryMetrics.falsePositiveRate(s, y, threshold)));
     o.addProperty("accuracy", round(BinaryMetrics.accuracy(s, y, threshold)));
     JsonObject categories = new JsonObject();
-    Map<String, Float> first = scores.isEmpty() ? Map.of() : scores.get(0).finalLabelScores();
+    Map<String, Float> first = scores.isEmpty() ? Map.of() : scores.get(0);
     for (String c : ReplyLabels.CATEGORIES) {
       if (!first.containsKey(c)) {
         continue;
@@ -51,7 +50,7 @@ public final class ReplyEvaluation {
       double[] cs = new double[n];
       int[] cy = new int[n];
       for (int i = 0; i < n; i++) {
-        cs[i] = scores.get(i).finalLabelScores().get(c);
+        cs[i] = scores.get(i).get(c);
         cy[i] = items.get(i).categories().contains(c) ? 1 : 0;
       }
       JsonObject co = new JsonObject();
@@ -80,7 +79,7 @@ public final class ReplyEvaluation {
     return o;
   }
 
-  static double round(double v) {
+  public static double round(double v) {
     return Double.isNaN(v) ? v : Math.round(v * 1e4) / 1e4;
   }
 }

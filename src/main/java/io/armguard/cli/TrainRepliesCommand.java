@@ -1,0 +1,195 @@
+package io.armguard.cli;
+
+import ai.djl.ndarray.NDManager;
+import io.armguard.reward.RewardKind;
+import io.armguard.train.ReplyRewardOptions;
+import io.armguard.train.ReplyRewardTrainer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code armguard train replies}: the moderation reward models on the reply set. */
+@Command(
+    name = "replies",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Train a multi-label moderation reward model (ARM or RAD; heads toxicity, insult, threat,"
+          + " identity_attack, obscene, sexual) on the reply set written for armguard"
+          + " (data/replies): every prefix of each reply, alone, against per-prefix targets, on a"
+          + " pretrained backbone (e.g. an imported MiniLM: `armguard model import`) made causal.",
+      "The validation batches calibrate the scores (Platt per label); the held-out batches and"
+          + " the gold set are scored after training only. Resumes from <out>/checkpoint; writes"
+          + " an HF-layout reward model directory (F16) with armguard.json and a card, and prints"
+          + " the facts as one JSON line."
+    })
+public final class TrainRepliesCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--kind",
+      defaultValue = "arm",
+      description = "arm or rad (default: ${DEFAULT-VALUE})")
+  RewardKind kind;
+
+  @Option(
+      names = "--out",
+      required = true,
+      description = "model directory to write (never defaults to a shipped model)")
+  Path out;
+
+  @Option(
+      names = "--init-from",
+      required = true,
+      description = "pretrained backbone directory (BERT or GPT-2 layout)")
+  Path initFrom;
+
+  @Option(
+      names = "--replies",
+      defaultValue = "data/replies",
+      description = "the reply set (default: ${DEFAULT-VALUE})")
+  Path replies;
+
+  @Option(
+      names = "--valid-batches",
+      split = ",",
+      defaultValue = "val",
+      description = "batches that calibrate the scores (default: ${DEFAULT-VALUE})")
+  List<String> valid;
+
+  @Option(
+      names = "--held-out-batches",
+      split = ",",
+      defaultValue = "test",
+      description = "batches only scored after training (default: ${DEFAULT-VALUE})")
+  List<String> heldOut;
+
+  @Option(
+      names = "--judge-share",
+      defaultValue = "0.2",
+      description =
+          "share of every training batch kept for the independent judge (default: ${DEFAULT-VALUE})")
+  double judgeShare;
+
+  @Option(
+      names = "--data",
+      defaultValue = "work-data",
+      description = "prepared data, for the gold set (default: ${DEFAULT-VALUE})")
+  Path data;
+
+  @Option(
+      names = "--layers",
+      defaultValue = "6",
+      description = "backbone layers to keep (default: ${DEFAULT-VALUE})")
+  int layers;
+
+  @Option(
+      names = "--frozen-layers",
+      defaultValue = "0",
+      description = "lowest layers (and the embeddings) kept frozen (default: ${DEFAULT-VALUE})")
+  int frozenLayers;
+
+  @Option(
+      names = "--max-tokens",
+      defaultValue = "96",
+      description = "replies are cut to this many tokens (default: ${DEFAULT-VALUE})")
+  int maxTokens;
+
+  @Option(
+      names = "--batch",
+      defaultValue = "32",
+      description = "replies per step (default: ${DEFAULT-VALUE})")
+  int batch;
+
+  @Option(
+      names = "--steps",
+      defaultValue = "600",
+      description = "optimizer steps (default: ${DEFAULT-VALUE})")
+  int steps;
+
+  @Option(
+      names = "--lr",
+      defaultValue = "1e-4",
+      description = "peak learning rate (default: ${DEFAULT-VALUE})")
+  float lr;
+
+  @Option(
+      names = "--warmup",
+      defaultValue = "60",
+      description = "warm-up steps (default: ${DEFAULT-VALUE})")
+  int warmup;
+
+  @Option(
+      names = "--clip",
+      defaultValue = "1.0",
+      description = "gradient-norm clip (default: ${DEFAULT-VALUE})")
+  double clip;
+
+  @Option(
+      names = "--weight-decay",
+      defaultValue = "0.01",
+      description = "AdamW weight decay on matrices (default: ${DEFAULT-VALUE})")
+  float weightDecay;
+
+  @Option(
+      names = "--regulariser",
+      defaultValue = "1.0",
+      description = "ARM baseline-prior regulariser weight (default: ${DEFAULT-VALUE})")
+  float regulariser;
+
+  @Option(names = "--seed", defaultValue = "1234", description = "seed (default: ${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(
+      names = "--checkpoint-every",
+      defaultValue = "50",
+      description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
+  int checkpointEvery;
+
+  @Option(names = "--restart", description = "discard an existing checkpoint instead of resuming")
+  boolean restart;
+
+  @Mixin RuntimeOptions runtime;
+
+  @Override
+  public Integer call() throws Exception {
+    ReplyRewardOptions options =
+        ReplyRewardOptions.builder()
+            .kind(kind)
+            .out(out)
+            .initFrom(initFrom)
+            .replies(replies)
+            .validBatches(valid)
+            .heldOutBatches(heldOut)
+            .judgeShare(judgeShare)
+            .data(data)
+            .layers(layers)
+            .frozenLayers(frozenLayers)
+            .maxTokens(maxTokens)
+            .batch(batch)
+            .steps(steps)
+            .learningRate(lr)
+            .warmupSteps(warmup)
+            .clipNorm(clip)
+            .weightDecay(weightDecay)
+            .regulariserWeight(kind == RewardKind.ARM ? regulariser : 0f)
+            .seed(seed)
+            .checkpointEvery(checkpointEvery)
+            .restart(restart)
+            .command(
+                "armguard train replies "
+                    + String.join(" ", spec.commandLine().getParseResult().originalArgs()))
+            .build();
+    try (NDManager root = NDManager.newBaseManager(runtime.apply())) {
+      var facts =
+          new ReplyRewardTrainer(options, l -> System.err.println("train replies: " + l))
+              .train(root);
+      facts.remove("history");
+      System.out.println(facts);
+    }
+    return 0;
+  }
+}
