@@ -197,7 +197,7 @@ public final class BatchDecoder {
   private void chooseNext(
       NDArray logits, int kMax, RowState[] rows, Guidance guidance, NDManager step) {
     boolean suppress = eosId >= 0 && Arrays.stream(rows).anyMatch(RowState::mustNotEnd);
-    int fetch = suppress ? Math.min(kMax + 1, (int) logits.getShape().get(-1)) : kMax;
+    int fetch = suppress ? Math.min(kMax + 1, lm.config().vocabSize()) : kMax;
     NDList top = logits.topK(fetch, -1, true, true);
     float[] values = top.get(0).toFloatArray();
     long[] ids = top.get(1).toLongArray();

@@ -16,8 +16,11 @@ public final class TextJoin {
    * leading-space tokens, e.g. WordPiece, decodes a continuation without its space).
    */
   public static String words(String head, String tail) {
-    if (head.isEmpty() || tail.isEmpty()) {
-      return head + tail;
+    if (head.isEmpty()) {
+      return tail.stripLeading(); // a reply does not start with the continuation's space
+    }
+    if (tail.isEmpty()) {
+      return head;
     }
     char last = head.charAt(head.length() - 1);
     char first = tail.charAt(0);

@@ -11,7 +11,7 @@ class TextJoinTest {
     assertEquals("loud, and calm", TextJoin.words("loud,", " and calm")); // BPE: leading space
     assertEquals("loud, and calm", TextJoin.words("loud,", "and calm")); // WordPiece: none
     assertEquals("loud.", TextJoin.words("loud", "."));
-    assertEquals(" hi", TextJoin.words("", " hi"));
+    assertEquals("hi", TextJoin.words("", " hi")); // a whole new reply has no leading space
     assertEquals("ok", TextJoin.words("ok", ""));
   }
 
