@@ -110,7 +110,13 @@ public final class BatchModerator {
       Evidence evidence =
           new Evidence(keep, new ReplacedSpan(keep, reply.length()), flaggedAt, trajectory, false);
       if (policy.mode() == ModerationMode.REPORT_ONLY) {
-        out[i] = Verdict.reported(t.id(), reply, input, evidence);
+        // nothing is replaced: the whole reply is delivered as received
+        out[i] =
+            Verdict.reported(
+                t.id(),
+                reply,
+                input,
+                new Evidence(reply.length(), null, flaggedAt, trajectory, true));
       } else {
         pending.add(new Rewrite(i, t, th, threshold, reply.substring(0, keep), input, evidence));
       }

@@ -172,6 +172,8 @@ class BatchModeratorTest {
     assertTrue(v.flagged());
     assertTrue(v.evidence().reportOnly());
     assertEquals(11, v.evidence().firstFlaggedChar());
+    assertNull(v.replaced());
+    assertEquals(16, v.evidence().keptChars());
     assertEquals(0, engine.generateCalls.get());
   }
 
