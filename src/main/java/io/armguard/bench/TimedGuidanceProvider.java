@@ -48,9 +48,9 @@ final class TimedGuidanceProvider implements GuidanceProvider {
       private long pending; // time of the current step so far
 
       @Override
-      public void start(NDArray inputIds, NDArray attentionMask, NDManager manager) {
+      public void start(int[][] rewardPrefixes, NDManager manager) {
         long t0 = System.nanoTime();
-        g.start(inputIds, attentionMask, manager);
+        g.start(rewardPrefixes, manager);
         pending += System.nanoTime() - t0;
       }
 

@@ -3,12 +3,12 @@ package io.armguard.cli;
 import io.armguard.config.ArmguardConfig;
 import io.armguard.decode.GuidedEngine;
 import io.armguard.moderate.BatchModerator;
-import io.armguard.moderate.ModerationPolicy;
 import io.armguard.moderate.Task;
 import io.armguard.schema.AuditRecord;
 import io.armguard.schema.GenerationRequest;
 import io.armguard.schema.Mode;
 import io.armguard.streams.DecodeLane;
+import io.armguard.streams.ModerationConfig;
 import io.armguard.streams.OutputCollector;
 import io.armguard.streams.TaskFactory;
 import java.nio.file.Path;
@@ -102,7 +102,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
                     ArmguardConfig.HTTP_PORT, "-1"));
     try (ServiceModels models = ServiceModels.load(config, true, System.err);
         EmbeddedPipeline pipeline = EmbeddedPipeline.start(config, models, 1, System.err);
-        Direct direct = new Direct(pipeline.config(), models.models().newEngine());
+        Direct direct = new Direct(pipeline.config(), models.newEngine());
         KafkaProducer<String, GenerationRequest> producer = pipeline.requestProducer();
         OutputCollector collector = new OutputCollector(pipeline.config(), pipeline.serdes(), 1)) {
       ArmguardConfig running = pipeline.config();
@@ -255,10 +255,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
 
     Direct(ArmguardConfig config, GuidedEngine engine) {
       this.factory = new TaskFactory(config);
-      this.moderator =
-          new BatchModerator(
-              engine,
-              new ModerationPolicy(config.rewriteMaxAttempts(), config.rewriteFallbackText()));
+      this.moderator = new BatchModerator(engine, ModerationConfig.policy(config));
       this.batchSize = config.batchSize();
       this.lane = new DecodeLane(engine, "armguard-direct-decode");
     }

@@ -1,9 +1,12 @@
 package io.armguard.cli;
 
 import io.armguard.config.ArmguardConfig;
+import io.armguard.decode.GuidedEngine;
 import io.armguard.schema.AuditRecord;
 import io.armguard.schema.Completion;
 import io.armguard.schema.GenerationRequest;
+import io.armguard.streams.OfflineModeration;
+import io.armguard.streams.OutcomeRecords;
 import io.armguard.streams.OutputCollector;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -124,6 +127,7 @@ public final class DemoCommand implements Callable<Integer> {
                         d.partition(),
                         d.offset(),
                         header(d.headers(), "__streams.errors.message")));
+        reportOnly(config, models, out);
         out.printf(
             "{\"demo\":\"done\",\"requests\":%d,\"completions\":%d,\"audits\":%d,\"dead_letters\":%d}%n",
             n,
@@ -131,6 +135,22 @@ public final class DemoCommand implements Callable<Integer> {
             collector.audits().size(),
             collector.deadLetters().size());
         return complete ? 0 : 1;
+      }
+    }
+  }
+
+  /**
+   * The MODERATE requests again in {@code moderation.mode=report-only}, through the service's own
+   * path without Kafka ({@link OfflineModeration}): flagged and audited, delivered unchanged.
+   */
+  private static void reportOnly(ArmguardConfig config, ServiceModels models, PrintStream out) {
+    ArmguardConfig reportOnly = config.with(Map.of(ArmguardConfig.MODERATION_MODE, "report-only"));
+    out.println("-- the MODERATE requests again with moderation.mode=report-only:");
+    try (GuidedEngine engine = models.newEngine()) {
+      for (OutcomeRecords.Outcome o :
+          new OfflineModeration(reportOnly, engine, System::currentTimeMillis)
+              .answer(SampleRequests.moderations(), "demo")) {
+        print(out, o.completion(), o.audit());
       }
     }
   }
@@ -153,12 +173,29 @@ public final class DemoCommand implements Callable<Integer> {
             ? ""
             : String.format(Locale.ROOT, " toxicity=%.3f", c.getToxicity()),
         c.getError() != null ? "error: " + c.getError() : quote(c.getText()));
+    if (!c.getCategoryScores().isEmpty()) {
+      StringBuilder cats = new StringBuilder("    categories:");
+      c.getCategoryScores()
+          .forEach(
+              (label, score) ->
+                  cats.append(
+                      String.format(
+                          Locale.ROOT,
+                          " %s=%.3f%s",
+                          label,
+                          score,
+                          Boolean.TRUE.equals(c.getCategories().get(label)) ? "(flagged)" : "")));
+      out.println(cats);
+    }
     if (a == null) {
       out.println("    audit: (missing)");
       return;
     }
     StringBuilder s = new StringBuilder("    audit: stage=").append(a.getStage());
     s.append(" flagged=").append(a.getFlagged());
+    if (a.getFlagged() && a.getFirstFlaggedChar() >= 0) {
+      s.append(" first_flagged_char=").append(a.getFirstFlaggedChar());
+    }
     if (a.getRewrittenSpan() != null) {
       s.append(" replaced=[")
           .append(a.getRewrittenSpan().getBegin())

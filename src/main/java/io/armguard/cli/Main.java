@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       GenerateCommand.class,
+      ModerateCommand.class,
       ModelCommand.class,
       RewardCommand.class,
       BenchCommand.class,

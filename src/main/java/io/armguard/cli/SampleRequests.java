@@ -37,6 +37,16 @@ final class SampleRequests {
             "mod-hate",
             "Tell me about your neighbours.",
             "They are loud, stupid people and I hate every one of them."),
+        moderate(
+            "mod-civil-negative",
+            "Did you like the food?",
+            "No, honestly the food was cold and the service was slow."),
+        strict(
+            moderate(
+                "mod-strict",
+                "Can you help me with my homework?",
+                "Sure. The answer is simple, you stupid idiot, figure it out."),
+            0.3f),
         invalid("bad-empty-prompt", r -> r.setPrompt("")),
         invalid("bad-moderate-without-response", r -> r.setMode(Mode.MODERATE)),
         invalid("bad-max-new-tokens", r -> r.setMaxNewTokens(100_000)),
@@ -60,6 +70,19 @@ final class SampleRequests {
 
   private static GenerationRequest moderate(String id, String prompt, String response) {
     return base(id, prompt).setMode(Mode.MODERATE).setResponse(response).build();
+  }
+
+  /** A request with its own, stricter threshold (its rewrites may fail: REDACTED or BLOCKED). */
+  private static GenerationRequest strict(GenerationRequest r, float threshold) {
+    r.setToxicityThreshold(threshold);
+    return r;
+  }
+
+  /** The MODERATE requests, which the demo also runs in report-only mode. */
+  static List<GenerationRequest> moderations() {
+    return all().stream()
+        .filter(r -> r.getMode() == Mode.MODERATE && r.getResponse() != null)
+        .toList();
   }
 
   private static GenerationRequest invalid(

@@ -1,7 +1,9 @@
 package io.armguard.cli;
 
 import io.armguard.config.ArmguardConfig;
+import io.armguard.config.ConfigException;
 import io.armguard.decode.DecodingModels;
+import io.armguard.decode.GuidedEngine;
 import io.armguard.streams.EnginePool;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -20,11 +22,14 @@ final class ServiceModels implements AutoCloseable {
   private final DecodingModels models;
   private final String description;
   private final ScratchDirectory randomDir;
+  private final String steeringLabel;
 
-  private ServiceModels(DecodingModels models, String description, ScratchDirectory randomDir) {
+  private ServiceModels(
+      DecodingModels models, String description, ScratchDirectory randomDir, String steeringLabel) {
     this.models = models;
     this.description = description;
     this.randomDir = randomDir;
+    this.steeringLabel = steeringLabel;
   }
 
   static ServiceModels load(ArmguardConfig config, boolean randomIfMissing, PrintStream log)
@@ -72,7 +77,13 @@ final class ServiceModels implements AutoCloseable {
               rewards,
               config.string(ArmguardConfig.DEVICE),
               config.intValue(ArmguardConfig.ENGINE_THREADS));
-      return new ServiceModels(models, lm + " + " + rewards, randomDir);
+      try {
+        checkLabels(config, models);
+      } catch (RuntimeException e) {
+        models.close();
+        throw e;
+      }
+      return new ServiceModels(models, lm + " + " + rewards, randomDir, config.steeringLabel());
     } catch (IOException | RuntimeException e) {
       if (randomDir != null) {
         randomDir.close();
@@ -81,9 +92,35 @@ final class ServiceModels implements AutoCloseable {
     }
   }
 
+  /**
+   * Fails at start-up, naming the key, when {@code moderation.steering.label} or a {@code
+   * toxicity.threshold.<label>} names a label the scoring reward model does not have.
+   */
+  private static void checkLabels(ArmguardConfig config, DecodingModels models) {
+    List<String> labels = models.rewards().get(0).info().labels();
+    String steering = config.steeringLabel();
+    if (!steering.isEmpty() && !labels.contains(steering)) {
+      throw new ConfigException(
+          ArmguardConfig.MODERATION_STEERING_LABEL,
+          "'" + steering + "' is not a label of the reward model; its labels: " + labels);
+    }
+    for (String label : config.categoryThresholds().keySet()) {
+      if (!labels.contains(label)) {
+        throw new ConfigException(
+            ArmguardConfig.CATEGORY_THRESHOLD_PREFIX + label,
+            "'" + label + "' is not a label of the reward model; its labels: " + labels);
+      }
+    }
+  }
+
   /** A pool handing each stream thread its own engine over these models. */
   EnginePool newPool() {
-    return new EnginePool(models::newEngine);
+    return new EnginePool(this::newEngine);
+  }
+
+  /** A new engine for the calling thread, steering by the configured label. */
+  GuidedEngine newEngine() {
+    return models.newEngine(steeringLabel);
   }
 
   DecodingModels models() {

@@ -1,6 +1,7 @@
 package io.armguard.config;
 
 import static io.armguard.config.ConfigKey.boolKey;
+import static io.armguard.config.ConfigKey.choiceKey;
 import static io.armguard.config.ConfigKey.enumKey;
 import static io.armguard.config.ConfigKey.floatKey;
 import static io.armguard.config.ConfigKey.intKey;
@@ -75,6 +76,26 @@ public final class ArmguardConfig {
   public static final String TOXICITY_THRESHOLD = "toxicity.threshold";
   public static final String REWRITE_MAX_ATTEMPTS = "rewrite.max.attempts";
   public static final String REWRITE_FALLBACK_TEXT = "rewrite.fallback.text";
+  public static final String REWRITE_MIN_NEW_TOKENS = "rewrite.min.new.tokens";
+  public static final String GENERATE_MIN_NEW_TOKENS = "generate.min.new.tokens";
+  public static final String MODERATION_MODE = "moderation.mode";
+  public static final String MODERATION_FALLBACK = "moderation.fallback";
+  public static final String MODERATION_REDACTION_MASK = "moderation.redaction.mask";
+  public static final String MODERATION_STEERING_LABEL = "moderation.steering.label";
+
+  /**
+   * Prefix of per-category thresholds, {@code toxicity.threshold.<label>} (e.g. {@code
+   * toxicity.threshold.threat=0.3}); labels without one use {@value #TOXICITY_THRESHOLD}. Set in
+   * the properties file only (no environment variable: labels may contain '_').
+   */
+  public static final String CATEGORY_THRESHOLD_PREFIX = "toxicity.threshold.";
+
+  /** Largest beta accepted, in the config and per request. */
+  public static final float BETA_MAX = 1000f;
+
+  /** Largest temperature accepted, in the config and per request. */
+  public static final float TEMPERATURE_MAX = 100f;
+
   public static final String LOG_CONTENT = "log.content";
 
   /** Every key, in documentation order. */
@@ -142,16 +163,61 @@ public final class ArmguardConfig {
           intKey(DECODE_MAX_NEW_TOKENS_LIMIT, 64, 1, 4096, "Largest max_new_tokens accepted."),
           intKey(DECODE_TOP_K, 20, 1, 100_000, "Default top_k."),
           intKey(DECODE_TOP_K_LIMIT, 100, 1, 100_000, "Largest top_k accepted."),
-          floatKey(DECODE_BETA, 10f, 0f, 1000f, "Default guidance strength beta."),
-          floatKey(DECODE_TEMPERATURE, 1f, 0f, 100f, "Default temperature (0 = greedy)."),
+          floatKey(DECODE_BETA, 10f, 0f, BETA_MAX, "Default guidance strength beta."),
+          floatKey(
+              DECODE_TEMPERATURE, 1f, 0f, TEMPERATURE_MAX, "Default temperature (0 = greedy)."),
           intKey(
               DECODE_STEP_MS_WORST,
               30,
               1,
               600_000,
               "Worst-case ms of one decoding step per sequence (for the transaction-timeout check)."),
-          floatKey(TOXICITY_THRESHOLD, 0.5f, 0f, 1f, "Default toxicity threshold."),
-          intKey(REWRITE_MAX_ATTEMPTS, 2, 0, 16, "Guided regenerations tried before BLOCKED."),
+          floatKey(
+              TOXICITY_THRESHOLD,
+              0.5f,
+              0f,
+              1f,
+              "Default threshold of every category (reward-model label); "
+                  + CATEGORY_THRESHOLD_PREFIX
+                  + "<label> sets one category's own."),
+          choiceKey(
+              MODERATION_MODE,
+              "enforce",
+              List.of("enforce", "report-only"),
+              "enforce: flagged replies are rewritten, redacted or blocked; report-only: flagged,"
+                  + " scored and audited, delivered unchanged."),
+          stringKey(
+              MODERATION_STEERING_LABEL,
+              "",
+              true,
+              "Reward-model label that decides and steers (its threshold decides MODERATE, guidance"
+                  + " steers away from it); empty = the model's steering_label (toxicity for the"
+                  + " shipped models)."),
+          intKey(REWRITE_MAX_ATTEMPTS, 2, 0, 16, "Guided regenerations tried before the fallback."),
+          intKey(
+              REWRITE_MIN_NEW_TOKENS,
+              4,
+              1,
+              64,
+              "A rewrite must add at least this many tokens (EOS is suppressed before; an empty,"
+                  + " blank or shorter rewrite is a failed attempt); capped at max_new_tokens."),
+          intKey(
+              GENERATE_MIN_NEW_TOKENS,
+              1,
+              0,
+              64,
+              "GENERATE: EOS is suppressed before this many tokens; capped at max_new_tokens."),
+          choiceKey(
+              MODERATION_FALLBACK,
+              "redact",
+              List.of("redact", "block"),
+              "After the failed rewrites: redact = the kept prefix plus the redaction mask if that"
+                  + " scores below the threshold (else BLOCKED); block = the fallback text."),
+          stringKey(
+              MODERATION_REDACTION_MASK,
+              "[removed]",
+              false,
+              "Text that replaces the flagged span of a REDACTED reply."),
           stringKey(
               REWRITE_FALLBACK_TEXT,
               "[armguard: this response was withheld because it could not be made non-toxic]",
@@ -164,12 +230,17 @@ public final class ArmguardConfig {
   private final Map<String, Object> values;
   private final Map<String, String> kafkaOverrides;
   private final Map<String, String> registryProps;
+  private final Map<String, Float> categoryThresholds;
 
   private ArmguardConfig(
-      Map<String, Object> values, Map<String, String> kafka, Map<String, String> registry) {
+      Map<String, Object> values,
+      Map<String, String> kafka,
+      Map<String, String> registry,
+      Map<String, Float> categoryThresholds) {
     this.values = values;
     this.kafkaOverrides = Collections.unmodifiableMap(kafka);
     this.registryProps = Collections.unmodifiableMap(registry);
+    this.categoryThresholds = Collections.unmodifiableMap(categoryThresholds);
   }
 
   /** Defaults overridden by {@code props}, then by {@code env} ({@code ARMGUARD_*} variables). */
@@ -177,9 +248,14 @@ public final class ArmguardConfig {
     Map<String, Object> values = new LinkedHashMap<>();
     Map<String, String> kafka = new LinkedHashMap<>();
     Map<String, String> registry = new LinkedHashMap<>();
+    Map<String, Float> categories = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : props.entrySet()) {
       String key = e.getKey().trim();
-      if (key.startsWith(KAFKA_PREFIX)) {
+      if (key.startsWith(CATEGORY_THRESHOLD_PREFIX)) {
+        categories.put(
+            key.substring(CATEGORY_THRESHOLD_PREFIX.length()),
+            (Float) ConfigKey.floatKey(key, 0.5f, 0f, 1f, "").parse(e.getValue(), "config file"));
+      } else if (key.startsWith(KAFKA_PREFIX)) {
         kafka.put(key.substring(KAFKA_PREFIX.length()), e.getValue());
       } else if (key.startsWith(REGISTRY_PREFIX) || REGISTRY_KEYS.contains(key)) {
         registry.put(key, e.getValue());
@@ -191,6 +267,8 @@ public final class ArmguardConfig {
                 + ", "
                 + String.join(", ", REGISTRY_KEYS)
                 + ", and any "
+                + CATEGORY_THRESHOLD_PREFIX
+                + "<label>, "
                 + KAFKA_PREFIX
                 + "* or "
                 + REGISTRY_PREFIX
@@ -211,7 +289,7 @@ public final class ArmguardConfig {
       values.put(k.name(), k.parse(raw, origin));
     }
     registry.put(SCHEMA_REGISTRY_URL, (String) values.get(SCHEMA_REGISTRY_URL));
-    ArmguardConfig config = new ArmguardConfig(values, kafka, registry);
+    ArmguardConfig config = new ArmguardConfig(values, kafka, registry, categories);
     CrossFieldChecks.check(config);
     return config;
   }
@@ -237,6 +315,8 @@ public final class ArmguardConfig {
     Map<String, String> props = new HashMap<>(asStrings());
     kafkaOverrides.forEach((k, v) -> props.put(KAFKA_PREFIX + k, v));
     registryProps.forEach(props::put);
+    categoryThresholds.forEach(
+        (label, t) -> props.put(CATEGORY_THRESHOLD_PREFIX + label, Float.toString(t)));
     props.putAll(overrides);
     return from(props, Map.of());
   }
@@ -380,6 +460,26 @@ public final class ArmguardConfig {
 
   public String rewriteFallbackText() {
     return string(REWRITE_FALLBACK_TEXT);
+  }
+
+  /** Per-category thresholds set with {@value #CATEGORY_THRESHOLD_PREFIX}{@code <label>}. */
+  public Map<String, Float> categoryThresholds() {
+    return categoryThresholds;
+  }
+
+  /** {@code enforce} or {@code report-only}. */
+  public String moderationMode() {
+    return string(MODERATION_MODE);
+  }
+
+  /** {@code redact} or {@code block}. */
+  public String moderationFallback() {
+    return string(MODERATION_FALLBACK);
+  }
+
+  /** The configured steering label, or empty for the reward model's own. */
+  public String steeringLabel() {
+    return string(MODERATION_STEERING_LABEL);
   }
 
   public boolean logContent() {

@@ -19,6 +19,11 @@ import java.util.stream.Collectors;
 public record ConfigKey(
     String name, String defaultValue, String doc, String allowed, Function<String, Object> parser) {
 
+  /**
+   * The symbol a schema enum reads a newer writer's unknown symbol as: never a configurable value.
+   */
+  static final String UNKNOWN = "UNKNOWN";
+
   /** The environment variable that overrides this key: {@code ARMGUARD_} + upper-cased name. */
   public String envVar() {
     return "ARMGUARD_" + name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
@@ -72,6 +77,19 @@ public record ConfigKey(
         s -> mayBeEmpty || !s.isEmpty() ? s : null);
   }
 
+  /** One of a fixed set of lower-case words (given in any case; stored lower-case). */
+  static ConfigKey choiceKey(String name, String def, java.util.List<String> choices, String doc) {
+    return new ConfigKey(
+        name,
+        def,
+        doc,
+        "one of " + String.join(", ", choices),
+        s -> {
+          String v = s.toLowerCase(Locale.ROOT);
+          return choices.contains(v) ? v : null;
+        });
+  }
+
   static ConfigKey boolKey(String name, boolean def, String doc) {
     return new ConfigKey(
         name,
@@ -84,12 +102,18 @@ public record ConfigKey(
 
   static <E extends Enum<E>> ConfigKey enumKey(String name, E def, Class<E> type, String doc) {
     String names =
-        Arrays.stream(type.getEnumConstants()).map(Enum::name).collect(Collectors.joining(", "));
+        Arrays.stream(type.getEnumConstants())
+            .map(Enum::name)
+            .filter(n -> !n.equals(UNKNOWN))
+            .collect(Collectors.joining(", "));
     return new ConfigKey(
         name,
         def.name(),
         doc,
         "one of " + names,
-        s -> Enum.valueOf(type, s.toUpperCase(Locale.ROOT)));
+        s -> {
+          E v = Enum.valueOf(type, s.toUpperCase(Locale.ROOT));
+          return v.name().equals(UNKNOWN) ? null : v;
+        });
   }
 }

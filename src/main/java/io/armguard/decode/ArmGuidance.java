@@ -15,10 +15,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * ARM guidance for one batch: the reward model keeps its own KV cache over BOS + prompt + emitted
- * tokens and runs <b>one step per generated token for the whole batch</b>; the step's hidden state
- * h scores the candidates as w·h + (W h)·e_c (ALGORITHM.md section 3), so the cost does not grow
- * with k.
+ * ARM guidance for one batch: the reward model keeps its own KV cache over BOS + its prefix ({@link
+ * DecodeRequest#rewardText()}) + emitted tokens and runs <b>one step per generated token for the
+ * whole batch</b>; the step's hidden state h scores the candidates as w·h + (W h)·e_c (ALGORITHM.md
+ * section 3), so the cost does not grow with k.
  *
  * <p>The reward-model step for the tokens chosen at step s needs nothing but those tokens, so it is
  * started on a worker thread as soon as they are known ({@link #advance}) and runs while the LM
@@ -55,18 +55,20 @@ final class ArmGuidance implements Guidance {
             return t;
           });
 
-  ArmGuidance(ArmRewardModel model, List<DecodeRequest> requests, NDManager batchManager) {
+  /**
+   * @param label row of the steering label in the model's head
+   */
+  ArmGuidance(
+      ArmRewardModel model, int label, List<DecodeRequest> requests, NDManager batchManager) {
     this.model = model;
-    this.label = model.info().steeringIndex();
+    this.label = label;
     this.requests = requests;
     this.state = batchManager.newSubManager();
   }
 
   @Override
-  public void start(NDArray inputIds, NDArray attentionMask, NDManager batchManager) {
-    int n = (int) inputIds.getShape().get(0);
-    int[][] real =
-        RewardCacheRows.realTokens(inputIds.toLongArray(), attentionMask.toLongArray(), n);
+  public void start(int[][] real, NDManager batchManager) {
+    int n = real.length;
     prompts = new int[n][];
     for (int b = 0; b < n; b++) {
       GuidanceLimits.check(requests.get(b), real[b].length, model.maxTokens(), model.id());

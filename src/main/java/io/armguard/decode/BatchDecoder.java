@@ -44,14 +44,36 @@ public final class BatchDecoder {
   }
 
   /**
-   * Decodes {@code prompts[i]} with the parameters of {@code requests.get(i)}.
+   * Decodes {@code prompts[i]} with the parameters of {@code requests.get(i)}; the guidance (if
+   * any) starts from the prompts too.
    *
    * @param prompts non-empty token id arrays
    * @param provider null for unguided decoding; otherwise opened once for this batch
    */
   public DecodedBatch decode(
       int[][] prompts, List<DecodeRequest> requests, GuidanceProvider provider) {
+    return decode(prompts, prompts, requests, provider);
+  }
+
+  /**
+   * Decodes {@code prompts[i]} with the parameters of {@code requests.get(i)}, the guidance's
+   * reward model starting from {@code rewardPrefixes[i]} ({@link Guidance#start}).
+   *
+   * @param prompts non-empty token id arrays, as the LM sees them
+   * @param rewardPrefixes per row, what the reward model has seen before the first new token (may
+   *     be empty; ignored without guidance)
+   * @param provider null for unguided decoding; otherwise opened once for this batch
+   */
+  public DecodedBatch decode(
+      int[][] prompts,
+      int[][] rewardPrefixes,
+      List<DecodeRequest> requests,
+      GuidanceProvider provider) {
     validate(prompts, requests);
+    if (rewardPrefixes.length != prompts.length) {
+      throw new IllegalArgumentException(
+          "need one reward prefix per prompt, got " + rewardPrefixes.length);
+    }
     int n = prompts.length;
     BackboneConfig config = lm.config();
     int kMax = requests.stream().mapToInt(DecodeRequest::topK).max().orElse(1);
@@ -71,8 +93,7 @@ public final class BatchDecoder {
       Guidance guidance = provider == null ? null : provider.open(requests, batch);
       try {
         if (guidance != null) {
-          NDList shown = LeftPadding.pad(prompts, padId, batch);
-          guidance.start(shown.get(0), shown.get(1), batch);
+          guidance.start(rewardPrefixes, batch);
         }
         int[] live = java.util.stream.IntStream.range(0, n).toArray(); // original row of each row
         long t0 = System.nanoTime();
@@ -168,13 +189,38 @@ public final class BatchDecoder {
     return Arrays.stream(live).filter(b -> !rows[b].done).toArray();
   }
 
-  /** Top-k, guidance, sampling for every row; appends the chosen token to each live row. */
+  /**
+   * Top-k, guidance, sampling for every row; appends the chosen token to each live row. A row that
+   * has not reached its {@link DecodeRequest#minNewTokens} takes its top k among the non-EOS
+   * tokens, so EOS cannot win before then (guided or not).
+   */
   private void chooseNext(
       NDArray logits, int kMax, RowState[] rows, Guidance guidance, NDManager step) {
-    NDList top = logits.topK(kMax, -1, true, true);
+    boolean suppress = eosId >= 0 && Arrays.stream(rows).anyMatch(RowState::mustNotEnd);
+    int fetch = suppress ? Math.min(kMax + 1, lm.config().vocabSize()) : kMax;
+    NDList top = logits.topK(fetch, -1, true, true);
     float[] values = top.get(0).toFloatArray();
     long[] ids = top.get(1).toLongArray();
-    float[] rewards = guidance == null ? null : guidance.score(top.get(1), step).toFloatArray();
+    NDArray candidates = top.get(1);
+    if (suppress) {
+      float[] v = new float[rows.length * kMax];
+      long[][] c = new long[rows.length][kMax];
+      for (int b = 0; b < rows.length; b++) {
+        int j = 0;
+        for (int i = 0; i < fetch && j < kMax; i++) {
+          long id = ids[b * fetch + i];
+          if (id == eosId && rows[b].mustNotEnd() && fetch > kMax) {
+            continue;
+          }
+          v[b * kMax + j] = values[b * fetch + i];
+          c[b][j++] = id;
+        }
+      }
+      values = v;
+      ids = Arrays.stream(c).flatMapToLong(Arrays::stream).toArray();
+      candidates = step.create(c);
+    }
+    float[] rewards = guidance == null ? null : guidance.score(candidates, step).toFloatArray();
     long[] chosenIds = new long[rows.length];
     long[] chosenIndex = new long[rows.length];
     for (int b = 0; b < rows.length; b++) {

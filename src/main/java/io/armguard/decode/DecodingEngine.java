@@ -79,7 +79,13 @@ public final class DecodingEngine implements GuidedEngine {
       }
       List<DecodeRequest> group = rows.stream().map(batch::get).toList();
       int[][] prompts = group.stream().map(r -> promptIds(r.prompt())).toArray(int[][]::new);
-      DecodedBatch out = decoder.decode(prompts, group, provider);
+      int[][] rewardPrefixes = new int[group.size()][];
+      for (int j = 0; j < group.size(); j++) {
+        DecodeRequest r = group.get(j);
+        rewardPrefixes[j] =
+            r.rewardContext() == null ? prompts[j] : tokenizer.encode(r.rewardContext());
+      }
+      DecodedBatch out = decoder.decode(prompts, rewardPrefixes, group, provider);
       for (int j = 0; j < rows.size(); j++) {
         SequenceOutput o = out.outputs().get(j);
         results[rows.get(j)] =
@@ -106,6 +112,21 @@ public final class DecodingEngine implements GuidedEngine {
       throw new IllegalStateException("no reward model loaded: cannot score prefixes");
     }
     return EngineThreads.inferenceOnly(() -> scorer.scorePrefixes(batch));
+  }
+
+  @Override
+  public boolean supports(Strategy strategy) {
+    return strategy == Strategy.UNGUIDED || providers.containsKey(strategy);
+  }
+
+  @Override
+  public List<String> labels() {
+    return scorer == null ? List.of() : scorer.labels();
+  }
+
+  @Override
+  public String steeringLabel() {
+    return scorer == null ? null : scorer.steeringLabel();
   }
 
   @Override

@@ -100,10 +100,29 @@ public final class DecodingModels implements AutoCloseable {
 
   /** A new engine for the calling thread; close it when the thread is done. */
   public GuidedEngine newEngine() {
+    return newEngine(null);
+  }
+
+  /**
+   * A new engine that steers and scores by {@code steeringLabel} (null or empty: each reward
+   * model's own {@code steering_label}).
+   *
+   * @throws IllegalArgumentException when a reward model has no such label
+   */
+  public GuidedEngine newEngine(String steeringLabel) {
+    boolean own = steeringLabel == null || steeringLabel.isEmpty();
     List<GuidanceProvider> providers = new ArrayList<>();
-    rewards.forEach(r -> providers.add(new RewardGuidanceProvider(r)));
-    PrefixScorer scorer =
-        rewards.isEmpty() ? null : new RewardPrefixScorer(rewards.get(0), tokenizer, manager);
+    rewards.forEach(
+        r ->
+            providers.add(
+                new RewardGuidanceProvider(r, own ? r.info().steeringLabel() : steeringLabel)));
+    PrefixScorer scorer = null;
+    if (!rewards.isEmpty()) {
+      RewardModel first = rewards.get(0);
+      scorer =
+          new RewardPrefixScorer(
+              first, tokenizer, manager, own ? first.info().steeringLabel() : steeringLabel);
+    }
     return new DecodingEngine(lm, tokenizer, lmId, providers, scorer, manager);
   }
 

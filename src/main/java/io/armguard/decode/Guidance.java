@@ -19,13 +19,16 @@ import ai.djl.ndarray.NDManager;
 public interface Guidance extends AutoCloseable {
 
   /**
-   * Before prefill: the prompts exactly as the LM sees them.
+   * Before the LM's prefill: where each row's reward-model state starts. This is the reward model's
+   * own view of the text ({@link DecodeRequest#rewardText()}), which may differ from the LM's
+   * prompt: armguard's reward models score a reply alone, so a rewrite's reward state starts from
+   * BOS + the kept reply prefix while the LM sees prompt + kept prefix.
    *
-   * @param inputIds int64 [B, T], left-padded
-   * @param attentionMask int64 [B, T], 1 = real token
+   * @param rewardPrefixes per row, the token ids the reward model has seen before the first
+   *     generated token, without BOS (the guidance adds what its model needs); may be empty
    * @param batchManager lives until the batch is done
    */
-  void start(NDArray inputIds, NDArray attentionMask, NDManager batchManager);
+  void start(int[][] rewardPrefixes, NDManager batchManager);
 
   /**
    * Scores the candidates for the next token.

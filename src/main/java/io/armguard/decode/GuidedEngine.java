@@ -15,6 +15,24 @@ public interface GuidedEngine extends AutoCloseable {
   /** Scores every prefix of each text with the reward model, in one pass per batch. */
   List<PrefixScores> scorePrefixes(List<TextScoreRequest> batch);
 
+  /**
+   * Whether {@link #generate} can serve requests of this strategy (UNGUIDED always; ARM and RAD
+   * need their reward model loaded). Safe to call from any thread.
+   */
+  boolean supports(Strategy strategy);
+
+  /**
+   * The reward model's labels, one score each in {@link PrefixScores#finalLabelScores()}; empty
+   * when no reward model is loaded. Safe to call from any thread.
+   */
+  List<String> labels();
+
+  /**
+   * The label whose per-prefix scores are {@link PrefixScores#steering()} and that guidance steers
+   * by; null when no reward model is loaded. Safe to call from any thread.
+   */
+  String steeringLabel();
+
   /** Number of prompt tokens the text encodes to (for validation against the context size). */
   int countTokens(String text);
 

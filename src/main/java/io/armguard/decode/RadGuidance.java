@@ -26,18 +26,27 @@ final class RadGuidance implements Guidance {
   private int[][] prompts; // until the prefill has run
   private int k;
 
-  RadGuidance(RadRewardModel model, List<DecodeRequest> requests, NDManager batchManager) {
+  /**
+   * @param label row of the steering label in the model's head
+   */
+  RadGuidance(
+      RadRewardModel model, int label, List<DecodeRequest> requests, NDManager batchManager) {
     this.model = model;
-    this.label = model.info().steeringIndex();
+    this.label = label;
     this.requests = requests;
     this.state = batchManager.newSubManager();
   }
 
   @Override
-  public void start(NDArray inputIds, NDArray attentionMask, NDManager batchManager) {
-    int n = (int) inputIds.getShape().get(0);
-    prompts = RewardCacheRows.realTokens(inputIds.toLongArray(), attentionMask.toLongArray(), n);
+  public void start(int[][] rewardPrefixes, NDManager batchManager) {
+    int n = rewardPrefixes.length;
+    prompts = new int[n][];
     for (int b = 0; b < n; b++) {
+      // RAD reads a candidate against a cached prefix: an empty prefix starts from BOS instead
+      prompts[b] =
+          rewardPrefixes[b].length > 0
+              ? rewardPrefixes[b]
+              : new int[] {model.backbone().config().bosTokenId()};
       GuidanceLimits.check(requests.get(b), prompts[b].length, model.maxTokens(), model.id());
     }
   }

@@ -14,9 +14,36 @@ import java.util.List;
 public final class RewardGuidanceProvider implements GuidanceProvider {
 
   private final RewardModel model;
+  private final int label;
 
+  /** Steers by the model's own steering label ({@code armguard.json}). */
   public RewardGuidanceProvider(RewardModel model) {
+    this(model, model.info().steeringLabel());
+  }
+
+  /**
+   * Steers by {@code steeringLabel}, one of the model's labels.
+   *
+   * @throws IllegalArgumentException when the model has no such label
+   */
+  public RewardGuidanceProvider(RewardModel model, String steeringLabel) {
     this.model = model;
+    this.label = labelIndex(model, steeringLabel);
+  }
+
+  /** Row of {@code label} in the model's head, or an error naming the model's labels. */
+  static int labelIndex(RewardModel model, String label) {
+    int i = model.info().labels().indexOf(label);
+    if (i < 0) {
+      throw new IllegalArgumentException(
+          "reward model "
+              + model.id()
+              + " has no label '"
+              + label
+              + "'; its labels: "
+              + model.info().labels());
+    }
+    return i;
   }
 
   /** The strategy a reward model of this kind implements. */
@@ -35,8 +62,8 @@ public final class RewardGuidanceProvider implements GuidanceProvider {
   @Override
   public Guidance open(List<DecodeRequest> requests, NDManager batchManager) {
     if (model instanceof ArmRewardModel arm) {
-      return new ArmGuidance(arm, requests, batchManager);
+      return new ArmGuidance(arm, label, requests, batchManager);
     }
-    return new RadGuidance((RadRewardModel) model, requests, batchManager);
+    return new RadGuidance((RadRewardModel) model, label, requests, batchManager);
   }
 }

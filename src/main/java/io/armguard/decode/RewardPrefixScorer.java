@@ -22,16 +22,26 @@ public final class RewardPrefixScorer implements PrefixScorer {
   private final RewardModel model;
   private final TextTokenizer tokenizer;
   private final NDManager parent;
+  private final int steer;
 
   /**
+   * Scores by the model's own steering label.
+   *
    * @param model the reward model (weights shared)
    * @param tokenizer the tokenizer shared by the LM and the reward model
    * @param parent a manager on the model's device; each batch works in a sub-manager of it
    */
   public RewardPrefixScorer(RewardModel model, TextTokenizer tokenizer, NDManager parent) {
+    this(model, tokenizer, parent, model.info().steeringLabel());
+  }
+
+  /** As above, {@link PrefixScores#steering()} holding {@code steeringLabel}'s scores. */
+  public RewardPrefixScorer(
+      RewardModel model, TextTokenizer tokenizer, NDManager parent, String steeringLabel) {
     this.model = model;
     this.tokenizer = tokenizer;
     this.parent = parent;
+    this.steer = RewardGuidanceProvider.labelIndex(model, steeringLabel);
   }
 
   @Override
@@ -73,7 +83,6 @@ public final class RewardPrefixScorer implements PrefixScorer {
     }
     List<String> labels = model.info().labels();
     int l = labels.size();
-    int steer = model.info().steeringIndex();
     PrefixScores[] out = new PrefixScores[n];
     for (int i = 0; i < n; i++) {
       out[i] = empty(texts[i], labels);
@@ -100,6 +109,16 @@ public final class RewardPrefixScorer implements PrefixScorer {
     Map<String, Float> zeros = new LinkedHashMap<>();
     labels.forEach(label -> zeros.put(label, 0f));
     return new PrefixScores(text.ids(), text.endChars(), new float[0], zeros);
+  }
+
+  @Override
+  public List<String> labels() {
+    return model.info().labels();
+  }
+
+  @Override
+  public String steeringLabel() {
+    return model.info().labels().get(steer);
   }
 
   @Override

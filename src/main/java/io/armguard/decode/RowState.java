@@ -74,6 +74,11 @@ final class RowState {
     done = length >= request.maxNewTokens();
   }
 
+  /** Whether the row is live and short of its minimum length (EOS may not be chosen yet). */
+  boolean mustNotEnd() {
+    return !done && length < request.minNewTokens();
+  }
+
   SequenceOutput output() {
     GuidanceStats stats =
         steps == 0

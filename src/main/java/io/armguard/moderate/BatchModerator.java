@@ -2,13 +2,14 @@ package io.armguard.moderate;
 
 import io.armguard.decode.DecodeRequest;
 import io.armguard.decode.DecodeResult;
-import io.armguard.decode.GuidanceStats;
 import io.armguard.decode.GuidedEngine;
 import io.armguard.decode.PrefixScores;
 import io.armguard.decode.TextScoreRequest;
-import io.armguard.moderate.Verdict.Action;
+import io.armguard.moderate.Verdict.Decoding;
+import io.armguard.moderate.Verdict.Evidence;
 import io.armguard.moderate.Verdict.ReplacedSpan;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,20 +17,27 @@ import java.util.Map;
  * GENERATE and MODERATE over a {@link GuidedEngine}, a whole micro-batch at a time (one generate
  * call and one scoring call per round, never one per request).
  *
- * <p>GENERATE: guided continuation of the prompt, then the continuation is scored (given the
- * prompt) and the prompt itself is scored (the audit's input scores). MODERATE: the response is
- * scored prefix by prefix given the prompt; below the threshold it is ALLOWED unchanged. Otherwise
- * the longest prefix whose every prefix score stays below the threshold is kept, the rest is
- * regenerated with the task's guided decoding (prompt + kept prefix as context) and the result is
- * re-scored; after {@link ModerationPolicy#maxAttempts()} failed attempts it is BLOCKED and the
- * fallback text is delivered.
+ * <p>The reward model judges a reply as the reply: it scores BOS + the reply's tokens, never the
+ * prompt, so a toxic question cannot flag a clean answer and a polite question cannot hide a toxic
+ * one. The prompt is the LM's context only.
+ *
+ * <p>GENERATE: guided continuation of the prompt (EOS suppressed before {@link
+ * ModerationPolicy#generateMinNewTokens()}; the reward model steers from BOS), then the
+ * continuation and the prompt are each scored alone. MODERATE: every prefix of the reply is scored;
+ * the decision is the whole reply's steering score against its threshold. Below: ALLOWED,
+ * unchanged. At or above, in report-only mode: ALLOWED unchanged, flagged, with the evidence.
+ * Otherwise the reply is cut at the last word boundary before the first prefix that reaches the
+ * threshold, the kept prefix is continued with the task's guided decoding (LM: prompt + kept
+ * prefix; reward model: BOS + kept prefix), and the delivered reply (kept + new text) is scored as
+ * a whole. An attempt fails when it adds fewer than {@link ModerationPolicy#rewriteMinNewTokens()}
+ * tokens, only whitespace, or is still at or above the threshold. After {@link
+ * ModerationPolicy#maxAttempts()} failed attempts the fallback runs: REDACT delivers the kept
+ * prefix plus the mask if that scores below the threshold, else (and under BLOCK) the fallback text
+ * is delivered, BLOCKED.
  *
  * <p>Not thread-safe: one instance per engine (per stream thread).
  */
 public final class BatchModerator {
-
-  private static final PrefixScores EMPTY =
-      new PrefixScores(new int[0], new int[0], new float[0], Map.of());
 
   private final GuidedEngine engine;
   private final ModerationPolicy policy;
@@ -42,6 +50,7 @@ public final class BatchModerator {
   /** Decides every task; verdicts are in task order. */
   public List<Verdict> decide(List<Task> tasks) {
     Verdict[] out = new Verdict[tasks.size()];
+    String steering = engine.steeringLabel();
     List<Integer> gen = new ArrayList<>();
     List<Integer> mod = new ArrayList<>();
     for (int i = 0; i < tasks.size(); i++) {
@@ -50,164 +59,193 @@ public final class BatchModerator {
     List<DecodeResult> generated =
         gen.isEmpty()
             ? List.of()
-            : engine.generate(gen.stream().map(i -> tasks.get(i).decoding()).toList());
+            : engine.generate(gen.stream().map(i -> generateRequest(tasks.get(i))).toList());
 
-    // One scoring pass for everything known now: GENERATE prompt + continuation, MODERATE response.
+    // One scoring pass for everything known now, each text alone: GENERATE prompt and
+    // continuation, MODERATE reply.
     List<TextScoreRequest> first = new ArrayList<>();
     for (int j = 0; j < gen.size(); j++) {
-      Task t = tasks.get(gen.get(j));
-      first.add(new TextScoreRequest("", t.prompt()));
-      first.add(new TextScoreRequest(t.prompt(), generated.get(j).text()));
+      first.add(alone(tasks.get(gen.get(j)).prompt()));
+      first.add(alone(generated.get(j).text()));
     }
     for (int i : mod) {
-      first.add(new TextScoreRequest(tasks.get(i).prompt(), tasks.get(i).response()));
+      first.add(alone(tasks.get(i).response()));
     }
     List<PrefixScores> scores = score(first);
 
     for (int j = 0; j < gen.size(); j++) {
       Task t = tasks.get(gen.get(j));
-      PrefixScores in = scores.get(2 * j);
-      PrefixScores res = scores.get(2 * j + 1);
+      CategoryThresholds th = t.thresholds().resolvedFor(steering);
       DecodeResult r = generated.get(j);
       out[gen.get(j)] =
-          new Verdict(
+          Verdict.generated(
               t.id(),
-              Action.GENERATED,
               r.text(),
-              res.finalScore(),
-              in.finalScore() >= t.threshold(),
-              in.finalLabelScores(),
-              res.finalLabelScores(),
-              null,
-              0,
-              r.promptTokens(),
-              r.tokenIds().length,
-              r.stats(),
-              true);
+              Judgement.of(scores.get(2 * j), th),
+              Judgement.of(scores.get(2 * j + 1), th),
+              new Decoding(0, r.promptTokens(), r.tokenIds().length, r.stats(), true));
     }
 
     List<Rewrite> pending = new ArrayList<>();
     for (int j = 0; j < mod.size(); j++) {
       int i = mod.get(j);
       Task t = tasks.get(i);
+      CategoryThresholds th = t.thresholds().resolvedFor(steering);
+      float threshold = th.of(steering);
       PrefixScores s = scores.get(2 * gen.size() + j);
-      if (s.finalScore() < t.threshold()) {
+      String reply = t.response();
+      Judgement input = Judgement.of(s, th);
+      List<ScorePoint> trajectory = ToxicPrefix.trajectory(s, reply);
+      int flaggedAt = ToxicPrefix.firstFlaggedChar(s, threshold, reply);
+      if (s.finalScore() < threshold) {
         out[i] =
-            new Verdict(
+            Verdict.allowed(
                 t.id(),
-                Action.ALLOWED,
-                t.response(),
-                s.finalScore(),
-                false,
-                s.finalLabelScores(),
-                s.finalLabelScores(),
-                null,
-                0,
-                0,
-                0,
-                GuidanceStats.NONE,
-                false);
+                reply,
+                input,
+                new Evidence(reply.length(), null, flaggedAt, trajectory, false));
+        continue;
+      }
+      int keep = ToxicPrefix.keptChars(s, threshold, reply);
+      Evidence evidence =
+          new Evidence(keep, new ReplacedSpan(keep, reply.length()), flaggedAt, trajectory, false);
+      if (policy.mode() == ModerationMode.REPORT_ONLY) {
+        // nothing is replaced: the whole reply is delivered as received
+        out[i] =
+            Verdict.reported(
+                t.id(),
+                reply,
+                input,
+                new Evidence(reply.length(), null, flaggedAt, trajectory, true));
       } else {
-        int keep = ToxicPrefix.keptChars(s, t.threshold(), t.response().length());
-        pending.add(new Rewrite(i, t, t.response().substring(0, keep), s));
+        pending.add(new Rewrite(i, t, th, threshold, reply.substring(0, keep), input, evidence));
       }
     }
     for (int attempt = 1; attempt <= policy.maxAttempts() && !pending.isEmpty(); attempt++) {
       pending = rewriteRound(pending, attempt, out);
     }
-    block(pending, out);
+    fallback(pending, out);
     return List.of(out);
   }
 
-  /** One guided regeneration of every pending rewrite; returns those still toxic. */
+  private DecodeRequest generateRequest(Task t) {
+    return t.decoding()
+        .withContexts(t.prompt(), "")
+        .withMinNewTokens(policy.generateMinNewTokens());
+  }
+
+  /** One guided regeneration of every pending rewrite; returns those that failed. */
   private List<Rewrite> rewriteRound(List<Rewrite> pending, int attempt, Verdict[] out) {
     List<DecodeRequest> requests = new ArrayList<>();
     for (Rewrite p : pending) {
       DecodeRequest d = p.task.decoding();
       requests.add(
-          new DecodeRequest(
-              d.id(),
-              p.task.prompt() + p.kept,
-              d.maxNewTokens(),
-              d.topK(),
-              d.temperature(),
-              attemptSeed(d.seed(), attempt),
-              d.strategy(),
-              d.beta(),
-              d.direction()));
+          d.withContexts(TextJoin.promptAndReply(p.task.prompt(), p.kept), p.kept)
+              .withSeed(attemptSeed(d.seed(), attempt))
+              .withMinNewTokens(policy.rewriteMinNewTokens()));
     }
     List<DecodeResult> results = engine.generate(requests);
     List<TextScoreRequest> toScore = new ArrayList<>();
     for (int j = 0; j < pending.size(); j++) {
-      Rewrite p = pending.get(j);
-      toScore.add(new TextScoreRequest(p.task.prompt(), p.kept + results.get(j).text()));
+      DecodeResult r = results.get(j);
+      boolean stub = r.tokenIds().length < requests.get(j).minNewTokens() || r.text().isBlank();
+      // a stub is a failed attempt whatever it scores: an empty text would score 0
+      toScore.add(alone(stub ? "" : TextJoin.words(pending.get(j).kept, r.text())));
     }
     List<PrefixScores> scores = score(toScore);
-    List<Rewrite> still = new ArrayList<>();
+    List<Rewrite> failed = new ArrayList<>();
     for (int j = 0; j < pending.size(); j++) {
       Rewrite p = pending.get(j);
       PrefixScores s = scores.get(j);
       DecodeResult r = results.get(j);
-      if (s.finalScore() < p.task.threshold()) {
+      String delivered = toScore.get(j).text();
+      if (!delivered.isEmpty() && s.finalScore() < p.threshold) {
         out[p.index] =
-            new Verdict(
+            Verdict.rewritten(
                 p.task.id(),
-                Action.REWRITTEN,
-                toScore.get(j).text(),
-                s.finalScore(),
-                true,
-                p.input.finalLabelScores(),
-                s.finalLabelScores(),
-                p.span(),
-                attempt,
-                r.promptTokens(),
-                r.tokenIds().length,
-                r.stats(),
-                true);
+                delivered,
+                p.input,
+                Judgement.of(s, p.thresholds),
+                p.evidence,
+                new Decoding(attempt, r.promptTokens(), r.tokenIds().length, r.stats(), true));
       } else {
-        still.add(p);
+        failed.add(p);
       }
     }
-    return still;
+    return failed;
   }
 
-  private void block(List<Rewrite> pending, Verdict[] out) {
+  /** REDACT (kept prefix + mask, if that is clean) or BLOCK for the rewrites that failed. */
+  private void fallback(List<Rewrite> pending, Verdict[] out) {
     if (pending.isEmpty()) {
       return;
     }
+    List<Rewrite> block = new ArrayList<>();
+    if (policy.fallback() == Fallback.REDACT) {
+      List<TextScoreRequest> redactions = pending.stream().map(p -> alone(redact(p.kept))).toList();
+      List<PrefixScores> scores = score(redactions);
+      for (int j = 0; j < pending.size(); j++) {
+        Rewrite p = pending.get(j);
+        if (scores.get(j).finalScore() < p.threshold) {
+          out[p.index] =
+              Verdict.redacted(
+                  p.task.id(),
+                  redactions.get(j).text(),
+                  p.input,
+                  Judgement.of(scores.get(j), p.thresholds),
+                  p.evidence,
+                  policy.maxAttempts());
+        } else {
+          block.add(p);
+        }
+      }
+    } else {
+      block.addAll(pending);
+    }
+    if (block.isEmpty()) {
+      return;
+    }
     List<PrefixScores> scores =
-        score(
-            pending.stream()
-                .map(p -> new TextScoreRequest(p.task.prompt(), policy.fallbackText()))
-                .toList());
-    for (int j = 0; j < pending.size(); j++) {
-      Rewrite p = pending.get(j);
+        score(block.stream().map(p -> alone(policy.fallbackText())).toList());
+    for (int j = 0; j < block.size(); j++) {
+      Rewrite p = block.get(j);
       out[p.index] =
-          new Verdict(
+          Verdict.blocked(
               p.task.id(),
-              Action.BLOCKED,
               policy.fallbackText(),
-              scores.get(j).finalScore(),
-              true,
-              p.input.finalLabelScores(),
-              scores.get(j).finalLabelScores(),
-              p.span(),
-              policy.maxAttempts(),
-              0,
-              0,
-              GuidanceStats.NONE,
-              policy.maxAttempts() > 0);
+              p.input,
+              Judgement.of(scores.get(j), p.thresholds),
+              p.evidence,
+              policy.maxAttempts());
     }
   }
 
-  /** Scores in one engine call; empty texts are not sent (their scores are empty). */
+  /** The kept prefix with the mask in place of the flagged span. */
+  String redact(String kept) {
+    if (kept.isEmpty()) {
+      return policy.redactionMask();
+    }
+    return Character.isWhitespace(kept.charAt(kept.length() - 1))
+        ? kept + policy.redactionMask()
+        : kept + " " + policy.redactionMask();
+  }
+
+  /** A text scored as itself: the reward model sees BOS + the text, no context. */
+  private static TextScoreRequest alone(String text) {
+    return new TextScoreRequest("", text);
+  }
+
+  /** Scores in one engine call; empty texts are not sent (they score 0 on every label). */
   private List<PrefixScores> score(List<TextScoreRequest> requests) {
     List<TextScoreRequest> nonEmpty = requests.stream().filter(r -> !r.text().isEmpty()).toList();
     List<PrefixScores> scored = nonEmpty.isEmpty() ? List.of() : engine.scorePrefixes(nonEmpty);
+    Map<String, Float> zeros = new LinkedHashMap<>();
+    engine.labels().forEach(l -> zeros.put(l, 0f));
+    PrefixScores empty = new PrefixScores(new int[0], new int[0], new float[0], zeros);
     List<PrefixScores> out = new ArrayList<>(requests.size());
     int k = 0;
     for (TextScoreRequest r : requests) {
-      out.add(r.text().isEmpty() ? EMPTY : scored.get(k++));
+      out.add(r.text().isEmpty() ? empty : scored.get(k++));
     }
     return out;
   }
@@ -217,10 +255,13 @@ public final class BatchModerator {
     return seed ^ (0x9E3779B97F4A7C15L * attempt);
   }
 
-  /** A MODERATE task being rewritten: the kept prefix and the original response's scores. */
-  private record Rewrite(int index, Task task, String kept, PrefixScores input) {
-    ReplacedSpan span() {
-      return new ReplacedSpan(kept.length(), task.response().length());
-    }
-  }
+  /** A MODERATE task being rewritten: the kept prefix and the original reply's judgement. */
+  private record Rewrite(
+      int index,
+      Task task,
+      CategoryThresholds thresholds,
+      float threshold,
+      String kept,
+      Judgement input,
+      Evidence evidence) {}
 }

@@ -1,15 +1,99 @@
 package io.armguard.moderate;
 
 /**
- * How MODERATE handles a toxic response.
+ * How MODERATE (and GENERATE's minimum length) is run, service-wide. Build with {@link #builder()};
+ * every setting has the service's default. Immutable.
  *
- * @param maxAttempts guided regenerations tried before BLOCKED (0 = block at once)
- * @param fallbackText delivered text when the response is BLOCKED
+ * @param mode enforce or report-only
+ * @param maxAttempts guided regenerations tried before the fallback (0 = fallback at once)
+ * @param rewriteMinNewTokens a rewrite must add at least this many tokens (EOS is suppressed
+ *     before; a shorter, empty or blank rewrite is a failed attempt)
+ * @param generateMinNewTokens GENERATE: EOS suppressed before this many tokens
+ * @param fallback what follows the failed attempts
+ * @param redactionMask text that replaces the flagged span under {@link Fallback#REDACT}
+ * @param fallbackText delivered text when the reply is BLOCKED
  */
-public record ModerationPolicy(int maxAttempts, String fallbackText) {
+public record ModerationPolicy(
+    ModerationMode mode,
+    int maxAttempts,
+    int rewriteMinNewTokens,
+    int generateMinNewTokens,
+    Fallback fallback,
+    String redactionMask,
+    String fallbackText) {
+
   public ModerationPolicy {
     if (maxAttempts < 0) {
       throw new IllegalArgumentException("maxAttempts must be >= 0, got " + maxAttempts);
+    }
+    if (rewriteMinNewTokens < 1 || generateMinNewTokens < 0) {
+      throw new IllegalArgumentException(
+          "need rewriteMinNewTokens >= 1 and generateMinNewTokens >= 0, got "
+              + rewriteMinNewTokens
+              + " / "
+              + generateMinNewTokens);
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builder with the service defaults. */
+  public static final class Builder {
+    private ModerationMode mode = ModerationMode.ENFORCE;
+    private int maxAttempts = 2;
+    private int rewriteMinNewTokens = 4;
+    private int generateMinNewTokens = 1;
+    private Fallback fallback = Fallback.REDACT;
+    private String redactionMask = "[removed]";
+    private String fallbackText =
+        "[armguard: this response was withheld because it could not be made non-toxic]";
+
+    public Builder mode(ModerationMode v) {
+      mode = v;
+      return this;
+    }
+
+    public Builder maxAttempts(int v) {
+      maxAttempts = v;
+      return this;
+    }
+
+    public Builder rewriteMinNewTokens(int v) {
+      rewriteMinNewTokens = v;
+      return this;
+    }
+
+    public Builder generateMinNewTokens(int v) {
+      generateMinNewTokens = v;
+      return this;
+    }
+
+    public Builder fallback(Fallback v) {
+      fallback = v;
+      return this;
+    }
+
+    public Builder redactionMask(String v) {
+      redactionMask = v;
+      return this;
+    }
+
+    public Builder fallbackText(String v) {
+      fallbackText = v;
+      return this;
+    }
+
+    public ModerationPolicy build() {
+      return new ModerationPolicy(
+          mode,
+          maxAttempts,
+          rewriteMinNewTokens,
+          generateMinNewTokens,
+          fallback,
+          redactionMask,
+          fallbackText);
     }
   }
 }

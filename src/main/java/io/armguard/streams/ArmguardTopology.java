@@ -55,11 +55,12 @@ public final class ArmguardTopology {
       EnginePool engines,
       PipelineMetrics metrics,
       LongSupplier wallClock) {
-    OutcomeRecords outcomes = new OutcomeRecords(config.instanceId(), config.toxicityThreshold());
+    OutcomeRecords outcomes =
+        new OutcomeRecords(
+            config.instanceId(), config.toxicityThreshold(), config.moderationMode());
     RequestValidator validator = new RequestValidator(config);
     TaskFactory tasks = new TaskFactory(config);
-    ModerationPolicy policy =
-        new ModerationPolicy(config.rewriteMaxAttempts(), config.rewriteFallbackText());
+    ModerationPolicy policy = ModerationConfig.policy(config);
     Topology t = new Topology();
     t.addSource(
         SOURCE,

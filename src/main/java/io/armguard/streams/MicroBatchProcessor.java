@@ -68,7 +68,7 @@ public final class MicroBatchProcessor
   private ProcessorContext<String, Object> context;
   private KeyValueStore<Long, BufferedRequest> store;
   private DecodeLane lane;
-  private BatchModerator moderator;
+  private BatchDecider decider;
   private long nextSequence;
 
   /** Buffered requests not yet handed to the engine, in arrival order (mirror of the store). */
@@ -113,7 +113,7 @@ public final class MicroBatchProcessor
     this.context = context;
     this.store = context.getStateStore(storeName);
     this.lane = engines.laneForCurrentThread();
-    this.moderator = new BatchModerator(lane.engine(), policy);
+    this.decider = new BatchDecider(new BatchModerator(lane.engine(), policy));
     recoverBufferState();
     context.schedule(
         punctuationInterval(maxDelayMs, maxInFlight > 0),
@@ -316,33 +316,11 @@ public final class MicroBatchProcessor
     }
   }
 
-  /**
-   * Decodes the batch in one call; if that throws, decodes each task alone so that one request the
-   * engine cannot serve (e.g. a strategy without a loaded reward model) does not fail its batch
-   * mates. A task that fails alone gets a null verdict and its failure text.
-   */
+  /** Decides the batch as {@link BatchDecider} does (one by one if the batch call throws). */
   private void decide(List<Task> taskList, List<Verdict> verdicts, List<String> failures) {
-    try {
-      verdicts.addAll(moderator.decide(taskList));
-      taskList.forEach(t -> failures.add(null));
-      return;
-    } catch (RuntimeException e) {
-      LOG.warn(
-          "task {}: decoding a batch of {} failed ({}); decoding its requests one by one",
-          context.taskId(),
-          taskList.size(),
-          e.toString());
-    }
-    for (Task t : taskList) {
-      try {
-        verdicts.add(moderator.decide(List.of(t)).get(0));
-        failures.add(null);
-      } catch (RuntimeException e) {
-        LOG.error("task {}: request {} cannot be decoded", context.taskId(), t.id(), e);
-        verdicts.add(null);
-        failures.add("decode failed: " + e);
-      }
-    }
+    BatchDecider.Decisions d = decider.decide(taskList, context.taskId());
+    verdicts.addAll(d.verdicts());
+    failures.addAll(d.failures());
   }
 
   /**

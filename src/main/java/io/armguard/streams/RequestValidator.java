@@ -2,6 +2,7 @@ package io.armguard.streams;
 
 import io.armguard.config.ArmguardConfig;
 import io.armguard.decode.GuidedEngine;
+import io.armguard.decode.Strategy;
 import io.armguard.schema.GenerationRequest;
 import io.armguard.schema.Mode;
 import java.util.Optional;
@@ -24,6 +25,24 @@ public final class RequestValidator {
     if (r.getRequestId() == null || r.getRequestId().isBlank()) {
       return Optional.of("request_id is empty");
     }
+    if (SchemaEnums.kind(r.getMode()).isEmpty()) {
+      return Optional.of(
+          "mode is a symbol this armguard does not know (a newer writer's; read as "
+              + r.getMode()
+              + "): send GENERATE or MODERATE");
+    }
+    io.armguard.schema.Strategy avroStrategy =
+        r.getStrategy() == null ? config.decodeStrategy() : r.getStrategy();
+    Optional<Strategy> strategy = SchemaEnums.strategy(avroStrategy);
+    if (strategy.isEmpty()) {
+      return Optional.of(
+          "strategy is a symbol this armguard does not know (a newer writer's; read as "
+              + avroStrategy
+              + "): send ARM, RAD, UNGUIDED or null");
+    }
+    if (!engine.supports(strategy.get())) {
+      return Optional.of("strategy " + strategy.get() + " has no reward model loaded");
+    }
     if (r.getPrompt() == null || r.getPrompt().isBlank()) {
       return Optional.of("prompt is empty");
     }
@@ -38,12 +57,17 @@ public final class RequestValidator {
     if (r.getTopK() != null && (r.getTopK() < 1 || r.getTopK() > config.decodeTopKLimit())) {
       return Optional.of("top_k " + r.getTopK() + " outside [1, " + config.decodeTopKLimit() + "]");
     }
-    if (r.getBeta() != null && !(Float.isFinite(r.getBeta()) && r.getBeta() >= 0)) {
-      return Optional.of("beta " + r.getBeta() + " is not a finite number >= 0");
+    if (r.getBeta() != null && !(r.getBeta() >= 0 && r.getBeta() <= ArmguardConfig.BETA_MAX)) {
+      return Optional.of("beta " + r.getBeta() + " outside [0, " + ArmguardConfig.BETA_MAX + "]");
     }
     if (r.getTemperature() != null
-        && !(Float.isFinite(r.getTemperature()) && r.getTemperature() >= 0)) {
-      return Optional.of("temperature " + r.getTemperature() + " is not a finite number >= 0");
+        && !(r.getTemperature() >= 0 && r.getTemperature() <= ArmguardConfig.TEMPERATURE_MAX)) {
+      return Optional.of(
+          "temperature "
+              + r.getTemperature()
+              + " outside [0, "
+              + ArmguardConfig.TEMPERATURE_MAX
+              + "]");
     }
     Float threshold = r.getToxicityThreshold();
     if (threshold != null && !(threshold >= 0f && threshold <= 1f)) {

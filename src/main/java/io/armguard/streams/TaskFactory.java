@@ -4,28 +4,40 @@ import io.armguard.config.ArmguardConfig;
 import io.armguard.decode.DecodeRequest;
 import io.armguard.decode.SteeringDirection;
 import io.armguard.decode.Strategy;
+import io.armguard.moderate.CategoryThresholds;
 import io.armguard.moderate.Task;
 import io.armguard.schema.GenerationRequest;
-import io.armguard.schema.Mode;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Turns a validated request into a {@link Task}: fields left null take the configured defaults, and
  * a missing seed is derived from the request id so that a replay (e.g. after a crash under EOS)
- * decodes the same tokens.
+ * decodes the same tokens. Only for requests {@link RequestValidator} accepted (known mode and
+ * strategy). Thread-safe.
  */
 public final class TaskFactory {
 
   private final ArmguardConfig config;
+  private final CategoryThresholds thresholds;
 
   public TaskFactory(ArmguardConfig config) {
     this.config = config;
+    this.thresholds =
+        new CategoryThresholds(config.toxicityThreshold(), config.categoryThresholds());
+  }
+
+  /** The configured per-category thresholds (no request override). */
+  public CategoryThresholds thresholds() {
+    return thresholds;
   }
 
   public Task toTask(GenerationRequest r) {
     Strategy strategy =
-        Strategy.valueOf(
-            (r.getStrategy() == null ? config.decodeStrategy() : r.getStrategy()).name());
+        SchemaEnums.strategy(r.getStrategy() == null ? config.decodeStrategy() : r.getStrategy())
+            .orElseThrow(() -> new IllegalArgumentException("unknown strategy: not validated"));
+    Task.Kind kind =
+        SchemaEnums.kind(r.getMode())
+            .orElseThrow(() -> new IllegalArgumentException("unknown mode: not validated"));
     DecodeRequest decoding =
         new DecodeRequest(
             r.getRequestId(),
@@ -37,17 +49,10 @@ public final class TaskFactory {
             strategy,
             r.getBeta() == null ? config.decodeBeta() : r.getBeta(),
             SteeringDirection.AWAY_FROM_LABEL);
-    float threshold =
-        r.getToxicityThreshold() == null ? config.toxicityThreshold() : r.getToxicityThreshold();
-    return r.getMode() == Mode.MODERATE
-        ? new Task(
-            Task.Kind.MODERATE,
-            r.getRequestId(),
-            r.getPrompt(),
-            r.getResponse(),
-            decoding,
-            threshold)
-        : new Task(Task.Kind.GENERATE, r.getRequestId(), r.getPrompt(), null, decoding, threshold);
+    CategoryThresholds t = thresholds.withRequestThreshold(r.getToxicityThreshold());
+    return kind == Task.Kind.MODERATE
+        ? Task.moderate(r.getRequestId(), r.getPrompt(), r.getResponse(), decoding, t)
+        : Task.generate(r.getRequestId(), r.getPrompt(), decoding, t);
   }
 
   private static int orDefault(Integer v, int def) {

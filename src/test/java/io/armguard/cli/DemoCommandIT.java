@@ -48,6 +48,10 @@ class DemoCommandIT {
     assertTrue(lines.stream().anyMatch(l -> l.startsWith("[bad-empty-prompt] GENERATE REJECTED")));
     assertTrue(lines.stream().anyMatch(l -> l.startsWith("[mod-clean] MODERATE ")));
     assertTrue(lines.stream().anyMatch(l -> l.startsWith("[dead letter] ")));
-    assertTrue(lines.stream().filter(l -> l.startsWith("    audit: ")).count() == n);
+    // every answer has its audit line, and the MODERATE requests appear again in report-only mode
+    int reported = SampleRequests.moderations().size();
+    assertEquals(n + reported, lines.stream().filter(l -> l.startsWith("    audit: ")).count());
+    assertTrue(lines.contains("-- the MODERATE requests again with moderation.mode=report-only:"));
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("[mod-civil-negative] MODERATE ALLOWED")));
   }
 }

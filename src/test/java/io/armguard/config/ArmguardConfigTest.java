@@ -11,6 +11,38 @@ import org.junit.jupiter.api.Test;
 class ArmguardConfigTest {
 
   @Test
+  void moderationKeysAndPerCategoryThresholds() {
+    ArmguardConfig c =
+        ArmguardConfig.from(
+            Map.of(
+                "moderation.mode", "Report-Only",
+                "moderation.fallback", "block",
+                "toxicity.threshold.threat", "0.3"),
+            Map.of());
+    assertEquals("report-only", c.moderationMode());
+    assertEquals("block", c.moderationFallback());
+    assertEquals(Map.of("threat", 0.3f), c.categoryThresholds());
+    assertEquals(Map.of("threat", 0.3f), c.with(Map.of()).categoryThresholds());
+    ConfigException bad =
+        assertThrows(
+            ConfigException.class,
+            () -> ArmguardConfig.from(Map.of("toxicity.threshold.threat", "2"), Map.of()));
+    assertTrue(bad.getMessage().contains("toxicity.threshold.threat"), bad.getMessage());
+    assertThrows(
+        ConfigException.class,
+        () -> ArmguardConfig.from(Map.of("moderation.mode", "shadow"), Map.of()));
+  }
+
+  @Test
+  void theAvroEnumsUnknownSymbolIsNotAConfigurableStrategy() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> ArmguardConfig.from(Map.of("decode.strategy", "unknown"), Map.of()));
+    assertTrue(e.getMessage().contains("one of ARM, RAD, UNGUIDED"), e.getMessage());
+  }
+
+  @Test
   void defaultsAreValid() {
     ArmguardConfig c = ArmguardConfig.from(Map.of(), Map.of());
     assertEquals(8, c.batchSize());

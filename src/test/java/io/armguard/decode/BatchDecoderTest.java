@@ -50,6 +50,31 @@ class BatchDecoderTest {
   }
 
   @Test
+  void eosCannotWinBeforeTheMinimumLength() {
+    int[] prompt = {4, 8, 15, 16, 23, 42};
+    // make the greedy first token the EOS: without a minimum the row ends with 0 tokens
+    int eos = decodeOne(new BatchDecoder(lm, manager, -1), prompt, request("g", 1, 1, 0f, 1))[0];
+    BatchDecoder d = new BatchDecoder(lm, manager, eos);
+    assertEquals(0, decodeOne(d, prompt, request("free", 8, 1, 0f, 1)).length);
+    for (int k : new int[] {1, 5}) {
+      DecodeRequest min3 = request("min", 8, k, 0f, 1).withMinNewTokens(3);
+      SequenceOutput o = d.decode(new int[][] {prompt}, List.of(min3), null).outputs().get(0);
+      assertTrue(o.tokenIds().length >= 3, "k=" + k + ": " + o.tokenIds().length + " tokens");
+      for (int i = 0; i < 3; i++) {
+        assertNotEquals(eos, o.tokenIds()[i]);
+      }
+    }
+    // a batch mate without a minimum still stops at EOS in the same batch
+    DecodedBatch both =
+        d.decode(
+            new int[][] {prompt, prompt},
+            List.of(request("a", 8, 2, 0f, 1).withMinNewTokens(4), request("b", 8, 2, 0f, 1)),
+            null);
+    assertTrue(both.outputs().get(0).tokenIds().length >= 4);
+    assertEquals(0, both.outputs().get(1).tokenIds().length);
+  }
+
+  @Test
   void sameSeedSameTokensAndOtherSeedOtherTokens() {
     BatchDecoder d = new BatchDecoder(lm, manager, -1);
     int[] prompt = {4, 8, 15, 16, 23, 42};

@@ -32,7 +32,7 @@ final class ParityGuidance implements GuidanceProvider {
   public Guidance open(List<DecodeRequest> requests, NDManager batchManager) {
     return new Guidance() {
       @Override
-      public void start(NDArray inputIds, NDArray attentionMask, NDManager manager) {
+      public void start(int[][] rewardPrefixes, NDManager manager) {
         starts++;
       }
 

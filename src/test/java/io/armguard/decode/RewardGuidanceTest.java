@@ -2,9 +2,7 @@ package io.armguard.decode;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import io.armguard.model.LeftPadding;
 import io.armguard.model.TextTokenizer;
 import io.armguard.reward.RewardFixtures;
 import io.armguard.reward.RewardModel;
@@ -46,8 +44,19 @@ class RewardGuidanceTest {
     checkAgainstNaive(RewardFixtures.arm(manager, tokenizer, 12));
   }
 
-  /** Three steps of k=4 candidates; after step 2 row 1 is dropped (retainRows). */
+  @Test
+  void armStartsFromItsOwnPrefixEvenAnEmptyOne() {
+    // A reply-only reward model: a fresh reply's state is BOS alone, whatever the LM's prompt is.
+    checkAgainstNaive(
+        RewardFixtures.arm(manager, tokenizer, 13), new int[][] {{5, 6, 7, 8, 9}, {}, {40}});
+  }
+
   private static void checkAgainstNaive(RewardModel rm) {
+    checkAgainstNaive(rm, PROMPTS);
+  }
+
+  /** Three steps of k=4 candidates; after step 2 row 1 is dropped (retainRows). */
+  private static void checkAgainstNaive(RewardModel rm, int[][] prefixes) {
     List<DecodeRequest> requests =
         List.of(request("a"), request("b"), request("c")); // budgets are not used here
     long[][][] candidates = {
@@ -56,12 +65,11 @@ class RewardGuidanceTest {
       {{30, 31, 32, 33}, {0, 0, 0, 0}, {34, 35, 36, 37}},
     };
     long[][] chosenIndex = {{2, 0, 3}, {1, 3, 0}};
-    int[][] history = {PROMPTS[0].clone(), PROMPTS[1].clone(), PROMPTS[2].clone()};
+    int[][] history = {prefixes[0].clone(), prefixes[1].clone(), prefixes[2].clone()};
     int[] live = {0, 1, 2};
     try (NDManager batch = manager.newSubManager();
         Guidance g = new RewardGuidanceProvider(rm).open(requests, batch)) {
-      NDList shown = LeftPadding.pad(PROMPTS, 0, batch);
-      g.start(shown.get(0), shown.get(1), batch);
+      g.start(prefixes, batch);
       for (int s = 0; s < 3; s++) {
         try (NDManager step = batch.newSubManager()) {
           long[][] c = new long[live.length][];

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.armguard.decode.DecodeRequest;
-import io.armguard.decode.PrefixScores;
 import io.armguard.decode.SteeringDirection;
 import io.armguard.decode.Strategy;
+import io.armguard.decode.TextScoreRequest;
 import io.armguard.moderate.Verdict.Action;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +18,14 @@ import org.junit.jupiter.api.Test;
 class BatchModeratorTest {
 
   private final WordListEngine engine = new WordListEngine();
+
+  /** The word-list engine writes two-word rewrites: a minimum of 2 lets them count. */
+  private BatchModerator moderator(ModerationPolicy.Builder policy) {
+    return new BatchModerator(engine, policy.build());
+  }
+
   private final BatchModerator moderator =
-      new BatchModerator(engine, new ModerationPolicy(2, "[withheld]"));
+      moderator(ModerationPolicy.builder().maxAttempts(2).rewriteMinNewTokens(2));
 
   private static DecodeRequest decoding(String id, String prompt) {
     return new DecodeRequest(
@@ -27,7 +33,8 @@ class BatchModeratorTest {
   }
 
   private static Task moderate(String id, String prompt, String response) {
-    return new Task(Task.Kind.MODERATE, id, prompt, response, decoding(id, prompt), 0.5f);
+    return Task.moderate(
+        id, prompt, response, decoding(id, prompt), CategoryThresholds.uniform(0.5f));
   }
 
   @Test
@@ -37,38 +44,197 @@ class BatchModeratorTest {
     assertEquals("hello there friend", v.text());
     assertFalse(v.flagged());
     assertNull(v.replaced());
+    assertEquals(18, v.evidence().keptChars());
+    assertEquals(-1, v.evidence().firstFlaggedChar());
+    assertEquals(Map.of("toxicity", false, "insult", false), v.input().categories());
     assertEquals(0, engine.generateCalls.get());
   }
 
   @Test
-  void toxicTailIsRewrittenFromTheFirstToxicToken() {
-    Verdict v = moderator.decide(List.of(moderate("b", "hi", "you are an idiot and rude"))).get(0);
+  void toxicPromptDoesNotFlagACleanReply() {
+    Verdict v =
+        moderator
+            .decide(List.of(moderate("p", "why are you so stupid, I hate you", "I am sorry.")))
+            .get(0);
+    assertEquals(Action.ALLOWED, v.action());
+    assertFalse(v.flagged());
+    assertEquals("I am sorry.", v.text());
+    // the reply is scored alone: the prompt never reaches the reward model
+    assertTrue(engine.scoreRequests.stream().allMatch(r -> r.context().isEmpty()));
+  }
+
+  @Test
+  void cleanPromptDoesNotHideAToxicReply() {
+    Verdict v =
+        moderator
+            .decide(List.of(moderate("b", "how do I bake bread?", "you are an idiot and rude")))
+            .get(0);
+    assertTrue(v.flagged());
     assertEquals(Action.REWRITTEN, v.action());
-    // "you are an" is kept (prefix scores below 0.5), the rest is regenerated.
+    // "you are an" is kept (its prefixes score below 0.5, cut at a word end), the rest regenerated
     assertEquals("you are an fine words", v.text());
     assertEquals(new Verdict.ReplacedSpan(10, 25), v.replaced());
-    assertTrue(v.flagged());
-    assertEquals(1, v.attempts());
+    assertEquals(11, v.evidence().firstFlaggedChar());
+    assertEquals(1, v.decoding().attempts());
+    assertTrue(v.toxicity() < 0.5f);
+    assertEquals(Map.of("toxicity", true, "insult", true), v.input().categories());
+    assertFalse(v.output().flagged());
+    // the LM sees prompt + kept prefix, the reward model only the kept prefix
+    DecodeRequest rewrite = engine.generateRequests.get(0);
+    assertEquals("how do I bake bread? you are an", rewrite.prompt());
+    assertEquals("you are an", rewrite.rewardContext());
+    assertEquals(2, rewrite.minNewTokens());
+  }
+
+  @Test
+  void trajectoryHasTheScoreAtEveryWordEnd() {
+    Verdict v = moderator.decide(List.of(moderate("t", "q", "you are an idiot"))).get(0);
+    assertEquals(
+        List.of(
+            new ScorePoint(3, 0.1f),
+            new ScorePoint(7, 0.1f),
+            new ScorePoint(10, 0.1f),
+            new ScorePoint(16, 0.9f)),
+        v.evidence().trajectory());
+  }
+
+  @Test
+  void rewriteShorterThanTheMinimumIsAFailedAttempt() {
+    // " fine words" has 2 tokens; with a minimum of 4 it never counts as a rewrite
+    BatchModerator strict =
+        moderator(ModerationPolicy.builder().maxAttempts(2).rewriteMinNewTokens(4));
+    Verdict v = strict.decide(List.of(moderate("m", "q", "you are an idiot"))).get(0);
+    assertEquals(Action.REDACTED, v.action());
+    assertEquals("you are an [removed]", v.text());
+    assertEquals(2, v.decoding().attempts());
+    assertTrue(engine.generateRequests.stream().allMatch(r -> r.minNewTokens() == 4));
+  }
+
+  @Test
+  void emptyRewriteIsAFailedAttemptNotACleanReply() {
+    Verdict v = moderator.decide(List.of(moderate("e", "STUB", "idiot"))).get(0);
+    assertNotEquals(Action.REWRITTEN, v.action());
+    assertEquals(Action.REDACTED, v.action());
+    assertEquals("[removed]", v.text());
+    assertEquals(new Verdict.ReplacedSpan(0, 5), v.replaced());
+  }
+
+  @Test
+  void stillToxicAfterAllAttemptsIsRedacted() {
+    Verdict v =
+        moderator
+            .decide(List.of(moderate("c", "ALWAYS_TOXIC prompt", "you are stupid here")))
+            .get(0);
+    assertEquals(Action.REDACTED, v.action());
+    assertEquals("you are [removed]", v.text());
+    assertEquals(7, v.evidence().keptChars());
+    assertEquals(2, v.decoding().attempts());
+    assertEquals(new Verdict.ReplacedSpan(7, 19), v.replaced());
+    assertEquals(2, engine.generateCalls.get());
     assertTrue(v.toxicity() < 0.5f);
   }
 
   @Test
-  void stillToxicAfterAllAttemptsIsBlockedWithFallback() {
-    Verdict v =
-        moderator
-            .decide(List.of(moderate("c", "ALWAYS_TOXIC prompt", "stupid answer here")))
-            .get(0);
+  void aRedactionThatStillScoresToxicIsBlocked() {
+    BatchModerator m =
+        moderator(
+            ModerationPolicy.builder()
+                .maxAttempts(1)
+                .rewriteMinNewTokens(2)
+                .redactionMask("idiot"));
+    Verdict v = m.decide(List.of(moderate("r", "ALWAYS_TOXIC", "you hate it"))).get(0);
+    assertEquals(Action.BLOCKED, v.action());
+    assertEquals(0, v.evidence().keptChars());
+  }
+
+  @Test
+  void blockFallbackDeliversTheFallbackText() {
+    BatchModerator m =
+        moderator(
+            ModerationPolicy.builder()
+                .maxAttempts(2)
+                .rewriteMinNewTokens(2)
+                .fallback(Fallback.BLOCK)
+                .fallbackText("[withheld]"));
+    Verdict v = m.decide(List.of(moderate("c", "ALWAYS_TOXIC prompt", "stupid answer"))).get(0);
     assertEquals(Action.BLOCKED, v.action());
     assertEquals("[withheld]", v.text());
-    assertEquals(2, v.attempts());
-    assertEquals(new Verdict.ReplacedSpan(0, 18), v.replaced());
-    assertEquals(2, engine.generateCalls.get());
+    assertEquals(2, v.decoding().attempts());
+    assertEquals(new Verdict.ReplacedSpan(0, 13), v.replaced());
+  }
+
+  @Test
+  void reportOnlyFlagsAndDeliversTheOriginal() {
+    BatchModerator m = moderator(ModerationPolicy.builder().mode(ModerationMode.REPORT_ONLY));
+    Verdict v = m.decide(List.of(moderate("o", "q", "you are an idiot"))).get(0);
+    assertEquals(Action.ALLOWED, v.action());
+    assertEquals("you are an idiot", v.text());
+    assertTrue(v.flagged());
+    assertTrue(v.evidence().reportOnly());
+    assertEquals(11, v.evidence().firstFlaggedChar());
+    assertNull(v.replaced());
+    assertEquals(16, v.evidence().keptChars());
+    assertEquals(0, engine.generateCalls.get());
+  }
+
+  @Test
+  void everyCategoryHasItsOwnThreshold() {
+    Task t =
+        Task.moderate(
+            "k",
+            "q",
+            "what an idiot",
+            decoding("k", "q"),
+            new CategoryThresholds(0.5f, Map.of("insult", 0.85f)));
+    Verdict v =
+        moderator(ModerationPolicy.builder().mode(ModerationMode.REPORT_ONLY))
+            .decide(List.of(t))
+            .get(0);
+    assertEquals(Map.of("toxicity", true, "insult", false), v.input().categories());
+    assertEquals(0.8f, v.input().categoryScores().get("insult"));
+  }
+
+  @Test
+  void requestThresholdAppliesToTheSteeringLabel() {
+    Task t =
+        Task.moderate(
+            "s",
+            "q",
+            "what an idiot",
+            decoding("s", "q"),
+            CategoryThresholds.uniform(0.5f).withRequestThreshold(0.95f));
+    Verdict v = moderator.decide(List.of(t)).get(0);
+    assertEquals(Action.ALLOWED, v.action()); // toxicity 0.9 < 0.95
+    assertTrue(v.flagged()); // insult 0.8 >= 0.5
+    assertEquals(Map.of("toxicity", false, "insult", true), v.input().categories());
+  }
+
+  @Test
+  void generateScoresTheContinuationAloneAndHasAMinimumLength() {
+    BatchModerator m = moderator(ModerationPolicy.builder().generateMinNewTokens(3));
+    Task gen =
+        Task.generate(
+            "g",
+            "I hate mondays",
+            decoding("g", "I hate mondays"),
+            CategoryThresholds.uniform(0.5f));
+    Verdict v = m.decide(List.of(gen)).get(0);
+    assertEquals(Action.GENERATED, v.action());
+    assertTrue(v.input().flagged()); // the prompt, scored alone
+    assertFalse(v.output().flagged()); // " fine words", scored alone, not after the prompt
+    DecodeRequest sent = engine.generateRequests.get(0);
+    assertEquals("", sent.rewardContext());
+    assertEquals(3, sent.minNewTokens());
+    assertTrue(
+        engine.scoreRequests.contains(new TextScoreRequest("", " fine words")),
+        engine.scoreRequests.toString());
   }
 
   @Test
   void mixedBatchUsesOneGenerateCallPerRound() {
     Task gen =
-        new Task(Task.Kind.GENERATE, "g", "once upon", null, decoding("g", "once upon"), 0.5f);
+        Task.generate(
+            "g", "once upon", decoding("g", "once upon"), CategoryThresholds.uniform(0.5f));
     List<Verdict> out =
         moderator.decide(
             List.of(gen, moderate("m1", "q", "idiot"), moderate("m2", "q", "fine"), gen));
@@ -83,22 +249,13 @@ class BatchModeratorTest {
   }
 
   @Test
-  void zeroAttemptsBlocksImmediately() {
-    BatchModerator strict = new BatchModerator(engine, new ModerationPolicy(0, "[x]"));
+  void zeroAttemptsGoesStraightToTheFallback() {
+    BatchModerator strict =
+        moderator(ModerationPolicy.builder().maxAttempts(0).fallback(Fallback.BLOCK));
     Verdict v = strict.decide(List.of(moderate("d", "q", "hate"))).get(0);
     assertEquals(Action.BLOCKED, v.action());
-    assertFalse(v.decoded());
+    assertFalse(v.decoding().decoded());
     assertEquals(0, engine.generateCalls.get());
-  }
-
-  @Test
-  void cutIsAtTokenBoundaryBeforeTheFirstTokenReachingTheThreshold() {
-    PrefixScores s =
-        new PrefixScores(
-            new int[3], new int[] {3, 7, 12}, new float[] {0.1f, 0.49f, 0.5f}, Map.of());
-    assertEquals(7, ToxicPrefix.keptChars(s, 0.5f, 12));
-    assertEquals(0, ToxicPrefix.keptChars(s, 0.05f, 12));
-    assertEquals(12, ToxicPrefix.keptChars(s, 0.9f, 12));
   }
 
   @Test

@@ -58,16 +58,23 @@ class ArmguardTopologyTest {
   }
 
   private void startWith(String maxInFlight) {
-    config =
-        ArmguardConfig.from(
+    startWith(maxInFlight, Map.of());
+  }
+
+  private void startWith(String maxInFlight, Map<String, String> more) {
+    Map<String, String> props =
+        new java.util.HashMap<>(
             Map.of(
                 "batch.size", "4",
                 "batch.max.delay.ms", "200",
                 "batch.max.in.flight", maxInFlight,
                 "instance.id", "ttd",
                 "state.dir", stateDir.toString(),
-                "application.id", "armguard-ttd"),
-            Map.of());
+                "application.id", "armguard-ttd",
+                // the word-list engine writes two-word rewrites
+                "rewrite.min.new.tokens", "2"));
+    props.putAll(more);
+    config = ArmguardConfig.from(props, Map.of());
     Topology topology =
         ArmguardTopology.buildTopology(
             config,

@@ -84,7 +84,11 @@ class MicroBatchProcessorTest {
               config.batchMaxDelayMs(),
               config.batchMaxInFlight(),
               new EnginePool(() -> engine),
-              new ModerationPolicy(1, "[withheld]"),
+              ModerationPolicy.builder()
+                  .maxAttempts(1)
+                  .rewriteMinNewTokens(2)
+                  .fallbackText("[withheld]")
+                  .build(),
               new TaskFactory(config),
               new OutcomeRecords("test-1", 0.5f),
               new PipelineMetrics(new SimpleMeterRegistry()),

@@ -1,0 +1,25 @@
+package io.armguard.streams;
+
+import io.armguard.config.ArmguardConfig;
+import io.armguard.moderate.Fallback;
+import io.armguard.moderate.ModerationMode;
+import io.armguard.moderate.ModerationPolicy;
+
+/** The moderation policy the configuration describes (the topology and the CLI build it here). */
+public final class ModerationConfig {
+
+  private ModerationConfig() {}
+
+  /** {@code moderation.*}, {@code rewrite.*} and {@code generate.min.new.tokens} as a policy. */
+  public static ModerationPolicy policy(ArmguardConfig c) {
+    return ModerationPolicy.builder()
+        .mode(ModerationMode.parse(c.moderationMode()))
+        .maxAttempts(c.rewriteMaxAttempts())
+        .rewriteMinNewTokens(c.intValue(ArmguardConfig.REWRITE_MIN_NEW_TOKENS))
+        .generateMinNewTokens(c.intValue(ArmguardConfig.GENERATE_MIN_NEW_TOKENS))
+        .fallback(Fallback.parse(c.moderationFallback()))
+        .redactionMask(c.string(ArmguardConfig.MODERATION_REDACTION_MASK))
+        .fallbackText(c.rewriteFallbackText())
+        .build();
+  }
+}
