@@ -168,6 +168,30 @@ public final class ModelDirectory {
     throw new IllegalArgumentException("no backbone for " + config.getClass().getName());
   }
 
+  /**
+   * A new backbone of {@code config} whose parameters are copies of {@code source}'s parameters of
+   * the same names, in {@code manager}: e.g. the first layers of a model ({@link
+   * BackboneConfig#withLayers}) or a BERT made causal ({@link BackboneConfig#asCausal}). {@code
+   * source} is not modified and may be closed afterwards.
+   *
+   * @throws IllegalArgumentException when {@code config} names a parameter {@code source} lacks
+   */
+  public static Backbone copy(Backbone source, BackboneConfig config, NDManager manager) {
+    Backbone target = newBackbone(config);
+    Map<String, Parameter> from = source.namedParameters();
+    for (Map.Entry<String, Parameter> p : target.namedParameters().entrySet()) {
+      Parameter src = from.get(p.getKey());
+      if (src == null) {
+        throw new IllegalArgumentException("source backbone has no parameter " + p.getKey());
+      }
+      NDArray copy = src.getArray().duplicate();
+      copy.attach(manager);
+      p.getValue().setInitializer((m, shape, type) -> copy);
+    }
+    target.initialize(manager, DataType.FLOAT32);
+    return target;
+  }
+
   private static NDArray fromFile(SafetensorsFile file, String name, Shape shape, NDManager m) {
     try {
       SafetensorsFile.Entry e = file.entry(name);

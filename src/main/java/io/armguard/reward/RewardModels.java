@@ -120,17 +120,7 @@ public final class RewardModels {
       throw new IllegalArgumentException(
           "reward model layers must be in 1.." + c.layerCount() + ", got " + layers);
     }
-    Backbone backbone = ModelDirectory.newBackbone(c.withLayers(layers).asCausal());
-    Map<String, ai.djl.nn.Parameter> source = pretrained.namedParameters();
-    backbone
-        .namedParameters()
-        .forEach(
-            (name, p) -> {
-              NDArray copy = source.get(name).getArray().duplicate();
-              copy.attach(manager);
-              p.setInitializer((m, shape, type) -> copy);
-            });
-    backbone.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32);
+    Backbone backbone = ModelDirectory.copy(pretrained, c.withLayers(layers).asCausal(), manager);
     return withNewHead(backbone, info, tokenizer, manager);
   }
 
