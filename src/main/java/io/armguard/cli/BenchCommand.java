@@ -8,7 +8,11 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks; each prints one JSON object per measured configuration.",
-    subcommands = {BenchDecodeCommand.class, BenchPipelineCommand.class})
+    subcommands = {
+      BenchDecodeCommand.class,
+      BenchPipelineCommand.class,
+      BenchBackboneCommand.class
+    })
 public final class BenchCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -1,6 +1,7 @@
 package io.armguard.cli;
 
 import io.armguard.reward.RewardKind;
+import io.armguard.train.Freezing;
 import io.armguard.train.RewardTrainingOptions;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -18,9 +19,22 @@ public final class RewardTrainingArgs {
       names = "--init-from",
       defaultValue = "models/lm",
       description =
-          "LM directory whose embeddings and first blocks start the backbone, or 'none' for"
+          "LM or imported encoder directory (GPT-2 or BERT layout) whose embeddings and first blocks start the backbone, or 'none' for"
               + " a random init (default: ${DEFAULT-VALUE})")
   String initFrom;
+
+  @Option(
+      names = "--freeze-embeddings",
+      description =
+          "keep the backbone's embedding tables (and BERT's embedding LayerNorm) fixed; ARM"
+              + " always keeps its token embedding fixed")
+  boolean freezeEmbeddings;
+
+  @Option(
+      names = "--freeze-layers",
+      defaultValue = "0",
+      description = "keep the lowest N blocks fixed (default: ${DEFAULT-VALUE})")
+  int freezeLayers;
 
   @Option(
       names = "--layers",
@@ -144,6 +158,12 @@ public final class RewardTrainingArgs {
             weightDecay,
             seed,
             threads));
+    if (freezeEmbeddings) {
+      command.append(" --freeze-embeddings");
+    }
+    if (freezeLayers > 0) {
+      command.append(" --freeze-layers ").append(freezeLayers);
+    }
     if (init == null) {
       command.append(
           String.format(
@@ -155,28 +175,29 @@ public final class RewardTrainingArgs {
               merges));
     }
     return new RewardTrainingOptions(
-        kind,
-        regime,
-        data,
-        out,
-        teacher,
-        init,
-        layers,
-        dModel,
-        heads,
-        context,
-        merges,
-        maxTokens,
-        batch,
-        steps,
-        lr,
-        warmup,
-        clip,
-        weightDecay,
-        regulariser,
-        seed,
-        checkpointEvery,
-        restart,
-        command.toString());
+            kind,
+            regime,
+            data,
+            out,
+            teacher,
+            init,
+            layers,
+            dModel,
+            heads,
+            context,
+            merges,
+            maxTokens,
+            batch,
+            steps,
+            lr,
+            warmup,
+            clip,
+            weightDecay,
+            regulariser,
+            seed,
+            checkpointEvery,
+            restart,
+            command.toString())
+        .withFreezing(new Freezing(freezeEmbeddings, freezeLayers));
   }
 }

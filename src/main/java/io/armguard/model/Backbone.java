@@ -60,4 +60,13 @@ public interface Backbone extends Block {
 
   /** Parameters by Hugging Face name, in checkpoint order. */
   Map<String, Parameter> namedParameters();
+
+  /**
+   * Where a parameter sits, for freezing the bottom of the network: -1 for the embeddings (token,
+   * position, token type and, for BERT, the embedding LayerNorm), {@code i} for block {@code i},
+   * {@code layerCount} for what follows the last block (GPT-2's {@code ln_f}).
+   *
+   * @throws IllegalArgumentException for a name that is not one of {@link #namedParameters()}
+   */
+  int layerOf(String parameterName);
 }

@@ -188,6 +188,18 @@ public final class BertBackbone extends AbstractBlock implements Backbone {
   }
 
   @Override
+  public int layerOf(String parameterName) {
+    if (!namedParameters().containsKey(parameterName)) {
+      throw new IllegalArgumentException("not a BERT backbone parameter: " + parameterName);
+    }
+    if (parameterName.startsWith("embeddings.")) {
+      return -1;
+    }
+    String rest = parameterName.substring("encoder.layer.".length());
+    return Integer.parseInt(rest.substring(0, rest.indexOf('.')));
+  }
+
+  @Override
   public Map<String, Parameter> namedParameters() {
     Map<String, Parameter> out = new LinkedHashMap<>();
     for (var pair : getDirectParameters()) {

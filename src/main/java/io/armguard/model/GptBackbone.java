@@ -132,6 +132,20 @@ public final class GptBackbone extends AbstractBlock implements Backbone {
     return TOKEN_EMBEDDING;
   }
 
+  @Override
+  public int layerOf(String parameterName) {
+    if (parameterName.startsWith("wte.") || parameterName.startsWith("wpe.")) {
+      return -1;
+    }
+    if (parameterName.startsWith("ln_f.")) {
+      return config.nLayer();
+    }
+    if (parameterName.startsWith("h.") && namedParameters().containsKey(parameterName)) {
+      return Integer.parseInt(parameterName.substring(2, parameterName.indexOf('.', 2)));
+    }
+    throw new IllegalArgumentException("not a GPT-2 backbone parameter: " + parameterName);
+  }
+
   /** Parameters by GPT-2 name ({@code wte.weight}, ...), in GPT-2's order. */
   @Override
   public Map<String, Parameter> namedParameters() {

@@ -172,18 +172,7 @@ public final class ModelDirectory {
       throw new IllegalArgumentException(
           "layers must be in 1.." + c.layerCount() + ", got " + layers);
     }
-    Backbone backbone = newBackbone(c.withLayers(layers).asCausal());
-    Map<String, ai.djl.nn.Parameter> source = pretrained.namedParameters();
-    backbone
-        .namedParameters()
-        .forEach(
-            (name, p) -> {
-              NDArray copy = source.get(name).getArray().duplicate();
-              copy.attach(manager);
-              p.setInitializer((m, shape, type) -> copy);
-            });
-    backbone.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32);
-    return backbone;
+    return copy(pretrained, c.withLayers(layers).asCausal(), manager);
   }
 
   /** A backbone of {@code config}'s architecture, parameters not yet initialised. */
@@ -195,6 +184,30 @@ public final class ModelDirectory {
       return new BertBackbone(b);
     }
     throw new IllegalArgumentException("no backbone for " + config.getClass().getName());
+  }
+
+  /**
+   * A new backbone of {@code config} whose parameters are copies of {@code source}'s parameters of
+   * the same names, in {@code manager}: e.g. the first layers of a model ({@link
+   * BackboneConfig#withLayers}) or a BERT made causal ({@link BackboneConfig#asCausal}). {@code
+   * source} is not modified and may be closed afterwards.
+   *
+   * @throws IllegalArgumentException when {@code config} names a parameter {@code source} lacks
+   */
+  public static Backbone copy(Backbone source, BackboneConfig config, NDManager manager) {
+    Backbone target = newBackbone(config);
+    Map<String, Parameter> from = source.namedParameters();
+    for (Map.Entry<String, Parameter> p : target.namedParameters().entrySet()) {
+      Parameter src = from.get(p.getKey());
+      if (src == null) {
+        throw new IllegalArgumentException("source backbone has no parameter " + p.getKey());
+      }
+      NDArray copy = src.getArray().duplicate();
+      copy.attach(manager);
+      p.getValue().setInitializer((m, shape, type) -> copy);
+    }
+    target.initialize(manager, DataType.FLOAT32);
+    return target;
   }
 
   private static NDArray fromFile(SafetensorsFile file, String name, Shape shape, NDManager m) {

@@ -133,7 +133,25 @@ public final class TextTokenizer implements AutoCloseable {
     for (int i = 0; i < ids.length; i++) {
       l[i] = ids[i];
     }
-    return tokenizer.decode(l, true);
+    String text = tokenizer.decode(l, true);
+    return kind == Kind.WORD_PIECE ? cleanUpTokenizationSpaces(text) : text;
+  }
+
+  /**
+   * transformers' {@code clean_up_tokenization} (PreTrainedTokenizerBase), applied after the native
+   * WordPiece decoder, whose own cleanup leaves {@code it ' s} and {@code don ' t} apart.
+   */
+  static String cleanUpTokenizationSpaces(String s) {
+    return s.replace(" .", ".")
+        .replace(" ?", "?")
+        .replace(" !", "!")
+        .replace(" ,", ",")
+        .replace(" ' ", "'")
+        .replace(" n't", "n't")
+        .replace(" 'm", "'m")
+        .replace(" 's", "'s")
+        .replace(" 've", "'ve")
+        .replace(" 're", "'re");
   }
 
   /** Number of ids (largest id + 1). */

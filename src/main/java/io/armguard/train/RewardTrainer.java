@@ -109,7 +109,11 @@ public final class RewardTrainer {
       teacher = rad;
       teacher.trainableParameters().values().forEach(p -> p.freeze(true));
     }
-    Map<String, Parameter> trainable = model.trainableParameters();
+    List<String> frozen = o.freezing().apply(model.backbone());
+    if (!frozen.isEmpty()) {
+      log.accept("frozen: " + frozen.size() + " backbone tensors (" + o.freezing() + ")");
+    }
+    Map<String, Parameter> trainable = Freezing.trainable(model.trainableParameters());
     AdamW optimizer = new AdamW(trainable, root, 0.9f, 0.95f, 1e-8f, o.weightDecay());
     if (startStep > 0) {
       optimizer.load(checkpoint.optimizerFile());

@@ -11,7 +11,9 @@ import java.nio.file.Path;
  *     cumulative weighted loss) or DISTILL (regress onto a RAD teacher's scores); null for RAD
  * @param teacher the RAD model directory for DISTILL, else null
  * @param initFrom LM directory whose embeddings and first blocks start the backbone (null: random
- *     init with {@code dModel}, {@code heads}, {@code context}, {@code merges})
+ *     init with {@code dModel}, {@code heads}, {@code context}, {@code merges}); a GPT-2 LM or a
+ *     BERT-family encoder ({@code model import}), made causal
+ * @param freezing backbone parameters left untouched ({@link Freezing#NONE}: train everything)
  */
 public record RewardTrainingOptions(
     RewardKind kind,
@@ -36,7 +38,89 @@ public record RewardTrainingOptions(
     long seed,
     int checkpointEvery,
     boolean restart,
-    String command) {
+    String command,
+    Freezing freezing) {
+
+  /** Options that train every backbone parameter ({@link Freezing#NONE}). */
+  public RewardTrainingOptions(
+      RewardKind kind,
+      Regime regime,
+      Path data,
+      Path out,
+      Path teacher,
+      Path initFrom,
+      int layers,
+      int dModel,
+      int heads,
+      int context,
+      int merges,
+      int maxTokens,
+      int batch,
+      int steps,
+      float learningRate,
+      int warmupSteps,
+      double clipNorm,
+      float weightDecay,
+      float regulariserWeight,
+      long seed,
+      int checkpointEvery,
+      boolean restart,
+      String command) {
+    this(
+        kind,
+        regime,
+        data,
+        out,
+        teacher,
+        initFrom,
+        layers,
+        dModel,
+        heads,
+        context,
+        merges,
+        maxTokens,
+        batch,
+        steps,
+        learningRate,
+        warmupSteps,
+        clipNorm,
+        weightDecay,
+        regulariserWeight,
+        seed,
+        checkpointEvery,
+        restart,
+        command,
+        Freezing.NONE);
+  }
+
+  /** These options with other {@link Freezing}. */
+  public RewardTrainingOptions withFreezing(Freezing f) {
+    return new RewardTrainingOptions(
+        kind,
+        regime,
+        data,
+        out,
+        teacher,
+        initFrom,
+        layers,
+        dModel,
+        heads,
+        context,
+        merges,
+        maxTokens,
+        batch,
+        steps,
+        learningRate,
+        warmupSteps,
+        clipNorm,
+        weightDecay,
+        regulariserWeight,
+        seed,
+        checkpointEvery,
+        restart,
+        command,
+        f);
+  }
 
   /** ARM training regimes (ALGORITHM.md section 3). */
   public enum Regime {
@@ -60,6 +144,10 @@ public record RewardTrainingOptions(
     o.addProperty("weight_decay", weightDecay);
     o.addProperty("regulariser_weight", regulariserWeight);
     o.addProperty("seed", seed);
+    if (freezing.any()) { // absent when nothing is frozen: older checkpoints keep resuming
+      o.addProperty("freeze_embeddings", freezing.embeddings());
+      o.addProperty("freeze_lowest_layers", freezing.lowestLayers());
+    }
     return o;
   }
 }
