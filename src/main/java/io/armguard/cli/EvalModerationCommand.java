@@ -16,12 +16,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -41,11 +41,7 @@ import picocli.CommandLine.Option;
       "Configuration as for run; --set overrides any key (e.g. model.reward.dir=DIR)."
     })
 public final class EvalModerationCommand implements Callable<Integer> {
-  @Option(
-      names = "--replies",
-      defaultValue = "data/replies",
-      description = "the reply set folder (default: ${DEFAULT-VALUE})")
-  Path replies;
+  @Mixin ReplySetOption replies;
 
   @Option(
       names = "--batches",
@@ -65,16 +61,13 @@ public final class EvalModerationCommand implements Callable<Integer> {
   @Option(names = "--items", description = "also write one JSON line per reply to this file")
   Path itemsFile;
 
-  @Option(
-      names = "--set",
-      description = "any configuration key, KEY=VALUE (repeatable), e.g. model.reward.dir=DIR")
-  Map<String, String> set = new HashMap<>();
+  @Mixin ConfigOverrides overrides;
 
   @Override
   public Integer call() throws Exception {
-    ReplySet all = ReplySet.load(replies);
+    ReplySet all = replies.load();
     List<ReplyItem> items = chosen(all.only(new LinkedHashSet<>(batches)).items());
-    ArmguardConfig config = ArmguardConfig.fromEnvironment(set);
+    ArmguardConfig config = ArmguardConfig.fromEnvironment(overrides.values());
     List<ModerationOutcomes.Answer> outcomes = new ArrayList<>();
     try (ServiceModels models = ServiceModels.load(config, false, System.err);
         GuidedEngine engine = models.newEngine()) {
