@@ -123,7 +123,8 @@ public final class ArmguardConfig {
               "Producer transaction timeout; a whole batch must decode well inside it."),
           stringKey(
               STATE_DIR,
-              Path.of(System.getProperty("java.io.tmpdir"), "armguard-state").toString(),
+              // not under the OS temp dir, which may be cleared under a running instance
+              Path.of(System.getProperty("user.home"), ".armguard", "state").toString(),
               false,
               "Kafka Streams state directory (RocksDB batch buffer)."),
           stringKey(INSTANCE_ID, "", true, "Instance id written to audits; empty = host name."),
@@ -249,6 +250,9 @@ public final class ArmguardConfig {
     Map<String, String> kafka = new LinkedHashMap<>();
     Map<String, String> registry = new LinkedHashMap<>();
     Map<String, Float> categories = new LinkedHashMap<>();
+    // ARMGUARD_KAFKA_* and registry variables, ${env:}/${file:}/${dir:} references (ConfigSources)
+    props = ConfigSources.properties(props, env, KEYS);
+    env = ConfigSources.fixedKeyEnvironment(env, KEYS);
     for (Map.Entry<String, String> e : props.entrySet()) {
       String key = e.getKey().trim();
       if (key.startsWith(CATEGORY_THRESHOLD_PREFIX)) {
@@ -260,19 +264,7 @@ public final class ArmguardConfig {
       } else if (key.startsWith(REGISTRY_PREFIX) || REGISTRY_KEYS.contains(key)) {
         registry.put(key, e.getValue());
       } else if (!BY_NAME.containsKey(key)) {
-        throw new ConfigException(
-            key,
-            "unknown key; known keys: "
-                + String.join(", ", BY_NAME.keySet())
-                + ", "
-                + String.join(", ", REGISTRY_KEYS)
-                + ", and any "
-                + CATEGORY_THRESHOLD_PREFIX
-                + "<label>, "
-                + KAFKA_PREFIX
-                + "* or "
-                + REGISTRY_PREFIX
-                + "* setting");
+        throw new ConfigException(key, ConfigSuggestions.unknownKey(key, knownKeys()));
       }
     }
     for (ConfigKey k : KEYS) {
@@ -340,7 +332,36 @@ public final class ArmguardConfig {
     return BY_NAME.get(name);
   }
 
-  /** Every key's effective value as text (for logs and the docs table). */
+  /** Every fixed and registry key, for "did you mean". */
+  private static List<String> knownKeys() {
+    List<String> known = new java.util.ArrayList<>(BY_NAME.keySet());
+    known.addAll(REGISTRY_KEYS);
+    known.addAll(
+        List.of(
+            REGISTRY_PREFIX + "ssl.truststore.location",
+            REGISTRY_PREFIX + "ssl.truststore.password",
+            REGISTRY_PREFIX + "ssl.keystore.location",
+            REGISTRY_PREFIX + "ssl.keystore.password"));
+    return known;
+  }
+
+  /**
+   * Every effective setting as text, fit for a log line: the fixed keys, {@code kafka.*} and the
+   * registry client's keys, with every secret value (Kafka's password-typed settings, and keys
+   * named password, secret, token, credentials, user info or jaas) replaced by {@value
+   * ConfigRedaction#HIDDEN} and the user info of URLs removed.
+   */
+  public Map<String, String> describe() {
+    Map<String, String> out = new LinkedHashMap<>();
+    asStrings().forEach((k, v) -> out.put(k, ConfigRedaction.redact(k, v)));
+    registryProps.forEach((k, v) -> out.put(k, ConfigRedaction.redact(k, v)));
+    kafkaOverrides.forEach(
+        (k, v) -> out.put(KAFKA_PREFIX + k, ConfigRedaction.redact(KAFKA_PREFIX + k, v)));
+    categoryThresholds.forEach((k, v) -> out.put(CATEGORY_THRESHOLD_PREFIX + k, v.toString()));
+    return out;
+  }
+
+  /** Every key's effective value as text (for the docs table; may hold secrets: see describe). */
   public Map<String, String> asStrings() {
     Map<String, String> out = new LinkedHashMap<>();
     values.forEach((k, v) -> out.put(k, String.valueOf(v)));
