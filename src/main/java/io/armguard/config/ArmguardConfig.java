@@ -98,6 +98,16 @@ public final class ArmguardConfig {
 
   public static final String LOG_CONTENT = "log.content";
 
+  public static final String HTTP_BIND_ADDRESS = "http.bind.address";
+  public static final String HTTP_AUTH_TOKEN = "http.auth.token";
+  public static final String HTTP_AUTH_TOKEN_FILE = "http.auth.token.file";
+  public static final String HTTP_METRICS_AUTH = "http.metrics.auth";
+  public static final String MODERATION_API_ENABLED = "moderation.api.enabled";
+  public static final String MODERATION_API_MAX_BODY_BYTES = "moderation.api.max.body.bytes";
+  public static final String MODERATION_API_MAX_INPUTS = "moderation.api.max.inputs";
+  public static final String MODERATION_API_MAX_CONCURRENT = "moderation.api.max.concurrent";
+  public static final String MODERATION_API_TIMEOUT_MS = "moderation.api.timeout.ms";
+
   /** Every key, in documentation order. */
   public static final List<ConfigKey> KEYS =
       List.of(
@@ -130,6 +140,49 @@ public final class ArmguardConfig {
           stringKey(INSTANCE_ID, "", true, "Instance id written to audits; empty = host name."),
           intKey(
               HTTP_PORT, 8080, -1, 65_535, "Port of /health /ready /metrics; 0 = any, -1 = off."),
+          stringKey(
+              HTTP_BIND_ADDRESS,
+              "127.0.0.1",
+              false,
+              "Address the HTTP port binds; 0.0.0.0 = every interface (then /v1/moderations needs"
+                  + " http.auth.token)."),
+          stringKey(
+              HTTP_AUTH_TOKEN,
+              "",
+              true,
+              "Bearer token of /v1/moderations (and of /metrics with http.metrics.auth); a secret:"
+                  + " set it through ARMGUARD_HTTP_AUTH_TOKEN or ${file:...}/${dir:...}."),
+          stringKey(
+              HTTP_AUTH_TOKEN_FILE,
+              "",
+              true,
+              "File holding the bearer token (trimmed), e.g. a mounted secret; instead of"
+                  + " http.auth.token."),
+          boolKey(HTTP_METRICS_AUTH, false, "Whether /metrics needs the bearer token too."),
+          boolKey(
+              MODERATION_API_ENABLED,
+              true,
+              "Serve POST /v1/moderations (OpenAI moderation shape) on the HTTP port."),
+          intKey(
+              MODERATION_API_MAX_BODY_BYTES,
+              65_536,
+              1_024,
+              16 << 20,
+              "Largest /v1/moderations request body; larger ones are answered 413."),
+          intKey(
+              MODERATION_API_MAX_INPUTS, 32, 1, 1024, "Most inputs in one /v1/moderations call."),
+          intKey(
+              MODERATION_API_MAX_CONCURRENT,
+              4,
+              1,
+              256,
+              "/v1/moderations calls admitted at once (scoring or waiting); more are answered 429."),
+          intKey(
+              MODERATION_API_TIMEOUT_MS,
+              30_000,
+              100,
+              600_000,
+              "A /v1/moderations call not scored within this is answered 503."),
           intKey(BATCH_SIZE, 8, 1, 1024, "Flush the micro-batch when this many requests wait."),
           intKey(
               BATCH_MAX_DELAY_MS,
