@@ -162,7 +162,7 @@ public final class EvalDetoxCommand implements Callable<Integer> {
     List<DetoxRow> rows = new ArrayList<>();
     List<String> lines = new ArrayList<>();
     try (ProgressBar bar =
-        new ProgressBarBuilder()
+        TerminalProgress.quietOffTerminal(new ProgressBarBuilder())
             .setTaskName("eval detox")
             .setInitialMax((long) configs * evaluation.generationsPerConfig())
             .setStyle(ProgressBarStyle.ASCII)
