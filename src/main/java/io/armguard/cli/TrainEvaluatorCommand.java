@@ -8,6 +8,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code armguard train evaluator}: MiniLM embeddings + logistic regression. */
@@ -28,9 +29,11 @@ public final class TrainEvaluatorCommand implements Callable<Integer> {
 
   @Option(
       names = "--out",
-      defaultValue = "models/evaluator",
-      description = "model directory (default: ${DEFAULT-VALUE})")
+      defaultValue = "runs/evaluator",
+      description = "model directory (default: ${DEFAULT-VALUE}; an existing model needs --force)")
   Path out;
+
+  @Mixin OutputGuard.Force force;
 
   @Option(
       names = "--l2",
@@ -40,6 +43,7 @@ public final class TrainEvaluatorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    OutputGuard.modelDirectory(out, force.force);
     String command = "./armguard train evaluator --data " + data + " --out " + out + " --l2 " + l2;
     try (ProgressBar bar =
         new ProgressBarBuilder()
