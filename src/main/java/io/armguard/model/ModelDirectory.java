@@ -197,11 +197,15 @@ public final class ModelDirectory {
     }
     if (!external.isEmpty()) {
       LOG.info(
-          "{}: {} tensors from {} (SHA-256 verified): {}",
+          "{}: {} tensors ({} bytes as F32) read from {} as {} lists them, SHA-256 verified",
           dir,
           external.tensors().size(),
-          ExternalTensors.FILE,
-          external.tensors().keySet());
+          external.float32Bytes(),
+          external.tensors().values().stream()
+              .map(r -> r.artifact() + "!/" + r.entry())
+              .distinct()
+              .toList(),
+          ExternalTensors.FILE);
     }
     if (!ignored.isEmpty() && config.modelType().equals("bert")) {
       LOG.info("{}: not loaded (unused by armguard): {}", dir, ignored);

@@ -36,8 +36,18 @@ public final class RewardModels {
    *     malformed, or the file holds tensors that belong to neither
    */
   public static RewardModel load(Path dir, NDManager manager) throws IOException {
+    return load(dir, manager, PinnedArtifacts.defaults());
+  }
+
+  /**
+   * Loads a reward model directory into {@code manager}, reading the tensors its {@code
+   * external.json} lists from {@code artifacts} (see {@link ModelDirectory#load(Path, NDManager,
+   * PinnedArtifacts)}).
+   */
+  public static RewardModel load(Path dir, NDManager manager, PinnedArtifacts artifacts)
+      throws IOException {
     RewardModelInfo info = RewardModelInfo.read(dir);
-    ModelDirectory.Loaded loaded = ModelDirectory.load(dir, manager);
+    ModelDirectory.Loaded loaded = ModelDirectory.load(dir, manager, artifacts);
     Map<String, NDArray> extras = new HashMap<>(loaded.extras());
     int d = loaded.config().hiddenSize();
     int labels = info.labelCount();
