@@ -7,8 +7,15 @@ import picocli.CommandLine.Command;
 @Command(
     name = "model",
     mixinStandardHelpOptions = true,
-    description = "Create, import and inspect Hugging Face-layout model directories (GPT-2, BERT).",
-    subcommands = {ModelInitCommand.class, ModelImportCommand.class, ModelInfoCommand.class})
+    description =
+        "Create, import, inspect and externalize Hugging Face-layout model directories (GPT-2,"
+            + " BERT).",
+    subcommands = {
+      ModelInitCommand.class,
+      ModelImportCommand.class,
+      ModelInfoCommand.class,
+      ModelExternalizeCommand.class
+    })
 public final class ModelCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

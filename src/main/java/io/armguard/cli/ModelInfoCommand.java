@@ -3,12 +3,14 @@ package io.armguard.cli;
 import ai.djl.ndarray.NDManager;
 import io.armguard.model.BackboneConfig;
 import io.armguard.model.BertConfig;
+import io.armguard.model.ExternalTensors;
 import io.armguard.model.GptConfig;
 import io.armguard.model.ModelDirectory;
 import io.armguard.model.SafetensorsFile;
 import io.armguard.model.onnx.ImportSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -20,7 +22,7 @@ import picocli.CommandLine.Parameters;
     description =
         "Load a model directory (GPT-2 or BERT layout, LM or reward model) and print its"
             + " architecture, attention modes, shape, vocabulary, parameter count, extra tensors,"
-            + " source and id.")
+            + " external tensors (external.json), source and id.")
 public final class ModelInfoCommand implements Callable<Integer> {
 
   @Parameters(index = "0", description = "model directory")
@@ -36,12 +38,17 @@ public final class ModelInfoCommand implements Callable<Integer> {
               .mapToLong(p -> p.getArray().size())
               .sum();
       SafetensorsFile file = SafetensorsFile.open(dir.resolve(ModelDirectory.WEIGHTS));
-      String dtype = file.entry(file.names().iterator().next()).dtype().name();
+      String dtype =
+          file.names().stream()
+              .map(n -> file.entry(n).dtype().name())
+              .distinct()
+              .reduce((a, b) -> a + "+" + b)
+              .orElse("none");
       System.out.printf(
           "%s%n  architecture %s%n  attention %s%n"
               + "  vocab %d, context %d, d_model %d, layers %d, heads %d, %s%n"
-              + "  backbone parameters %d (%s on disk)%n  extra tensors %s%n  tokenizer %s%n"
-              + "  source %s%n",
+              + "  backbone parameters %d (%s on disk)%n  extra tensors %s%n"
+              + "  external tensors %s%n  tokenizer %s%n  source %s%n",
           m.id(),
           architecture(c),
           attention(c),
@@ -54,6 +61,7 @@ public final class ModelInfoCommand implements Callable<Integer> {
           params,
           dtype,
           m.extras().keySet(),
+          external(ExternalTensors.read(dir)),
           m.tokenizer() == null
               ? "none"
               : m.tokenizer().kind()
@@ -71,6 +79,26 @@ public final class ModelInfoCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** What external.json references: count, F32 size, sources, names. */
+  private static String external(ExternalTensors ext) {
+    if (ext.isEmpty()) {
+      return "none";
+    }
+    String sources =
+        ext.tensors().values().stream()
+            .map(r -> r.artifact() + "!/" + r.entry())
+            .distinct()
+            .reduce((a, b) -> a + ", " + b)
+            .orElse("");
+    return ext.tensors().size()
+        + " ("
+        + ext.float32Bytes()
+        + " bytes as F32, not in model.safetensors; from "
+        + sources
+        + ", SHA-256 verified on load) "
+        + ModelExternalizeCommand.abbreviated(List.copyOf(ext.tensors().keySet()), 8);
   }
 
   private static String architecture(BackboneConfig c) {

@@ -10,6 +10,15 @@ final class HalfFloats {
     return Float.intBitsToFloat((bits & 0xffff) << 16);
   }
 
+  /** Float to bfloat16 bits, round to nearest even; NaN stays a quiet NaN. */
+  static short floatToBf16(float f) {
+    int x = Float.floatToRawIntBits(f);
+    if (Float.isNaN(f)) {
+      return (short) ((x >>> 16) | 0x40);
+    }
+    return (short) ((x + 0x7fff + ((x >>> 16) & 1)) >>> 16);
+  }
+
   /** IEEE binary16 bits to float (exact). */
   static float halfToFloat(short bits) {
     int h = bits & 0xffff;

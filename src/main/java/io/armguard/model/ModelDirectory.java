@@ -37,6 +37,12 @@ import org.slf4j.LoggerFactory;
  * rad_head.weight}): it is returned by name and logged, never dropped silently. Missing backbone
  * tensors fail the load with their names. Saving writes the names without prefix, as {@code
  * GPT2Model} / {@code BertModel} checkpoints do.
+ *
+ * <p>A directory may also hold {@code external.json} ({@link ExternalTensors}): tensors that are
+ * not in model.safetensors but in a pinned Maven artifact (e.g. an imported encoder's frozen word
+ * embedding). Loading materialises them, SHA-256-verified, as the source's float32 values; to every
+ * caller they are tensors like any other. A directory that uses them does not load in {@code
+ * transformers} as it is.
  */
 public final class ModelDirectory {
 
@@ -68,7 +74,8 @@ public final class ModelDirectory {
    *
    * @param extras tensors that are not part of the backbone, by their name in the file, float32
    * @param tokenizer null when the directory has no tokenizer.json
-   * @param id {@code directoryName@sha256-prefix} of config.json + model.safetensors
+   * @param id {@code directoryName@sha256-prefix} of config.json + model.safetensors (+
+   *     external.json when present), see {@link ModelDirectory#id}
    */
   public record Loaded(
       BackboneConfig config,
@@ -83,8 +90,24 @@ public final class ModelDirectory {
     }
   }
 
-  /** Loads {@code dir} into {@code manager} (whose device decides where the weights live). */
+  /**
+   * Loads {@code dir} into {@code manager} (whose device decides where the weights live); external
+   * tensors are found by {@link PinnedArtifacts#defaults()}.
+   */
   public static Loaded load(Path dir, NDManager manager) throws IOException {
+    return load(dir, manager, PinnedArtifacts.defaults());
+  }
+
+  /**
+   * Loads {@code dir} into {@code manager}, reading the tensors its {@code external.json} lists
+   * from {@code artifacts}.
+   *
+   * @throws IOException when a file is missing or malformed, a backbone tensor is missing or has
+   *     the wrong shape, a tensor is both stored and external, or an external tensor's source is
+   *     missing or fails its SHA-256 check
+   */
+  public static Loaded load(Path dir, NDManager manager, PinnedArtifacts artifacts)
+      throws IOException {
     BackboneConfig config = BackboneConfig.read(dir.resolve(CONFIG));
     Path weights = dir.resolve(WEIGHTS);
     if (!Files.exists(weights)) {
@@ -96,12 +119,28 @@ public final class ModelDirectory {
               + " safetensors file)");
     }
     SafetensorsFile file = SafetensorsFile.open(weights);
+    ExternalTensors external = ExternalTensors.read(dir);
+    List<String> both =
+        external.tensors().keySet().stream().filter(file.names()::contains).toList();
+    if (!both.isEmpty()) {
+      throw new IOException(
+          dir
+              + ": tensors "
+              + both
+              + " are both in "
+              + WEIGHTS
+              + " and in "
+              + ExternalTensors.FILE
+              + " (an interrupted `model externalize`? run it again)");
+    }
+    List<String> allNames = new ArrayList<>(file.names());
+    allNames.addAll(external.tensors().keySet());
     Backbone backbone = newBackbone(config);
     Layout layout = Layout.of(config);
     Map<String, String> fileNames = new LinkedHashMap<>();
     List<String> extraNames = new ArrayList<>();
     List<String> ignored = new ArrayList<>();
-    for (String name : file.names()) {
+    for (String name : allNames) {
       String bare =
           name.startsWith(layout.prefix()) ? name.substring(layout.prefix().length()) : name;
       if (layout.ignored().matcher(bare).matches()) {
@@ -117,17 +156,31 @@ public final class ModelDirectory {
       }
     }
     List<String> missing = new ArrayList<>();
-    for (Map.Entry<String, Parameter> p : backbone.namedParameters().entrySet()) {
-      String name = fileNames.get(p.getKey());
-      if (name == null) {
-        missing.add(p.getKey());
-      } else {
-        // each parameter is created straight from the file: no random init, no second copy
-        p.getValue().setInitializer((m, shape, type) -> fromFile(file, name, shape, m));
+    for (String bare : backbone.namedParameters().keySet()) {
+      if (!fileNames.containsKey(bare)) {
+        missing.add(bare);
       }
     }
     if (!missing.isEmpty()) {
       throw new IOException(weights + ": missing backbone tensors " + missing);
+    }
+    Map<String, NDArray> materialised = external.materialise(manager, artifacts);
+    for (String name : ignored) {
+      NDArray unused = materialised.remove(name);
+      if (unused != null) {
+        unused.close();
+      }
+    }
+    for (Map.Entry<String, Parameter> p : backbone.namedParameters().entrySet()) {
+      String name = fileNames.get(p.getKey());
+      NDArray ext = materialised.get(name);
+      // each parameter is created straight from its source: no random init, no second copy
+      p.getValue()
+          .setInitializer(
+              (m, shape, type) ->
+                  ext != null
+                      ? checkedShape(dir, name, ext, shape)
+                      : fromFile(file, name, shape, m));
     }
     try {
       backbone.initialize(manager, DataType.FLOAT32);
@@ -136,11 +189,24 @@ public final class ModelDirectory {
     }
     Map<String, NDArray> extras = new LinkedHashMap<>();
     for (String name : extraNames) {
-      extras.put(name, file.toNDArray(name, manager));
+      NDArray ext = materialised.get(name);
+      extras.put(name, ext != null ? ext : file.toNDArray(name, manager));
     }
     if (!extras.isEmpty()) {
       LOG.debug(
           "{}: tensors outside the {} backbone: {}", dir, config.modelType(), extras.keySet());
+    }
+    if (!external.isEmpty()) {
+      LOG.info(
+          "{}: {} tensors ({} bytes as F32) read from {} as {} lists them, SHA-256 verified",
+          dir,
+          external.tensors().size(),
+          external.float32Bytes(),
+          external.tensors().values().stream()
+              .map(r -> r.artifact() + "!/" + r.entry())
+              .distinct()
+              .toList(),
+          ExternalTensors.FILE);
     }
     if (!ignored.isEmpty() && config.modelType().equals("bert")) {
       LOG.info("{}: not loaded (unused by armguard): {}", dir, ignored);
@@ -156,6 +222,21 @@ public final class ModelDirectory {
               + config.vocabSize());
     }
     return new Loaded(config, backbone, extras, tokenizer, id(dir));
+  }
+
+  private static NDArray checkedShape(Path dir, String name, NDArray a, Shape shape) {
+    if (!a.getShape().equals(shape)) {
+      throw new UncheckedIOException(
+          new IOException(
+              dir.resolve(ExternalTensors.FILE)
+                  + ": tensor "
+                  + name
+                  + " has shape "
+                  + a.getShape()
+                  + ", expected "
+                  + shape));
+    }
+    return a;
   }
 
   /**
@@ -235,7 +316,8 @@ public final class ModelDirectory {
 
   /**
    * Writes config.json and model.safetensors (backbone under its Hugging Face names, then {@code
-   * extras} under their own names) and, when given, tokenizer.json. Creates {@code dir} if needed.
+   * extras} under their own names) and, when given, tokenizer.json. Creates {@code dir} if needed
+   * and removes an {@code external.json} left there by an earlier save.
    */
   public static void save(
       Path dir,
@@ -244,7 +326,32 @@ public final class ModelDirectory {
       TextTokenizer tokenizer,
       SafetensorsDType dtype)
       throws IOException {
-    Files.createDirectories(dir);
+    save(dir, backbone, extras, tokenizer, dtype, ExternalTensors.none(), null);
+  }
+
+  /**
+   * As {@link #save(Path, Backbone, Map, TextTokenizer, SafetensorsDType)}, but the tensors {@code
+   * external} names are written to {@code external.json} as references instead of data. Each is
+   * first checked against its source (found by {@code artifacts}): it must equal the source bit for
+   * bit in {@code dtype}, so a reference never stands for weights that moved (a trained tensor,
+   * say, that was meant to stay frozen). A directory loads the referenced tensors as the source's
+   * float32 values; when {@code dtype} is F16 that is more precise than the F16 copy it replaces.
+   *
+   * @param external references by tensor name (as written: unprefixed backbone names or extras)
+   * @param artifacts where the sources are found; null for {@link PinnedArtifacts#defaults()}
+   * @throws IllegalArgumentException when a referenced name is not a tensor of the model or its
+   *     values differ from the source
+   * @throws IOException when a source is missing or fails its SHA-256 check
+   */
+  public static void save(
+      Path dir,
+      Backbone backbone,
+      Map<String, NDArray> extras,
+      TextTokenizer tokenizer,
+      SafetensorsDType dtype,
+      ExternalTensors external,
+      PinnedArtifacts artifacts)
+      throws IOException {
     Map<String, NDArray> tensors = new LinkedHashMap<>();
     backbone.namedParameters().forEach((name, p) -> tensors.put(name, p.getArray()));
     for (Map.Entry<String, NDArray> e : extras.entrySet()) {
@@ -253,20 +360,89 @@ public final class ModelDirectory {
             "extra tensor " + e.getKey() + " clashes with the backbone");
       }
     }
+    if (!external.isEmpty()) {
+      requireEqualToSources(
+          tensors, external, dtype, artifacts == null ? PinnedArtifacts.defaults() : artifacts);
+      tensors.keySet().removeAll(external.tensors().keySet());
+    }
+    Files.createDirectories(dir);
     backbone.config().write(dir.resolve(CONFIG));
     SafetensorsWriter.write(dir.resolve(WEIGHTS), tensors, dtype, Map.of("producer", "armguard"));
+    external.write(dir); // or removes a stale one
     if (tokenizer != null) {
       tokenizer.write(dir.resolve(TOKENIZER));
     }
   }
 
+  private static void requireEqualToSources(
+      Map<String, NDArray> tensors,
+      ExternalTensors external,
+      SafetensorsDType dtype,
+      PinnedArtifacts artifacts)
+      throws IOException {
+    List<String> unknown =
+        external.tensors().keySet().stream().filter(n -> !tensors.containsKey(n)).toList();
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException(
+          "external references " + unknown + " name no tensor of the model");
+    }
+    NDManager any = tensors.values().iterator().next().getManager();
+    try (NDManager scratch = any.newSubManager(ai.djl.Device.cpu())) {
+      Map<String, NDArray> sources = external.materialise(scratch, artifacts);
+      for (Map.Entry<String, NDArray> e : sources.entrySet()) {
+        NDArray mine = tensors.get(e.getKey());
+        if (!mine.getShape().equals(e.getValue().getShape())
+            || !sameAsStored(floats(mine, scratch), e.getValue().toFloatArray(), dtype)) {
+          throw new IllegalArgumentException(
+              "tensor "
+                  + e.getKey()
+                  + " differs from its external source "
+                  + external.tensors().get(e.getKey())
+                  + " in "
+                  + dtype
+                  + ": store it, do not reference it");
+        }
+      }
+    }
+  }
+
+  private static float[] floats(NDArray a, NDManager scratch) {
+    if (a.getDataType() == DataType.FLOAT32) {
+      return a.toFloatArray(); // copies to the host from any device
+    }
+    NDArray f = a.toType(DataType.FLOAT32, true);
+    f.attach(scratch);
+    return f.toFloatArray();
+  }
+
+  /** Whether {@code a} and {@code b} are stored as the same bits in {@code dtype}. */
+  static boolean sameAsStored(float[] a, float[] b, SafetensorsDType dtype) {
+    if (a.length != b.length) {
+      return false;
+    }
+    for (int i = 0; i < a.length; i++) {
+      if (dtype.storedBits(a[i]) != dtype.storedBits(b[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /**
-   * {@code directoryName@} + the first 12 hex digits of sha256(config.json + model.safetensors).
+   * {@code directoryName@} + the first 12 hex digits of sha256(config.json + model.safetensors +
+   * external.json). external.json is hashed only when present, so directories without one keep the
+   * ids they always had; it pins each external tensor by SHA-256, so the id covers every weight the
+   * directory loads, and it does not depend on where the sources are found. Rewriting a directory
+   * by {@code model externalize} changes its id (its files change).
    */
   public static String id(Path dir) throws IOException {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
-      for (String f : new String[] {CONFIG, WEIGHTS}) {
+      List<String> files = new ArrayList<>(List.of(CONFIG, WEIGHTS));
+      if (Files.exists(dir.resolve(ExternalTensors.FILE))) {
+        files.add(ExternalTensors.FILE);
+      }
+      for (String f : files) {
         try (InputStream in = new DigestInputStream(Files.newInputStream(dir.resolve(f)), md)) {
           in.transferTo(OutputStreamSink.INSTANCE);
         }

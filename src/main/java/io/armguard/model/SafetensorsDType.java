@@ -17,4 +17,17 @@ public enum SafetensorsDType {
   public int bytes() {
     return bytes;
   }
+
+  /**
+   * The bits {@code value} is stored as in this type (F32: its raw bits; F16: IEEE binary16, round
+   * to nearest even; BF16: the top half after rounding to nearest even), zero-extended to an int.
+   * Two tensors are equal <em>as stored</em> when their elements' stored bits are.
+   */
+  public int storedBits(float value) {
+    return switch (this) {
+      case F32 -> Float.floatToRawIntBits(value);
+      case F16 -> HalfFloats.floatToHalf(value) & 0xffff;
+      case BF16 -> HalfFloats.floatToBf16(value) & 0xffff;
+    };
+  }
 }

@@ -158,6 +158,42 @@ public final class SafetensorsFile {
     return out.flip();
   }
 
+  /** The tensor's bytes exactly as stored (its own dtype, little-endian), in a new heap buffer. */
+  public ByteBuffer readRaw(String name) throws IOException {
+    Entry e = require(name);
+    ByteBuffer raw = ByteBuffer.allocate((int) (e.end() - e.begin()));
+    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+      readFully(ch, raw, dataStart + e.begin());
+    }
+    return raw.flip().order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  /**
+   * Whether the stored tensor equals {@code values} (row-major float32) bit for bit once each value
+   * is converted to the tensor's stored dtype ({@link SafetensorsDType#storedBits}). False for a
+   * different element count.
+   */
+  public boolean holdsExactly(String name, float[] values) throws IOException {
+    Entry e = require(name);
+    if (e.size() != values.length) {
+      return false;
+    }
+    ByteBuffer raw = readRaw(name);
+    SafetensorsDType t = e.dtype();
+    for (float v : values) {
+      int stored = t == SafetensorsDType.F32 ? raw.getInt() : raw.getShort() & 0xffff;
+      if (stored != t.storedBits(v)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Absolute file offset of the tensor's first byte (for raw copies). */
+  long dataOffset(String name) throws IOException {
+    return dataStart + require(name).begin();
+  }
+
   /** The tensor's values widened to float32, as a Java array. */
   public float[] readFloats(String name) throws IOException {
     ByteBuffer b = readFloat32(name);

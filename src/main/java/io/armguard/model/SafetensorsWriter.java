@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Map;
 
 /**
@@ -72,6 +73,88 @@ public final class SafetensorsWriter {
     writeSources(file, sources, dtype, metadata);
   }
 
+  /**
+   * Writes the tensors of {@code source} except {@code dropped} to {@code file}, each with its own
+   * dtype, shape and bytes copied unchanged (no conversion), and the source's metadata. {@code
+   * file} may be {@code source}'s own path: the copy goes to a temporary sibling first.
+   */
+  public static void writeSubset(SafetensorsFile source, java.util.Set<String> dropped, Path file)
+      throws IOException {
+    JsonObject header = new JsonObject();
+    JsonObject meta = new JsonObject();
+    source.metadata().forEach(meta::addProperty);
+    if (!source.metadata().isEmpty()) {
+      header.add("__metadata__", meta);
+    }
+    java.util.List<SafetensorsFile.Entry> kept = new java.util.ArrayList<>();
+    long offset = 0;
+    for (String name : source.names()) {
+      if (dropped.contains(name)) {
+        continue;
+      }
+      SafetensorsFile.Entry e = source.entry(name);
+      long bytes = e.end() - e.begin();
+      JsonObject t = new JsonObject();
+      t.addProperty("dtype", e.dtype().name());
+      JsonArray shape = new JsonArray();
+      for (long s : e.shape()) {
+        shape.add(s);
+      }
+      t.add("shape", shape);
+      JsonArray offsets = new JsonArray();
+      offsets.add(offset);
+      offsets.add(offset + bytes);
+      t.add("data_offsets", offsets);
+      header.add(name, t);
+      kept.add(e);
+      offset += bytes;
+    }
+    byte[] json = paddedHeader(header);
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    try (java.nio.channels.FileChannel in =
+            java.nio.channels.FileChannel.open(source.path(), StandardOpenOption.READ);
+        java.nio.channels.FileChannel out =
+            java.nio.channels.FileChannel.open(
+                tmp,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+      ByteBuffer len =
+          ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(json.length).flip();
+      writeFully(out, len);
+      writeFully(out, ByteBuffer.wrap(json));
+      for (SafetensorsFile.Entry e : kept) {
+        long pos = source.dataOffset(e.name());
+        long left = e.end() - e.begin();
+        while (left > 0) {
+          long n = in.transferTo(pos, left, out);
+          if (n <= 0) {
+            throw new IOException(source.path() + ": unexpected end of file");
+          }
+          pos += n;
+          left -= n;
+        }
+      }
+    }
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static void writeFully(java.nio.channels.FileChannel out, ByteBuffer b)
+      throws IOException {
+    while (b.hasRemaining()) {
+      out.write(b);
+    }
+  }
+
+  /** The header's JSON, space-padded to a multiple of 8 bytes (safetensors' alignment). */
+  private static byte[] paddedHeader(JsonObject header) {
+    byte[] json = new Gson().toJson(header).getBytes(StandardCharsets.UTF_8);
+    int padded = (json.length + 7) / 8 * 8;
+    byte[] out = java.util.Arrays.copyOf(json, padded);
+    java.util.Arrays.fill(out, json.length, padded, (byte) ' ');
+    return out;
+  }
+
   /** A tensor's shape and size, with its values fetched only when written. */
   private record Source(long[] shape, long size, java.util.function.Supplier<float[]> values) {}
 
@@ -103,16 +186,12 @@ public final class SafetensorsWriter {
       header.add(e.getKey(), t);
       offset += bytes;
     }
-    byte[] json = new Gson().toJson(header).getBytes(StandardCharsets.UTF_8);
-    int padded = (json.length + 7) / 8 * 8;
+    byte[] json = paddedHeader(header);
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
-      ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
+      ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(json.length);
       out.write(len.array());
       out.write(json);
-      for (int i = json.length; i < padded; i++) {
-        out.write(' ');
-      }
       for (Source t : tensors.values()) {
         writeData(out, t.values().get(), dtype);
       }

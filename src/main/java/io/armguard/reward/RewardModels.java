@@ -5,7 +5,9 @@ import ai.djl.ndarray.NDManager;
 import io.armguard.model.AttentionMode;
 import io.armguard.model.Backbone;
 import io.armguard.model.BackboneConfig;
+import io.armguard.model.ExternalTensors;
 import io.armguard.model.ModelDirectory;
+import io.armguard.model.PinnedArtifacts;
 import io.armguard.model.SafetensorsDType;
 import io.armguard.model.TextTokenizer;
 import java.io.IOException;
@@ -19,7 +21,9 @@ import java.util.TreeSet;
  * Loads, saves and checks reward models stored in the Hugging Face layout: {@code config.json},
  * {@code model.safetensors} (the backbone's Hugging Face names plus the head's own tensors, see
  * {@link RadHead} and {@link ArmHead}), {@code tokenizer.json} and {@code armguard.json} ({@link
- * RewardModelInfo}).
+ * RewardModelInfo}), and optionally {@code external.json}: tensors referenced in a pinned Maven
+ * artifact instead of stored (ARM's frozen word embedding; see {@link ExternalTensors}), which
+ * {@link #load} materialises through {@link ModelDirectory#load}.
  */
 public final class RewardModels {
 
@@ -32,8 +36,18 @@ public final class RewardModels {
    *     malformed, or the file holds tensors that belong to neither
    */
   public static RewardModel load(Path dir, NDManager manager) throws IOException {
+    return load(dir, manager, PinnedArtifacts.defaults());
+  }
+
+  /**
+   * Loads a reward model directory into {@code manager}, reading the tensors its {@code
+   * external.json} lists from {@code artifacts} (see {@link ModelDirectory#load(Path, NDManager,
+   * PinnedArtifacts)}).
+   */
+  public static RewardModel load(Path dir, NDManager manager, PinnedArtifacts artifacts)
+      throws IOException {
     RewardModelInfo info = RewardModelInfo.read(dir);
-    ModelDirectory.Loaded loaded = ModelDirectory.load(dir, manager);
+    ModelDirectory.Loaded loaded = ModelDirectory.load(dir, manager, artifacts);
     Map<String, NDArray> extras = new HashMap<>(loaded.extras());
     int d = loaded.config().hiddenSize();
     int labels = info.labelCount();
@@ -78,7 +92,25 @@ public final class RewardModels {
 
   /** Writes {@code model} to {@code dir} (created if needed); see {@link RewardModel#save}. */
   static void save(RewardModel model, Path dir, SafetensorsDType dtype) throws IOException {
-    ModelDirectory.save(dir, model.backbone(), model.headTensors(), model.tokenizer(), dtype);
+    save(model, dir, dtype, ExternalTensors.none(), null);
+  }
+
+  /**
+   * Writes {@code model} to {@code dir} with the tensors {@code external} names referenced instead
+   * of stored; see {@link ModelDirectory#save(Path, io.armguard.model.Backbone, Map, TextTokenizer,
+   * SafetensorsDType, ExternalTensors, PinnedArtifacts)} for the check each reference passes.
+   *
+   * @param artifacts where the sources are found; null for {@link PinnedArtifacts#defaults()}
+   */
+  public static void save(
+      RewardModel model,
+      Path dir,
+      SafetensorsDType dtype,
+      ExternalTensors external,
+      PinnedArtifacts artifacts)
+      throws IOException {
+    ModelDirectory.save(
+        dir, model.backbone(), model.headTensors(), model.tokenizer(), dtype, external, artifacts);
     model.info().write(dir);
   }
 

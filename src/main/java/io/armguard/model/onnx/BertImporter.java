@@ -6,6 +6,7 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.armguard.model.ModelDirectory;
+import io.armguard.model.PinnedArtifacts;
 import io.armguard.model.SafetensorsDType;
 import io.armguard.model.SafetensorsWriter;
 import java.io.IOException;
@@ -140,25 +141,12 @@ public final class BertImporter {
    * -Dmaven.repo.local}, else {@code ~/.m2/repository}).
    */
   public static Path localMavenJar(String coordinates) throws IOException {
-    String[] p = coordinates.split(":");
-    if (p.length != 3) {
-      throw new IllegalArgumentException(
-          "Maven coordinates must be group:artifact:version, got '" + coordinates + "'");
-    }
-    String repo =
-        System.getProperty(
-            "maven.repo.local",
-            Path.of(System.getProperty("user.home"), ".m2", "repository").toString());
-    Path jar =
-        Path.of(repo, p[0].split("\\."))
-            .resolve(p[1])
-            .resolve(p[2])
-            .resolve(p[1] + "-" + p[2] + ".jar");
+    Path jar = PinnedArtifacts.jarIn(PinnedArtifacts.localRepository(), coordinates);
     if (!Files.exists(jar)) {
       throw new IOException(
           jar
-              + " not found: fetch it first (mvn dependency:get -Dartifact="
-              + coordinates
+              + " not found: fetch it first ("
+              + PinnedArtifacts.fetchCommand(coordinates)
               + ") or pass --jar");
     }
     return jar;

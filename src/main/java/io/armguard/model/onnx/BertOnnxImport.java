@@ -35,6 +35,7 @@ public final class BertOnnxImport {
       Pattern.compile(
           "/encoder/layer\\.(\\d+)/(attention/self/(?:query|key|value)|attention/output/dense"
               + "|intermediate/dense|output/dense)/MatMul");
+  private static final Pattern LAYER = Pattern.compile("encoder\\.layer\\.(\\d+)\\.");
 
   /**
    * The recovered checkpoint.
@@ -57,37 +58,14 @@ public final class BertOnnxImport {
    */
   public static Result convert(OnnxWeights onnx, Integer heads, int padId, int clsId, int sepId)
       throws IOException {
-    Map<String, OnnxWeights.Tensor> inits = onnx.initializers();
     List<String> notes = new ArrayList<>();
     Map<String, HostTensor> byName = new LinkedHashMap<>();
     TreeSet<Integer> layerIds = new TreeSet<>();
-    for (OnnxWeights.Node n : onnx.nodes()) {
-      if (!n.opType().equals("MatMul") || n.inputs().size() != 2) {
-        continue;
-      }
-      OnnxWeights.Tensor w = inits.get(n.inputs().get(1));
-      if (w == null) {
-        continue; // activation x activation (attention scores)
-      }
-      Matcher m = MATMUL.matcher(n.name());
-      if (!m.matches() || w.dims().length != 2) {
-        throw new IOException(
-            "not a BERT encoder: weight "
-                + w.name()
-                + " feeds MatMul node '"
-                + n.name()
-                + "', which is not one of a BERT layer's six projections");
-      }
-      layerIds.add(Integer.parseInt(m.group(1)));
-      String hf = "encoder.layer." + m.group(1) + "." + m.group(2).replace('/', '.') + ".weight";
-      if (byName.put(hf, transpose(w)) != null) {
-        throw new IOException("not a BERT encoder: two MatMul weights map to " + hf);
-      }
-    }
-    for (OnnxWeights.Tensor t : inits.values()) {
-      if ((t.name().startsWith("embeddings.") || t.name().startsWith("encoder."))
-          && !t.name().equals("embeddings.position_ids")) {
-        byName.put(t.name(), new HostTensor(t.floats(), t.dims()));
+    for (Map.Entry<String, Origin> e : origins(onnx).entrySet()) {
+      byName.put(e.getKey(), e.getValue().read(onnx));
+      Matcher layer = LAYER.matcher(e.getKey());
+      if (e.getValue().transposed() && layer.lookingAt()) {
+        layerIds.add(Integer.parseInt(layer.group(1)));
       }
     }
     HostTensor words = require(byName, BertBackbone.TOKEN_EMBEDDING);
@@ -146,6 +124,67 @@ public final class BertOnnxImport {
       throw new IOException("not a BERT encoder: unexpected tensors " + byName.keySet());
     }
     return new Result(config, ordered, notes);
+  }
+
+  /**
+   * Which initializer each {@code BertModel} tensor of the export comes from: the HF name mapped to
+   * the ONNX initializer and whether it is transposed (the six matmul weights of each layer), in
+   * graph order then file order. Only names the export holds are listed; {@link #convert} checks
+   * completeness and shapes.
+   *
+   * @throws IOException when a matmul weight feeds a node that is not a BERT layer projection
+   */
+  public static Map<String, Origin> origins(OnnxWeights onnx) throws IOException {
+    Map<String, OnnxWeights.Tensor> inits = onnx.initializers();
+    Map<String, Origin> out = new LinkedHashMap<>();
+    for (OnnxWeights.Node n : onnx.nodes()) {
+      if (!n.opType().equals("MatMul") || n.inputs().size() != 2) {
+        continue;
+      }
+      OnnxWeights.Tensor w = inits.get(n.inputs().get(1));
+      if (w == null) {
+        continue; // activation x activation (attention scores)
+      }
+      Matcher m = MATMUL.matcher(n.name());
+      if (!m.matches() || w.dims().length != 2) {
+        throw new IOException(
+            "not a BERT encoder: weight "
+                + w.name()
+                + " feeds MatMul node '"
+                + n.name()
+                + "', which is not one of a BERT layer's six projections");
+      }
+      String hf = "encoder.layer." + m.group(1) + "." + m.group(2).replace('/', '.') + ".weight";
+      if (out.put(hf, new Origin(w.name(), true)) != null) {
+        throw new IOException("not a BERT encoder: two MatMul weights map to " + hf);
+      }
+    }
+    for (OnnxWeights.Tensor t : inits.values()) {
+      if ((t.name().startsWith("embeddings.") || t.name().startsWith("encoder."))
+          && !t.name().equals("embeddings.position_ids")) {
+        out.put(t.name(), new Origin(t.name(), false));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Where one {@code BertModel} tensor comes from in the export.
+   *
+   * @param initializer the ONNX initializer's name
+   * @param transposed whether the tensor is the initializer transposed ({@code [in, out]} to {@code
+   *     [out, in]})
+   */
+  public record Origin(String initializer, boolean transposed) {
+
+    /** The tensor's values in PyTorch orientation. */
+    public HostTensor read(OnnxWeights onnx) throws IOException {
+      OnnxWeights.Tensor t = onnx.initializers().get(initializer);
+      if (t == null) {
+        throw new IOException("ONNX graph has no initializer " + initializer);
+      }
+      return transposed ? transpose(t) : new HostTensor(t.floats(), t.dims());
+    }
   }
 
   private static HostTensor require(Map<String, HostTensor> byName, String name)
