@@ -1,13 +1,14 @@
 package io.armguard.cli;
 
-import ai.djl.ndarray.NDManager;
 import io.armguard.reward.RewardKind;
 import io.armguard.train.RewardTrainer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code armguard train rad}: the RAD teacher. */
 @Command(
@@ -31,15 +32,13 @@ public final class TrainRadCommand implements Callable<Integer> {
 
   @Mixin RuntimeOptions runtime;
 
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
-    var options = args.options(RewardKind.RAD, null, out, null, 0f, runtime.threads());
-    try (NDManager root = NDManager.newBaseManager(runtime.apply())) {
-      var facts =
-          new RewardTrainer(options, l -> System.err.println("train rad: " + l)).train(root);
-      facts.remove("history");
-      System.out.println(facts);
-    }
-    return 0;
+    // RAD has no regulariser: 0 in its settings, as its checkpoints have always recorded
+    var options = args.options(RewardKind.RAD, out, spec).regulariserWeight(0f).build();
+    return TrainingRunOptions.trainAndPrint(
+        runtime, new RewardTrainer(options, l -> System.err.println("train rad: " + l))::train);
   }
 }

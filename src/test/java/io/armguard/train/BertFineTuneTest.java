@@ -48,31 +48,22 @@ class BertFineTuneTest {
   }
 
   private RewardTrainingOptions options(Path data, Path init, Path out, int steps) {
-    return new RewardTrainingOptions(
-            RewardKind.RAD,
-            null,
-            data,
-            out,
-            null,
-            init,
-            2,
-            16,
-            2,
-            32,
-            100,
-            16,
-            8,
-            steps,
-            1e-2f,
-            2,
-            2.0,
-            0.01f,
-            1.0f,
-            7,
-            3,
-            false,
-            "test")
-        .withFreezing(new Freezing(true, 1));
+    return RewardTrainingOptions.builder(RewardKind.RAD)
+        .data(data)
+        .out(out)
+        .initFrom(init)
+        .layers(2)
+        .maxTokens(16)
+        .batch(8)
+        .steps(steps)
+        .learningRate(1e-2f)
+        .warmupSteps(2)
+        .clipNorm(2.0)
+        .seed(7)
+        .checkpointEvery(3)
+        .command("test")
+        .freezing(new Freezing(true, 1))
+        .build();
   }
 
   @Test

@@ -47,9 +47,27 @@ class RewardTrainerResumeTest {
       Path out,
       Path teacher,
       int steps) {
-    return new RewardTrainingOptions(
-        kind, regime, data, out, teacher, null, 1, 16, 2, 32, 100, 16, 8, steps, 3e-3f, 2, 2.0,
-        0.01f, 1.0f, 7, 3, false, "test");
+    return RewardTrainingOptions.builder(kind)
+        .regime(regime)
+        .data(data)
+        .out(out)
+        .teacher(teacher)
+        .layers(1)
+        .dModel(16)
+        .heads(2)
+        .context(32)
+        .merges(100)
+        .maxTokens(16)
+        .batch(8)
+        .steps(steps)
+        .learningRate(3e-3f)
+        .warmupSteps(2)
+        .clipNorm(2.0)
+        .regulariserWeight(1.0f)
+        .seed(7)
+        .checkpointEvery(3)
+        .command("test")
+        .build();
   }
 
   @Test
