@@ -8,8 +8,6 @@ import com.google.gson.JsonObject;
 import io.armguard.data.PreparedData;
 import io.armguard.model.Backbone;
 import io.armguard.model.CausalLm;
-import io.armguard.model.GptBackbone;
-import io.armguard.model.GptConfig;
 import io.armguard.model.ModelDirectory;
 import io.armguard.model.SafetensorsDType;
 import io.armguard.model.TextTokenizer;
@@ -50,7 +48,7 @@ public final class LmTrainer {
     training.interruptAfter(interruptAfter);
     TextTokenizer tokenizer =
         o.initFrom == null
-            ? TextTokenizer.gpt2(o.merges)
+            ? o.shape.tokenizer()
             : TextTokenizer.load(o.initFrom.resolve(ModelDirectory.TOKENIZER));
     Path trainFile = trainingCorpus();
     log.accept("tokenising " + trainFile + " (cached after the first run)");
@@ -68,7 +66,7 @@ public final class LmTrainer {
       backbone.namedParameters().get(backbone.tokenEmbeddingName()).freeze(true);
     }
     CausalLm lm = new CausalLm(backbone);
-    int window = o.context;
+    int window = o.shape.context();
     int batch = o.run.batch();
     ResumableTraining.Outcome outcome =
         training.run(
@@ -102,7 +100,7 @@ public final class LmTrainer {
         "model",
         o.initFrom == null
             ? "causal LM (GPT-2 architecture)"
-            : "causal LM (first " + o.layers + " layers of " + o.initFrom + ", causal)");
+            : "causal LM (first " + o.shape.layers() + " layers of " + o.initFrom + ", causal)");
     facts.add("settings", o.identity());
     facts.addProperty(
         "parameters", ResumableTraining.parameterCount(backbone.namedParameters().values()));
@@ -119,18 +117,15 @@ public final class LmTrainer {
 
   private Backbone newBackbone(TextTokenizer tokenizer, NDManager root) throws IOException {
     if (o.initFrom == null) {
-      GptConfig config =
-          GptConfig.of(tokenizer.vocabSize(), o.context, o.dModel, o.layers, o.heads);
-      return GptBackbone.randomlyInitialized(config, root, (int) o.run.seed());
+      return o.shape.randomBackbone(tokenizer, root, o.run.seed());
     }
-    try (NDManager scratch = root.newSubManager()) {
-      ModelDirectory.Loaded base = ModelDirectory.load(o.initFrom, scratch);
-      Backbone backbone = ModelDirectory.causalCopy(base.backbone(), o.layers, root);
-      if (base.tokenizer() != null) {
-        base.tokenizer().close();
-      }
-      return backbone;
-    }
+    return PretrainedBackbone.copyFrom(
+        o.initFrom,
+        root,
+        (base, ownTokenizer) -> {
+          ownTokenizer.close(); // the LM keeps the tokenizer it was given
+          return ModelDirectory.causalCopy(base, o.shape.layers(), root);
+        });
   }
 
   /**
@@ -162,10 +157,10 @@ public final class LmTrainer {
             ? "A small GPT-2-architecture causal LM trained from scratch by `armguard train lm` on"
                 + corpus
                 + ". Tokenizer: GPT-2's byte-level BPE cut to the first "
-                + o.merges
+                + o.shape.merges()
                 + " merges."
             : "A causal LM started from the first "
-                + o.layers
+                + o.shape.layers()
                 + " layers of the pretrained encoder "
                 + o.initFrom
                 + " (attention made causal, the LM head tied to its frozen word embeddings) and"

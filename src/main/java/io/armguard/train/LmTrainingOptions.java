@@ -12,11 +12,7 @@ import java.nio.file.Path;
 public final class LmTrainingOptions {
   final RunSettings run;
   final Path data;
-  final int layers;
-  final int dModel;
-  final int heads;
-  final int context;
-  final int merges;
+  final GptShape shape;
   final int evalEvery;
   final int evalWindows;
   final Path initFrom;
@@ -25,11 +21,7 @@ public final class LmTrainingOptions {
   private LmTrainingOptions(Builder b) {
     this.run = b.runSettings();
     this.data = b.data;
-    this.layers = b.layers;
-    this.dModel = b.dModel;
-    this.heads = b.heads;
-    this.context = b.context;
-    this.merges = b.merges;
+    this.shape = b.shape();
     this.evalEvery = b.evalEvery;
     this.evalWindows = b.evalWindows;
     this.initFrom = b.initFrom;
@@ -43,11 +35,11 @@ public final class LmTrainingOptions {
   /** The settings that must match for a checkpoint to be resumed (keys and order as ever). */
   JsonObject identity() {
     JsonObject o = new JsonObject();
-    o.addProperty("layers", layers);
-    o.addProperty("d_model", dModel);
-    o.addProperty("heads", heads);
-    o.addProperty("context", context);
-    o.addProperty("merges", merges);
+    o.addProperty("layers", shape.layers());
+    o.addProperty("d_model", shape.dModel());
+    o.addProperty("heads", shape.heads());
+    o.addProperty("context", shape.context());
+    o.addProperty("merges", shape.merges());
     run.addOptimizerIdentity(o);
     o.addProperty("seed", run.seed());
     if (initFrom != null) {
@@ -60,19 +52,15 @@ public final class LmTrainingOptions {
   }
 
   /** Mutable builder; {@link #build()} validates. */
-  public static final class Builder extends RunSettings.Builder<Builder> {
+  public static final class Builder extends GptShape.Builder<Builder> {
     private Path data = Path.of("work-data");
-    private int layers = 4;
-    private int dModel = 192;
-    private int heads = 4;
-    private int context = 128;
-    private int merges = 8000;
     private int evalEvery = 250;
     private int evalWindows = 64;
     private Path initFrom;
     private Path chatReplies;
 
     private Builder() {
+      super(4);
       batch(16).steps(1200).learningRate(1e-3f).warmupSteps(100).clipNorm(1.0);
     }
 
@@ -84,36 +72,6 @@ public final class LmTrainingOptions {
     /** The prepared data directory ({@code data prepare}). */
     public Builder data(Path v) {
       data = v;
-      return this;
-    }
-
-    /** Transformer blocks; with {@link #initFrom} the pretrained backbone's lowest ones kept. */
-    public Builder layers(int v) {
-      layers = v;
-      return this;
-    }
-
-    /** Hidden size of a GPT-2 from scratch (ignored with {@link #initFrom}). */
-    public Builder dModel(int v) {
-      dModel = v;
-      return this;
-    }
-
-    /** Attention heads of a GPT-2 from scratch (ignored with {@link #initFrom}). */
-    public Builder heads(int v) {
-      heads = v;
-      return this;
-    }
-
-    /** Context length, also the training window. */
-    public Builder context(int v) {
-      context = v;
-      return this;
-    }
-
-    /** GPT-2 BPE merges kept (ignored with {@link #initFrom}). */
-    public Builder merges(int v) {
-      merges = v;
       return this;
     }
 

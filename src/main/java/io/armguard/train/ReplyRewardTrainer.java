@@ -107,8 +107,8 @@ public final class ReplyRewardTrainer {
             root,
             (step, m) -> {
               NDList batch = train.batch(train.batchIndices(step, o.run.batch()), m);
-              return new ResumableTraining.PreparedStep(
-                  () -> loss(model, batch, step, m), LabelledBatches.realTokens(batch.get(1)));
+              return ResumableTraining.PreparedStep.ofMaskedBatch(
+                  batch, () -> loss(model, batch, step, m));
             },
             dir -> model.save(dir, SafetensorsDType.F32),
             ResumableTraining.StepListener.NONE);
@@ -232,16 +232,10 @@ public final class ReplyRewardTrainer {
             "AWAY_FROM_LABEL",
             "first " + o.layers + " layers of " + ModelDirectory.id(o.initFrom),
             ScoreOutput.sigmoid(ReplyLabels.LABELS.size()));
-    try (NDManager scratch = root.newSubManager()) {
-      ModelDirectory.Loaded base = ModelDirectory.load(o.initFrom, scratch);
-      TextTokenizer tokenizer = TextTokenizer.load(o.initFrom.resolve(ModelDirectory.TOKENIZER));
-      RewardModel model =
-          RewardModels.fromLanguageModel(base.backbone(), o.layers, info, tokenizer, root);
-      if (base.tokenizer() != null) {
-        base.tokenizer().close();
-      }
-      return model;
-    }
+    return PretrainedBackbone.copyFrom(
+        o.initFrom,
+        root,
+        (base, tokenizer) -> RewardModels.fromLanguageModel(base, o.layers, info, tokenizer, root));
   }
 
   private static List<String> concat(List<String> a, List<String> b) {

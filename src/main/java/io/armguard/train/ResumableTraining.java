@@ -2,6 +2,7 @@ package io.armguard.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
@@ -207,7 +208,16 @@ final class ResumableTraining {
    * @param loss computes the scalar loss, inside the gradient collector
    * @param tokens real (non-padding) tokens in the batch, for the tokens/s figure
    */
-  record PreparedStep(Supplier<NDArray> loss, long tokens) {}
+  record PreparedStep(Supplier<NDArray> loss, long tokens) {
+
+    /**
+     * A step over a padded batch whose attention mask is element 1 ({@link LabelledBatches}, {@link
+     * ReplyBatches}): its tokens are the mask's real ones.
+     */
+    static PreparedStep ofMaskedBatch(NDList batch, Supplier<NDArray> loss) {
+      return new PreparedStep(loss, LabelledBatches.realTokens(batch.get(1)));
+    }
+  }
 
   /** Writes the model into a checkpoint's model directory. */
   @FunctionalInterface

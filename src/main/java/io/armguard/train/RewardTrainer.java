@@ -9,8 +9,6 @@ import com.google.gson.JsonObject;
 import io.armguard.data.LabelledText;
 import io.armguard.data.PreparedData;
 import io.armguard.model.GptBackbone;
-import io.armguard.model.GptConfig;
-import io.armguard.model.ModelDirectory;
 import io.armguard.model.SafetensorsDType;
 import io.armguard.model.TextTokenizer;
 import io.armguard.reward.ArmRewardModel;
@@ -82,9 +80,8 @@ public final class RewardTrainer {
               // the teacher's scores are a constant target: computed outside the collector
               NDArray teacherScores =
                   teacher == null ? null : teacher.scores(batch.get(0), batch.get(1), false);
-              return new ResumableTraining.PreparedStep(
-                  () -> loss(model, batch, teacherScores, step, m),
-                  LabelledBatches.realTokens(batch.get(1)));
+              return ResumableTraining.PreparedStep.ofMaskedBatch(
+                  batch, () -> loss(model, batch, teacherScores, step, m));
             },
             dir -> model.save(dir, SafetensorsDType.F32),
             ResumableTraining.StepListener.NONE);
@@ -171,27 +168,20 @@ public final class RewardTrainer {
         RewardModelInfo.detox(
             o.kind,
             List.of("toxicity"),
-            o.initFrom == null ? "random init" : "first " + o.layers + " blocks of " + o.initFrom);
+            o.initFrom == null
+                ? "random init"
+                : "first " + o.shape.layers() + " blocks of " + o.initFrom);
     Engine.getInstance().setRandomSeed((int) o.run.seed()); // the new head's (and backbone's) init
     if (o.initFrom != null) {
       // the papers start the reward model from a pretrained LM: its embeddings, first blocks, ln_f
-      try (NDManager scratch = root.newSubManager()) {
-        ModelDirectory.Loaded lm = ModelDirectory.load(o.initFrom, scratch);
-        TextTokenizer tokenizer = TextTokenizer.load(o.initFrom.resolve(ModelDirectory.TOKENIZER));
-        RewardModel model =
-            RewardModels.fromLanguageModel(lm.backbone(), o.layers, info, tokenizer, root);
-        if (lm.tokenizer() != null) {
-          lm.tokenizer().close();
-        }
-        return model;
-      }
+      return PretrainedBackbone.copyFrom(
+          o.initFrom,
+          root,
+          (lm, tokenizer) ->
+              RewardModels.fromLanguageModel(lm, o.shape.layers(), info, tokenizer, root));
     }
-    TextTokenizer tokenizer = TextTokenizer.gpt2(o.merges);
-    GptBackbone backbone =
-        GptBackbone.randomlyInitialized(
-            GptConfig.of(tokenizer.vocabSize(), o.context, o.dModel, o.layers, o.heads),
-            root,
-            (int) o.run.seed());
+    TextTokenizer tokenizer = o.shape.tokenizer();
+    GptBackbone backbone = o.shape.randomBackbone(tokenizer, root, o.run.seed());
     return switch (o.kind) {
       case RAD -> RadRewardModel.withNewHead(backbone, info, tokenizer, root);
       case ARM -> ArmRewardModel.withNewHead(backbone, info, tokenizer, root);

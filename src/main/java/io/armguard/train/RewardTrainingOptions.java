@@ -18,11 +18,7 @@ public final class RewardTrainingOptions {
   final Path data;
   final Path teacher;
   final Path initFrom;
-  final int layers;
-  final int dModel;
-  final int heads;
-  final int context;
-  final int merges;
+  final GptShape shape;
   final int maxTokens;
   final float regulariserWeight;
   final Freezing freezing;
@@ -34,11 +30,7 @@ public final class RewardTrainingOptions {
     this.data = b.data;
     this.teacher = b.teacher;
     this.initFrom = b.initFrom;
-    this.layers = b.layers;
-    this.dModel = b.dModel;
-    this.heads = b.heads;
-    this.context = b.context;
-    this.merges = b.merges;
+    this.shape = b.shape();
     this.maxTokens = b.maxTokens;
     this.regulariserWeight = b.regulariserWeight;
     this.freezing = Objects.requireNonNull(b.freezing, "freezing");
@@ -68,7 +60,7 @@ public final class RewardTrainingOptions {
     o.addProperty("regime", regime == null ? "-" : regime.name());
     o.addProperty("teacher", teacher == null ? "-" : teacher.toString());
     o.addProperty("init_from", initFrom == null ? "-" : initFrom.toString());
-    o.addProperty("layers", layers);
+    o.addProperty("layers", shape.layers());
     o.addProperty("max_tokens", maxTokens);
     run.addOptimizerIdentity(o);
     o.addProperty("regulariser_weight", regulariserWeight);
@@ -81,22 +73,18 @@ public final class RewardTrainingOptions {
   }
 
   /** Mutable builder; {@link #build()} validates. */
-  public static final class Builder extends RunSettings.Builder<Builder> {
+  public static final class Builder extends GptShape.Builder<Builder> {
     private final RewardKind kind;
     private Regime regime;
     private Path data = Path.of("work-data");
     private Path teacher;
     private Path initFrom;
-    private int layers = 2;
-    private int dModel = 192;
-    private int heads = 4;
-    private int context = 128;
-    private int merges = 8000;
     private int maxTokens = 64;
     private float regulariserWeight = 1.0f;
     private Freezing freezing = Freezing.NONE;
 
     private Builder(RewardKind kind) {
+      super(2);
       this.kind = kind;
       batch(32).steps(600).learningRate(3e-4f).warmupSteps(50).clipNorm(2.0);
     }
@@ -134,36 +122,6 @@ public final class RewardTrainingOptions {
      */
     public Builder initFrom(Path v) {
       initFrom = v;
-      return this;
-    }
-
-    /** Transformer blocks. */
-    public Builder layers(int v) {
-      layers = v;
-      return this;
-    }
-
-    /** Hidden size of a random init. */
-    public Builder dModel(int v) {
-      dModel = v;
-      return this;
-    }
-
-    /** Attention heads of a random init. */
-    public Builder heads(int v) {
-      heads = v;
-      return this;
-    }
-
-    /** Context of a random init. */
-    public Builder context(int v) {
-      context = v;
-      return this;
-    }
-
-    /** GPT-2 BPE merges of a random init. */
-    public Builder merges(int v) {
-      merges = v;
       return this;
     }
 

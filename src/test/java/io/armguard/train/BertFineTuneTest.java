@@ -34,9 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 class BertFineTuneTest {
   @TempDir Path tmp;
 
-  /** A small random BERT with MiniLM's WordPiece vocabulary (d 16, 2 layers). */
-  private Path tinyBert() throws Exception {
-    Path dir = tmp.resolve("tiny-bert");
+  /** A small random BERT with MiniLM's WordPiece vocabulary (d 16, 2 layers), written to dir. */
+  static Path tinyBert(Path dir) throws Exception {
     try (NDManager m = NDManager.newBaseManager();
         TextTokenizer tok =
             TextTokenizer.load(MiniLmFixture.importedDir().resolve(ModelDirectory.TOKENIZER))) {
@@ -69,7 +68,7 @@ class BertFineTuneTest {
   @Test
   void frozenFineTuneLowersTheLossAndResumesBitIdentically() throws Exception {
     Path data = RewardTrainerResumeTest.tinyData(tmp.resolve("data"));
-    Path init = tinyBert();
+    Path init = tinyBert(tmp.resolve("tiny-bert"));
     try (NDManager root = NDManager.newBaseManager()) {
       new RewardTrainer(options(data, init, tmp.resolve("one"), 1), s -> {}).train(root);
       new RewardTrainer(options(data, init, tmp.resolve("a"), 12), s -> {}).train(root);

@@ -8,14 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
-import io.armguard.model.BertBackbone;
-import io.armguard.model.BertConfig;
 import io.armguard.model.GptBackbone;
 import io.armguard.model.GptConfig;
 import io.armguard.model.ModelDirectory;
 import io.armguard.model.SafetensorsDType;
 import io.armguard.model.TextTokenizer;
-import io.armguard.model.onnx.MiniLmFixture;
 import io.armguard.reward.RewardKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,18 +60,6 @@ class ReplyRewardTrainerResumeTest {
       GptConfig c = GptConfig.of(tok.vocabSize(), 32, 16, 2, 2);
       ModelDirectory.save(
           dir, GptBackbone.randomlyInitialized(c, m, 3), Map.of(), tok, SafetensorsDType.F32);
-    }
-    return dir;
-  }
-
-  private Path tinyBert() throws Exception {
-    Path dir = tmp.resolve("tiny-bert");
-    try (NDManager m = NDManager.newBaseManager();
-        TextTokenizer tok =
-            TextTokenizer.load(MiniLmFixture.importedDir().resolve(ModelDirectory.TOKENIZER))) {
-      BertConfig c = new BertConfig(30522, 16, 2, 2, 32, 64, 2, 1e-12f, "gelu", 0, 101, 102, false);
-      ModelDirectory.save(
-          dir, BertBackbone.randomlyInitialized(c, m, 3), Map.of(), tok, SafetensorsDType.F32);
     }
     return dir;
   }
@@ -146,6 +131,7 @@ class ReplyRewardTrainerResumeTest {
 
   @Test
   void radOnATinyBertWithAFrozenLayerResumesBitIdentically() throws Exception {
-    assertResumesBitIdentically(RewardKind.RAD, tinyBert(), 1);
+    assertResumesBitIdentically(
+        RewardKind.RAD, BertFineTuneTest.tinyBert(tmp.resolve("tiny-bert")), 1);
   }
 }
