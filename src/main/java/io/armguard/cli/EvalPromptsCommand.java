@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code armguard eval prompts}: builds the versioned detoxification prompt file. */
@@ -20,11 +21,7 @@ import picocli.CommandLine.Option;
           + " rates clean (neutral). The result is versioned in the repository."
     })
 public final class EvalPromptsCommand implements Callable<Integer> {
-  @Option(
-      names = "--data",
-      defaultValue = "work-data",
-      description = "prepared data (default: ${DEFAULT-VALUE})")
-  Path data;
+  @Mixin PreparedDataOption data;
 
   @Option(
       names = "--evaluator",
@@ -52,7 +49,7 @@ public final class EvalPromptsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<String> texts = PreparedData.readLines(data.resolve(PreparedData.LM_HELDOUT));
+    List<String> texts = PreparedData.readLines(data.dir().resolve(PreparedData.LM_HELDOUT));
     ToxicityEvaluator evaluator = ToxicityEvaluator.load(evaluatorDir);
     double[] scores = evaluator.score(texts);
     List<EvalPrompt> prompts = PromptSet.build(texts, scores, 0.5, perKind, seed);

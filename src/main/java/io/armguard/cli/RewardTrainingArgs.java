@@ -5,16 +5,11 @@ import io.armguard.train.Freezing;
 import io.armguard.train.RewardTrainingOptions;
 import java.nio.file.Path;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /** Options shared by {@code train rad} and {@code train arm}. */
 public final class RewardTrainingArgs {
-  @Option(
-      names = "--data",
-      defaultValue = "work-data",
-      description = "prepared data (default: ${DEFAULT-VALUE})")
-  Path data;
+  @Mixin PreparedDataOption data;
 
   @Option(
       names = "--init-from",
@@ -76,10 +71,10 @@ public final class RewardTrainingArgs {
   @Mixin TrainingRunOptions run = new TrainingRunOptions(32, 600, 3e-4f, 50, 2.0, 100);
 
   /** The builder of a reward model of this kind, out, and the options above set on it. */
-  RewardTrainingOptions.Builder options(RewardKind kind, Path out, CommandSpec spec) {
-    return run.applyTo(RewardTrainingOptions.builder(kind), spec)
+  RewardTrainingOptions.Builder options(RewardKind kind, Path out) {
+    return run.applyTo(RewardTrainingOptions.builder(kind))
         .out(out)
-        .data(data)
+        .data(data.dir())
         .initFrom(initFrom.equals("none") ? null : Path.of(initFrom))
         .freezing(new Freezing(freezeEmbeddings, freezeLayers))
         .layers(layers)

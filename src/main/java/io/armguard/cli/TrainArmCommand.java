@@ -65,7 +65,7 @@ public final class TrainArmCommand implements Callable<Integer> {
             ? out
             : Path.of(regime == Regime.DISTILL ? "models/arm-distilled" : "models/arm-responses");
     var options =
-        args.options(RewardKind.ARM, dir, spec)
+        args.options(RewardKind.ARM, dir)
             .regime(regime)
             .teacher(regime == Regime.DISTILL ? teacher : null)
             .regulariserWeight(regulariser)

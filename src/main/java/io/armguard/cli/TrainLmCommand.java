@@ -6,9 +6,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code armguard train lm}: the base causal language model. */
 @Command(
@@ -22,11 +20,7 @@ import picocli.CommandLine.Spec;
       "Prints the final facts as one JSON line."
     })
 public final class TrainLmCommand implements Callable<Integer> {
-  @Option(
-      names = "--data",
-      defaultValue = "work-data",
-      description = "prepared data (default: ${DEFAULT-VALUE})")
-  Path data;
+  @Mixin PreparedDataOption data;
 
   @Option(
       names = "--out",
@@ -95,14 +89,12 @@ public final class TrainLmCommand implements Callable<Integer> {
 
   @Mixin RuntimeOptions runtime;
 
-  @Spec CommandSpec spec;
-
   @Override
   public Integer call() throws Exception {
     LmTrainingOptions options =
-        run.applyTo(LmTrainingOptions.builder(), spec)
+        run.applyTo(LmTrainingOptions.builder())
             .out(out)
-            .data(data)
+            .data(data.dir())
             .layers(layers)
             .dModel(dModel)
             .heads(heads)

@@ -6,9 +6,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code armguard train rad}: the RAD teacher. */
 @Command(
@@ -32,12 +30,10 @@ public final class TrainRadCommand implements Callable<Integer> {
 
   @Mixin RuntimeOptions runtime;
 
-  @Spec CommandSpec spec;
-
   @Override
   public Integer call() throws Exception {
     // RAD has no regulariser: 0 in its settings, as its checkpoints have always recorded
-    var options = args.options(RewardKind.RAD, out, spec).regulariserWeight(0f).build();
+    var options = args.options(RewardKind.RAD, out).regulariserWeight(0f).build();
     return TrainingRunOptions.trainAndPrint(
         runtime, new RewardTrainer(options, l -> System.err.println("train rad: " + l))::train);
   }

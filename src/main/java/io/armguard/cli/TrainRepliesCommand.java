@@ -110,7 +110,7 @@ public final class TrainRepliesCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ReplyRewardOptions options =
-        run.applyTo(ReplyRewardOptions.builder(), spec)
+        run.applyTo(ReplyRewardOptions.builder())
             .kind(kind)
             .out(out)
             .initFrom(initFrom)

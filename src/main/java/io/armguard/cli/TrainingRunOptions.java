@@ -6,6 +6,7 @@ import io.armguard.train.RunSettings;
 import java.io.IOException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The options every {@code train} command shares: batch, steps, the AdamW schedule, seed,
@@ -49,6 +50,10 @@ public final class TrainingRunOptions {
   @Option(names = "--restart", description = "discard an existing checkpoint instead of resuming")
   boolean restart;
 
+  /** The command this block is mixed into: its parse result is the card's command line. */
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
+
   /** For picocli's reflection only; commands use the constructor with their defaults. */
   TrainingRunOptions() {}
 
@@ -66,7 +71,7 @@ public final class TrainingRunOptions {
    * Sets these options on a trainer's builder, with the command line that reproduces the run as
    * typed (from picocli's parse result).
    */
-  <B extends RunSettings.Builder<B>> B applyTo(B builder, CommandSpec spec) {
+  <B extends RunSettings.Builder<B>> B applyTo(B builder) {
     return builder
         .batch(batch)
         .steps(steps)
@@ -77,7 +82,7 @@ public final class TrainingRunOptions {
         .seed(seed)
         .checkpointEvery(checkpointEvery)
         .restart(restart)
-        .command(ReproducibleCommand.of(spec));
+        .command(ReproducibleCommand.of(command));
   }
 
   /**

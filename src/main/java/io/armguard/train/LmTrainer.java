@@ -30,22 +30,15 @@ import java.util.function.Consumer;
 public final class LmTrainer {
   private final LmTrainingOptions o;
   private final Consumer<String> log;
-  private long interruptAfter = Long.MAX_VALUE;
 
   public LmTrainer(LmTrainingOptions options, Consumer<String> log) {
     this.o = options;
     this.log = log;
   }
 
-  /** Test hook: stop (as if killed) right after this step's checkpoint decision. */
-  void interruptAfter(long step) {
-    this.interruptAfter = step;
-  }
-
   /** Trains and returns the final metrics. */
   public JsonObject train(NDManager root) throws IOException {
     ResumableTraining training = new ResumableTraining("train lm", o.run, o.identity(), log);
-    training.interruptAfter(interruptAfter);
     TextTokenizer tokenizer =
         o.initFrom == null
             ? o.shape.tokenizer()

@@ -53,16 +53,10 @@ import java.util.function.Consumer;
 public final class ReplyRewardTrainer {
   private final ReplyRewardOptions o;
   private final Consumer<String> log;
-  private long interruptAfter = Long.MAX_VALUE;
 
   public ReplyRewardTrainer(ReplyRewardOptions options, Consumer<String> log) {
     this.o = options;
     this.log = log;
-  }
-
-  /** Test hook: stop (as if killed) right after this step's checkpoint decision. */
-  void interruptAfter(long step) {
-    this.interruptAfter = step;
   }
 
   /** The replies the reward models train on: training batches minus the judge's share. */
@@ -77,7 +71,6 @@ public final class ReplyRewardTrainer {
   public JsonObject train(NDManager root) throws IOException {
     String task = "train replies " + o.kind.name().toLowerCase(Locale.ROOT);
     ResumableTraining training = new ResumableTraining(task, o.run, o.identity(), log);
-    training.interruptAfter(interruptAfter);
     ReplySet all = ReplySet.load(o.replies);
     for (String b : concat(o.validBatches, o.heldOutBatches)) {
       if (!all.batches().contains(b)) {

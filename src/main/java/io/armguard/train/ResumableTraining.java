@@ -43,7 +43,6 @@ final class ResumableTraining {
   private final Consumer<String> log;
   private final Checkpoint checkpoint;
   private final long startedNanos = System.nanoTime();
-  private long interruptAfter = Long.MAX_VALUE;
   private long startStep;
   private JsonObject history = new JsonObject();
 
@@ -57,11 +56,6 @@ final class ResumableTraining {
     this.identity = identity;
     this.log = log;
     this.checkpoint = new Checkpoint(run.out());
-  }
-
-  /** Test hook: stop (as if killed) right after this step's checkpoint decision. */
-  void interruptAfter(long step) {
-    this.interruptAfter = step;
   }
 
   /**
@@ -140,7 +134,7 @@ final class ResumableTraining {
           history.addProperty("step_" + s + "_loss", CardNumbers.round(progress.smoothedLoss()));
           save(s, model, optimizer);
         }
-        if (s == interruptAfter) {
+        if (s == run.interruptAfter()) {
           throw new InterruptedTraining(s);
         }
       }

@@ -44,22 +44,15 @@ import java.util.function.Consumer;
 public final class RewardTrainer {
   private final RewardTrainingOptions o;
   private final Consumer<String> log;
-  private long interruptAfter = Long.MAX_VALUE;
 
   public RewardTrainer(RewardTrainingOptions options, Consumer<String> log) {
     this.o = options;
     this.log = log;
   }
 
-  /** Test hook: stop (as if killed) right after this step's checkpoint decision. */
-  void interruptAfter(long step) {
-    this.interruptAfter = step;
-  }
-
   /** Trains, writes the model directory with its card and returns the card's facts. */
   public JsonObject train(NDManager root) throws IOException {
     ResumableTraining training = new ResumableTraining(task(), o.run, o.identity(), log);
-    training.interruptAfter(interruptAfter);
     Optional<Path> resumed = training.resume();
     RewardModel model =
         resumed.isPresent() ? RewardModels.load(resumed.get(), root) : newModel(root);

@@ -23,6 +23,7 @@ public final class RunSettings {
   private final int checkpointEvery;
   private final boolean restart;
   private final String command;
+  private final long interruptAfter;
 
   private RunSettings(Builder<?> b) {
     this.out = Objects.requireNonNull(b.out, "out");
@@ -36,6 +37,7 @@ public final class RunSettings {
     this.checkpointEvery = b.checkpointEvery;
     this.restart = b.restart;
     this.command = Objects.requireNonNull(b.command, "command");
+    this.interruptAfter = b.interruptAfter;
     if (batch < 1 || steps < 1) {
       throw new IllegalArgumentException("batch and steps must be >= 1: " + batch + ", " + steps);
     }
@@ -88,6 +90,11 @@ public final class RunSettings {
     return command;
   }
 
+  /** Test hook: the step after which the run stops as if killed; none by default. */
+  long interruptAfter() {
+    return interruptAfter;
+  }
+
   /**
    * Adds batch, steps and the optimizer schedule to a checkpoint identity, under the keys (and in
    * the order) every trainer has always written, so existing checkpoints keep resuming.
@@ -117,6 +124,7 @@ public final class RunSettings {
     private int checkpointEvery = 100;
     private boolean restart;
     private String command = "";
+    private long interruptAfter = Long.MAX_VALUE;
 
     protected Builder() {}
 
@@ -175,6 +183,15 @@ public final class RunSettings {
 
     public B command(String v) {
       command = v;
+      return self();
+    }
+
+    /**
+     * Test hook: stop (as if killed, {@code InterruptedTraining}) right after this step's
+     * checkpoint decision. Not part of the checkpoint identity.
+     */
+    B interruptAfter(long step) {
+      interruptAfter = step;
       return self();
     }
 

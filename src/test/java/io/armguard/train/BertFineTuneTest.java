@@ -46,7 +46,7 @@ class BertFineTuneTest {
     return dir;
   }
 
-  private RewardTrainingOptions options(Path data, Path init, Path out, int steps) {
+  private RewardTrainingOptions.Builder options(Path data, Path init, Path out, int steps) {
     return RewardTrainingOptions.builder(RewardKind.RAD)
         .data(data)
         .out(out)
@@ -61,8 +61,7 @@ class BertFineTuneTest {
         .seed(7)
         .checkpointEvery(3)
         .command("test")
-        .freezing(new Freezing(true, 1))
-        .build();
+        .freezing(new Freezing(true, 1));
   }
 
   @Test
@@ -70,13 +69,14 @@ class BertFineTuneTest {
     Path data = RewardTrainerResumeTest.tinyData(tmp.resolve("data"));
     Path init = tinyBert(tmp.resolve("tiny-bert"));
     try (NDManager root = NDManager.newBaseManager()) {
-      new RewardTrainer(options(data, init, tmp.resolve("one"), 1), s -> {}).train(root);
-      new RewardTrainer(options(data, init, tmp.resolve("a"), 12), s -> {}).train(root);
-      RewardTrainer first = new RewardTrainer(options(data, init, tmp.resolve("b"), 12), s -> {});
-      first.interruptAfter(7);
+      new RewardTrainer(options(data, init, tmp.resolve("one"), 1).build(), s -> {}).train(root);
+      new RewardTrainer(options(data, init, tmp.resolve("a"), 12).build(), s -> {}).train(root);
+      RewardTrainer first =
+          new RewardTrainer(
+              options(data, init, tmp.resolve("b"), 12).interruptAfter(7).build(), s -> {});
       assertThrows(InterruptedTraining.class, () -> first.train(root));
       List<String> log = new ArrayList<>();
-      new RewardTrainer(options(data, init, tmp.resolve("b"), 12), log::add).train(root);
+      new RewardTrainer(options(data, init, tmp.resolve("b"), 12).build(), log::add).train(root);
       assertTrue(log.contains("resuming from step 6"), log.toString());
 
       double afterOne = fullDataLoss(tmp.resolve("one"), data, root);

@@ -79,13 +79,13 @@ class LmTrainerTest {
     Files.write(data.resolve(PreparedData.LM_TRAIN), docs);
     Files.write(data.resolve(PreparedData.LM_VALID), docs.subList(0, 10));
     try (NDManager root = NDManager.newBaseManager()) {
-      new LmTrainer(options(data, tmp.resolve("a")), s -> {}).train(root);
-      LmTrainer killed = new LmTrainer(options(data, tmp.resolve("b")), s -> {});
-      killed.interruptAfter(7);
+      new LmTrainer(options(data, tmp.resolve("a")).build(), s -> {}).train(root);
+      LmTrainer killed =
+          new LmTrainer(options(data, tmp.resolve("b")).interruptAfter(7).build(), s -> {});
       org.junit.jupiter.api.Assertions.assertThrows(
           InterruptedTraining.class, () -> killed.train(root));
       List<String> log = new ArrayList<>();
-      new LmTrainer(options(data, tmp.resolve("b")), log::add).train(root);
+      new LmTrainer(options(data, tmp.resolve("b")).build(), log::add).train(root);
       assertTrue(log.contains("resuming from step 5"), log.toString());
     }
     org.junit.jupiter.api.Assertions.assertArrayEquals(
@@ -93,7 +93,7 @@ class LmTrainerTest {
         Files.readAllBytes(tmp.resolve("b/model.safetensors")));
   }
 
-  private static LmTrainingOptions options(Path data, Path out) {
+  private static LmTrainingOptions.Builder options(Path data, Path out) {
     return LmTrainingOptions.builder()
         .data(data)
         .out(out)
@@ -111,7 +111,6 @@ class LmTrainerTest {
         .evalEvery(0)
         .evalWindows(4)
         .checkpointEvery(5)
-        .command("test")
-        .build();
+        .command("test");
   }
 }

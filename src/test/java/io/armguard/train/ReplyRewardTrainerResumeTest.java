@@ -64,7 +64,7 @@ class ReplyRewardTrainerResumeTest {
     return dir;
   }
 
-  private ReplyRewardOptions options(
+  private ReplyRewardOptions.Builder options(
       RewardKind kind, Path replies, Path init, Path out, int frozenLayers, int steps) {
     return ReplyRewardOptions.builder()
         .kind(kind)
@@ -82,8 +82,7 @@ class ReplyRewardTrainerResumeTest {
         .regulariserWeight(kind == RewardKind.ARM ? 1.0f : 0f)
         .seed(11)
         .checkpointEvery(3)
-        .command("test")
-        .build();
+        .command("test");
   }
 
   private void assertResumesBitIdentically(RewardKind kind, Path init, int frozenLayers)
@@ -93,26 +92,27 @@ class ReplyRewardTrainerResumeTest {
     Path b = tmp.resolve(kind + "-b");
     try (NDManager root = NDManager.newBaseManager()) {
       JsonObject facts =
-          new ReplyRewardTrainer(options(kind, replies, init, a, frozenLayers, 7), s -> {})
+          new ReplyRewardTrainer(options(kind, replies, init, a, frozenLayers, 7).build(), s -> {})
               .train(root);
       assertTrue(facts.getAsJsonObject("valid").size() > 0, facts.toString());
       assertTrue(facts.getAsJsonObject("history").has("step_6_loss"), facts.toString());
       assertFalse(Files.exists(a.resolve("checkpoint")), "finished runs drop their checkpoint");
 
       ReplyRewardTrainer killed =
-          new ReplyRewardTrainer(options(kind, replies, init, b, frozenLayers, 7), s -> {});
-      killed.interruptAfter(5); // last checkpoint at step 3: steps 4 and 5 are lost and redone
+          new ReplyRewardTrainer(
+              // last checkpoint at step 3: steps 4 and 5 are lost and redone
+              options(kind, replies, init, b, frozenLayers, 7).interruptAfter(5).build(), s -> {});
       assertThrows(InterruptedTraining.class, () -> killed.train(root));
       assertTrue(Files.exists(b.resolve("checkpoint/state.json")));
 
       ReplyRewardTrainer otherSettings =
-          new ReplyRewardTrainer(options(kind, replies, init, b, frozenLayers, 8), s -> {});
+          new ReplyRewardTrainer(options(kind, replies, init, b, frozenLayers, 8).build(), s -> {});
       IllegalStateException refused =
           assertThrows(IllegalStateException.class, () -> otherSettings.train(root));
       assertTrue(refused.getMessage().contains("--restart"), refused.getMessage());
 
       List<String> log = new ArrayList<>();
-      new ReplyRewardTrainer(options(kind, replies, init, b, frozenLayers, 7), log::add)
+      new ReplyRewardTrainer(options(kind, replies, init, b, frozenLayers, 7).build(), log::add)
           .train(root);
       assertTrue(log.contains("resuming from step 3"), log.toString());
     }

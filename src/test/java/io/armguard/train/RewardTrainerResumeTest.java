@@ -47,6 +47,16 @@ class RewardTrainerResumeTest {
       Path out,
       Path teacher,
       int steps) {
+    return builder(kind, regime, data, out, teacher, steps).build();
+  }
+
+  static RewardTrainingOptions.Builder builder(
+      RewardKind kind,
+      RewardTrainingOptions.Regime regime,
+      Path data,
+      Path out,
+      Path teacher,
+      int steps) {
     return RewardTrainingOptions.builder(kind)
         .regime(regime)
         .data(data)
@@ -66,8 +76,7 @@ class RewardTrainerResumeTest {
         .regulariserWeight(1.0f)
         .seed(7)
         .checkpointEvery(3)
-        .command("test")
-        .build();
+        .command("test");
   }
 
   @Test
@@ -86,20 +95,20 @@ class RewardTrainerResumeTest {
       assertTrue(facts.getAsJsonObject("gold").has("auc"));
       assertFalse(Files.exists(tmp.resolve("a/checkpoint")), "finished runs drop their checkpoint");
 
-      RewardTrainingOptions interrupted =
-          options(
+      RewardTrainingOptions.Builder interrupted =
+          builder(
               RewardKind.ARM,
               RewardTrainingOptions.Regime.RESPONSES,
               data,
               tmp.resolve("b"),
               null,
               6);
-      RewardTrainer first = new RewardTrainer(interrupted, s -> {});
-      first.interruptAfter(4); // last checkpoint at step 3: step 4 is lost and redone
+      // last checkpoint at step 3: step 4 is lost and redone
+      RewardTrainer first = new RewardTrainer(interrupted.interruptAfter(4).build(), s -> {});
       assertThrows(InterruptedTraining.class, () -> first.train(root));
       assertTrue(Files.exists(tmp.resolve("b/checkpoint/state.json")));
       List<String> log = new ArrayList<>();
-      new RewardTrainer(interrupted, log::add).train(root);
+      new RewardTrainer(interrupted.interruptAfter(Long.MAX_VALUE).build(), log::add).train(root);
       assertTrue(log.contains("resuming from step 3"), log.toString());
     }
     assertArrayEquals(
