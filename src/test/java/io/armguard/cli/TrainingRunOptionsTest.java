@@ -41,5 +41,17 @@ class TrainingRunOptionsTest {
     TrainLmCommand command = (TrainLmCommand) lm.commandSpec().userObject();
     assertEquals(7, command.run.steps);
     assertTrue(ReproducibleCommand.quoted("it's").equals("'it'\\''s'"));
+    // the mixin reaches the command it is mixed into, also through RewardTrainingArgs
+    assertEquals(
+        "./armguard train lm --steps 7 --out 'my models/lm'",
+        ReproducibleCommand.of(command.run.command));
+    TrainArmCommand arm =
+        (TrainArmCommand)
+            parse("train", "arm", "--regime", "responses", "--lr", "1e-3")
+                .commandSpec()
+                .userObject();
+    assertEquals(
+        "./armguard train arm --regime responses --lr 1e-3",
+        ReproducibleCommand.of(arm.args.run.command));
   }
 }
