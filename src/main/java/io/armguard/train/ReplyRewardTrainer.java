@@ -4,7 +4,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
 import io.armguard.data.LabelledText;
 import io.armguard.data.PreparedData;
@@ -32,7 +31,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -203,16 +201,8 @@ public final class ReplyRewardTrainer {
     if (o.regulariserWeight == 0) {
       return fit;
     }
-    Random random =
-        new Random(o.run.seed() * 31L + step); // resumable: depends on (seed, step) only
-    Shape shape = ids.getShape();
-    long[] v = new long[(int) shape.size()];
-    int vocab = (int) e.getShape().get(0);
-    for (int i = 0; i < v.length; i++) {
-      v[i] = random.nextInt(vocab);
-    }
-    NDArray deltas = arm.head().delta(h, m.create(v, shape), e);
-    return fit.add(TrainingLosses.deltaRegulariser(deltas, mask).mul(o.regulariserWeight));
+    NDArray penalty = ArmRegulariser.penalty(arm, h, ids, e, mask, o.run.seed(), step, m);
+    return fit.add(penalty.mul(o.regulariserWeight));
   }
 
   private RewardModel newModel(NDManager root) throws IOException {

@@ -4,7 +4,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
 import io.armguard.data.LabelledText;
 import io.armguard.data.PreparedData;
@@ -23,7 +22,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Random;
 import java.util.function.Consumer;
 
 /**
@@ -143,17 +141,8 @@ public final class RewardTrainer {
     if (o.regulariserWeight == 0) {
       return fit;
     }
-    // one token drawn uniformly from V per position, from a (seed, step) generator: resumable
-    Random random = new Random(o.run.seed() * 31L + step);
-    Shape shape = ids.getShape();
-    long[] v = new long[(int) shape.size()];
-    int vocab = (int) e.getShape().get(0);
-    for (int i = 0; i < v.length; i++) {
-      v[i] = random.nextInt(vocab);
-    }
-    NDArray randomTokens = m.create(v, shape);
-    NDArray deltas = arm.head().delta(h, randomTokens, e);
-    return fit.add(TrainingLosses.deltaRegulariser(deltas, mask).mul(o.regulariserWeight));
+    NDArray penalty = ArmRegulariser.penalty(arm, h, ids, e, mask, o.run.seed(), step, m);
+    return fit.add(penalty.mul(o.regulariserWeight));
   }
 
   private RewardModel newModel(NDManager root) throws IOException {

@@ -40,16 +40,6 @@ class RewardTrainerResumeTest {
     return dir;
   }
 
-  static RewardTrainingOptions options(
-      RewardKind kind,
-      RewardTrainingOptions.Regime regime,
-      Path data,
-      Path out,
-      Path teacher,
-      int steps) {
-    return builder(kind, regime, data, out, teacher, steps).build();
-  }
-
   static RewardTrainingOptions.Builder builder(
       RewardKind kind,
       RewardTrainingOptions.Regime regime,
@@ -84,13 +74,14 @@ class RewardTrainerResumeTest {
     Path data = tinyData(tmp.resolve("data"));
     try (NDManager root = NDManager.newBaseManager()) {
       RewardTrainingOptions straight =
-          options(
-              RewardKind.ARM,
-              RewardTrainingOptions.Regime.RESPONSES,
-              data,
-              tmp.resolve("a"),
-              null,
-              6);
+          builder(
+                  RewardKind.ARM,
+                  RewardTrainingOptions.Regime.RESPONSES,
+                  data,
+                  tmp.resolve("a"),
+                  null,
+                  6)
+              .build();
       JsonObject facts = new RewardTrainer(straight, s -> {}).train(root);
       assertTrue(facts.getAsJsonObject("gold").has("auc"));
       assertFalse(Files.exists(tmp.resolve("a/checkpoint")), "finished runs drop their checkpoint");
