@@ -45,8 +45,8 @@ public final class BackboneBenchmark {
     JsonObject o = header("bidirectional");
     o.addProperty("batch", batch);
     o.addProperty("tokens", tokens);
-    o.addProperty("texts_per_second", round(batch * (double) batches / seconds));
-    o.addProperty("ms_per_batch", round(seconds * 1000 / batches));
+    o.addProperty("texts_per_second", Statistics.round(batch * (double) batches / seconds, 2));
+    o.addProperty("ms_per_batch", Statistics.round(seconds * 1000 / batches, 2));
     return o;
   }
 
@@ -103,8 +103,8 @@ public final class BackboneBenchmark {
       JsonObject o = header("causal_step");
       o.addProperty("batch", batch);
       o.addProperty("prompt_tokens", prompt);
-      o.addProperty("prefill_ms", round(prefillMs));
-      o.addProperty("ms_per_step", round(ms));
+      o.addProperty("prefill_ms", Statistics.round(prefillMs, 2));
+      o.addProperty("ms_per_step", Statistics.round(ms, 2));
       return o;
     }
   }
@@ -128,9 +128,5 @@ public final class BackboneBenchmark {
       }
     }
     return out;
-  }
-
-  private static double round(double v) {
-    return Math.round(v * 100) / 100.0;
   }
 }

@@ -93,11 +93,13 @@ public final class DecodeBenchmark {
         if (r >= 0) {
           long steps = Arrays.stream(out.stepNanos()).sum();
           total[i][r] = (out.prefillNanos() + steps) / 1e9;
-          step[i][r] = median(Arrays.stream(out.stepNanos()).mapToDouble(x -> x / 1e6).toArray());
+          step[i][r] =
+              Statistics.median(Arrays.stream(out.stepNanos()).mapToDouble(x -> x / 1e6).toArray());
           prefill[i][r] = out.prefillNanos() / 1e6;
           if (provider != null) {
             List<Long> g = provider.stepNanos();
-            reward[i][r] = median(g.stream().skip(1).mapToDouble(x -> x / 1e6).toArray());
+            reward[i][r] =
+                Statistics.median(g.stream().skip(1).mapToDouble(x -> x / 1e6).toArray());
           }
         }
         onRun.run();
@@ -113,11 +115,12 @@ public final class DecodeBenchmark {
               settings.topK(),
               settings.newTokens(),
               settings.promptTokens(),
-              round(batch * (double) settings.newTokens() / median(total[i])),
-              round(median(step[i])),
-              round(median(prefill[i])),
-              round(median(reward[i])),
-              round(recompute),
+              Statistics.round(
+                  batch * (double) settings.newTokens() / Statistics.median(total[i]), 2),
+              Statistics.round(Statistics.median(step[i]), 2),
+              Statistics.round(Statistics.median(prefill[i]), 2),
+              Statistics.round(Statistics.median(reward[i]), 2),
+              Statistics.round(recompute, 2),
               settings.runs(),
               threads,
               device,
@@ -177,19 +180,6 @@ public final class DecodeBenchmark {
         }
       }
     }
-    return median(ms);
-  }
-
-  private static double median(double[] v) {
-    if (v.length == 0) {
-      return 0;
-    }
-    double[] s = v.clone();
-    Arrays.sort(s);
-    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-  }
-
-  private static double round(double v) {
-    return Math.round(v * 100) / 100.0;
+    return Statistics.median(ms);
   }
 }

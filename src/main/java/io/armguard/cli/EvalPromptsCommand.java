@@ -21,11 +21,7 @@ import picocli.CommandLine.Option;
           + " rates clean (neutral). The result is versioned in the repository."
     })
 public final class EvalPromptsCommand implements Callable<Integer> {
-  @Option(
-      names = "--data",
-      defaultValue = "work-data",
-      description = "prepared data (default: ${DEFAULT-VALUE})")
-  Path data;
+  @Mixin PreparedDataOption data;
 
   @Option(
       names = "--evaluator",
@@ -57,7 +53,7 @@ public final class EvalPromptsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     OutputGuard.file(out, force.force);
-    List<String> texts = PreparedData.readLines(data.resolve(PreparedData.LM_HELDOUT));
+    List<String> texts = PreparedData.readLines(data.dir().resolve(PreparedData.LM_HELDOUT));
     ToxicityEvaluator evaluator = ToxicityEvaluator.load(evaluatorDir);
     double[] scores = evaluator.score(texts);
     List<EvalPrompt> prompts = PromptSet.build(texts, scores, 0.5, perKind, seed);

@@ -36,11 +36,7 @@ public final class EvalRewardCommand implements Callable<Integer> {
   @Option(names = "--json", description = "JSON lines (the only output format; kept for clarity)")
   boolean json;
 
-  @Option(
-      names = "--data",
-      defaultValue = "work-data",
-      description = "prepared data (default: ${DEFAULT-VALUE})")
-  Path data;
+  @Mixin PreparedDataOption data;
 
   @Option(
       names = "--lm",
@@ -67,7 +63,7 @@ public final class EvalRewardCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     var device = runtime.apply();
-    List<LabelledText> set = PreparedData.readLabelled(data.resolve(PreparedData.GOLD));
+    List<LabelledText> set = PreparedData.readLabelled(data.dir().resolve(PreparedData.GOLD));
     List<String> texts = set.stream().map(LabelledText::text).toList();
     int[] labels = set.stream().mapToInt(LabelledText::label).toArray();
     for (Path dir : rewards) {

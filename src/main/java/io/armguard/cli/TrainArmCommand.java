@@ -1,6 +1,5 @@
 package io.armguard.cli;
 
-import ai.djl.ndarray.NDManager;
 import io.armguard.reward.RewardKind;
 import io.armguard.train.RewardTrainer;
 import io.armguard.train.RewardTrainingOptions.Regime;
@@ -8,6 +7,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -56,7 +56,7 @@ public final class TrainArmCommand implements Callable<Integer> {
 
   @Mixin RuntimeOptions runtime;
 
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
@@ -70,19 +70,12 @@ public final class TrainArmCommand implements Callable<Integer> {
             : OutputGuard.runPath(regime == Regime.DISTILL ? "arm-distilled" : "arm-responses", "");
     OutputGuard.modelDirectory(dir, force.force);
     var options =
-        args.options(
-            RewardKind.ARM,
-            regime,
-            dir,
-            regime == Regime.DISTILL ? teacher : null,
-            regulariser,
-            runtime.threads());
-    try (NDManager root = NDManager.newBaseManager(runtime.apply())) {
-      var facts =
-          new RewardTrainer(options, l -> System.err.println("train arm: " + l)).train(root);
-      facts.remove("history");
-      System.out.println(facts);
-    }
-    return 0;
+        args.options(RewardKind.ARM, dir)
+            .regime(regime)
+            .teacher(regime == Regime.DISTILL ? teacher : null)
+            .regulariserWeight(regulariser)
+            .build();
+    return TrainingRunOptions.trainAndPrint(
+        runtime, new RewardTrainer(options, l -> System.err.println("train arm: " + l))::train);
   }
 }

@@ -9,7 +9,9 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code armguard train evaluator}: MiniLM embeddings + logistic regression. */
 @Command(
@@ -21,11 +23,7 @@ import picocli.CommandLine.Option;
       "Prints its metrics (validation and gold set) as one JSON line."
     })
 public final class TrainEvaluatorCommand implements Callable<Integer> {
-  @Option(
-      names = "--data",
-      defaultValue = "work-data",
-      description = "prepared data (default: ${DEFAULT-VALUE})")
-  Path data;
+  @Mixin PreparedDataOption data;
 
   @Option(
       names = "--out",
@@ -41,20 +39,23 @@ public final class TrainEvaluatorCommand implements Callable<Integer> {
       description = "L2 penalty (default: ${DEFAULT-VALUE})")
   double l2;
 
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
     OutputGuard.modelDirectory(out, force.force);
-    String command = "./armguard train evaluator --data " + data + " --out " + out + " --l2 " + l2;
+    String command = ReproducibleCommand.of(spec);
     try (ProgressBar bar =
         new ProgressBarBuilder()
             .setTaskName("embed")
-            .setInitialMax(EvaluatorTrainer.workItems(data))
+            .setInitialMax(EvaluatorTrainer.workItems(data.dir()))
             .setStyle(ProgressBarStyle.ASCII)
             .setUnit(" texts", 1)
             .showSpeed()
             .build()) {
       var metrics =
-          new EvaluatorTrainer(new SentenceEncoder()).train(data, out, l2, command, bar::stepBy);
+          new EvaluatorTrainer(new SentenceEncoder())
+              .train(data.dir(), out, l2, command, bar::stepBy);
       System.out.println(metrics);
     }
     return 0;

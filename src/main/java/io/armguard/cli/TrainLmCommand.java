@@ -1,6 +1,5 @@
 package io.armguard.cli;
 
-import ai.djl.ndarray.NDManager;
 import io.armguard.train.LmTrainer;
 import io.armguard.train.LmTrainingOptions;
 import java.nio.file.Path;
@@ -21,11 +20,7 @@ import picocli.CommandLine.Option;
       "Prints the final facts as one JSON line."
     })
 public final class TrainLmCommand implements Callable<Integer> {
-  @Option(
-      names = "--data",
-      defaultValue = "work-data",
-      description = "prepared data (default: ${DEFAULT-VALUE})")
-  Path data;
+  @Mixin PreparedDataOption data;
 
   @Option(
       names = "--out",
@@ -66,48 +61,6 @@ public final class TrainLmCommand implements Callable<Integer> {
   int merges;
 
   @Option(
-      names = "--batch",
-      defaultValue = "16",
-      description = "windows per step (default: ${DEFAULT-VALUE})")
-  int batch;
-
-  @Option(
-      names = "--steps",
-      defaultValue = "1200",
-      description = "optimizer steps (default: ${DEFAULT-VALUE})")
-  int steps;
-
-  @Option(
-      names = "--lr",
-      defaultValue = "1e-3",
-      description = "peak learning rate (default: ${DEFAULT-VALUE})")
-  float lr;
-
-  @Option(
-      names = "--warmup",
-      defaultValue = "100",
-      description = "linear warm-up steps (default: ${DEFAULT-VALUE})")
-  int warmup;
-
-  @Option(
-      names = "--clip",
-      defaultValue = "1.0",
-      description = "global gradient-norm clip (default: ${DEFAULT-VALUE})")
-  double clip;
-
-  @Option(
-      names = "--weight-decay",
-      defaultValue = "0.01",
-      description = "AdamW weight decay on matrices (default: ${DEFAULT-VALUE})")
-  float weightDecay;
-
-  @Option(
-      names = "--seed",
-      defaultValue = "1234",
-      description = "initialisation and batch seed (default: ${DEFAULT-VALUE})")
-  long seed;
-
-  @Option(
       names = "--eval-every",
       defaultValue = "250",
       description = "steps between quick validation checks, 0 = none (default: ${DEFAULT-VALUE})")
@@ -118,12 +71,6 @@ public final class TrainLmCommand implements Callable<Integer> {
       defaultValue = "64",
       description = "windows in a quick validation check (default: ${DEFAULT-VALUE})")
   int evalWindows;
-
-  @Option(
-      names = "--checkpoint-every",
-      defaultValue = "100",
-      description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
-  int checkpointEvery;
 
   @Option(
       names = "--init-from",
@@ -140,64 +87,28 @@ public final class TrainLmCommand implements Callable<Integer> {
               + " corpus, e.g. data/replies")
   Path chatReplies;
 
-  @Option(names = "--restart", description = "discard an existing checkpoint instead of resuming")
-  boolean restart;
+  @Mixin TrainingRunOptions run = new TrainingRunOptions(16, 1200, 1e-3f, 100, 1.0, 100);
 
   @Mixin RuntimeOptions runtime;
 
   @Override
   public Integer call() throws Exception {
     OutputGuard.modelDirectory(out, force.force);
-    String command =
-        String.format(
-            java.util.Locale.ROOT,
-            "./armguard train lm --data %s --out %s --layers %d --d-model %d --heads %d --context %d"
-                + " --vocab-merges %d --batch %d --steps %d --lr %s --warmup %d --clip %s"
-                + " --weight-decay %s --seed %d --threads %d",
-            data,
-            out,
-            layers,
-            dModel,
-            heads,
-            context,
-            merges,
-            batch,
-            steps,
-            lr,
-            warmup,
-            clip,
-            weightDecay,
-            seed,
-            runtime.threads());
     LmTrainingOptions options =
-        new LmTrainingOptions(
-            data,
-            out,
-            layers,
-            dModel,
-            heads,
-            context,
-            merges,
-            batch,
-            steps,
-            lr,
-            warmup,
-            clip,
-            weightDecay,
-            seed,
-            evalEvery,
-            evalWindows,
-            checkpointEvery,
-            restart,
-            command,
-            initFrom,
-            chatReplies);
-    try (NDManager root = NDManager.newBaseManager(runtime.apply())) {
-      var facts =
-          new LmTrainer(options, line -> System.err.println("train lm: " + line)).train(root);
-      facts.remove("history");
-      System.out.println(facts);
-    }
-    return 0;
+        run.applyTo(LmTrainingOptions.builder())
+            .out(out)
+            .data(data.dir())
+            .layers(layers)
+            .dModel(dModel)
+            .heads(heads)
+            .context(context)
+            .merges(merges)
+            .evalEvery(evalEvery)
+            .evalWindows(evalWindows)
+            .initFrom(initFrom)
+            .chatReplies(chatReplies)
+            .build();
+    return TrainingRunOptions.trainAndPrint(
+        runtime, new LmTrainer(options, line -> System.err.println("train lm: " + line))::train);
   }
 }

@@ -1,6 +1,5 @@
 package io.armguard.cli;
 
-import ai.djl.ndarray.NDManager;
 import io.armguard.reward.RewardKind;
 import io.armguard.train.RewardTrainer;
 import java.nio.file.Path;
@@ -36,13 +35,9 @@ public final class TrainRadCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     OutputGuard.modelDirectory(out, force.force);
-    var options = args.options(RewardKind.RAD, null, out, null, 0f, runtime.threads());
-    try (NDManager root = NDManager.newBaseManager(runtime.apply())) {
-      var facts =
-          new RewardTrainer(options, l -> System.err.println("train rad: " + l)).train(root);
-      facts.remove("history");
-      System.out.println(facts);
-    }
-    return 0;
+    // RAD has no regulariser: 0 in its settings, as its checkpoints have always recorded
+    var options = args.options(RewardKind.RAD, out).regulariserWeight(0f).build();
+    return TrainingRunOptions.trainAndPrint(
+        runtime, new RewardTrainer(options, l -> System.err.println("train rad: " + l))::train);
   }
 }

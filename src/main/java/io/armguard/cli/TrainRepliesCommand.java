@@ -1,6 +1,5 @@
 package io.armguard.cli;
 
-import ai.djl.ndarray.NDManager;
 import io.armguard.reward.RewardKind;
 import io.armguard.train.ReplyRewardOptions;
 import io.armguard.train.ReplyRewardTrainer;
@@ -101,58 +100,12 @@ public final class TrainRepliesCommand implements Callable<Integer> {
   int maxTokens;
 
   @Option(
-      names = "--batch",
-      defaultValue = "32",
-      description = "replies per step (default: ${DEFAULT-VALUE})")
-  int batch;
-
-  @Option(
-      names = "--steps",
-      defaultValue = "600",
-      description = "optimizer steps (default: ${DEFAULT-VALUE})")
-  int steps;
-
-  @Option(
-      names = "--lr",
-      defaultValue = "1e-4",
-      description = "peak learning rate (default: ${DEFAULT-VALUE})")
-  float lr;
-
-  @Option(
-      names = "--warmup",
-      defaultValue = "60",
-      description = "warm-up steps (default: ${DEFAULT-VALUE})")
-  int warmup;
-
-  @Option(
-      names = "--clip",
-      defaultValue = "1.0",
-      description = "gradient-norm clip (default: ${DEFAULT-VALUE})")
-  double clip;
-
-  @Option(
-      names = "--weight-decay",
-      defaultValue = "0.01",
-      description = "AdamW weight decay on matrices (default: ${DEFAULT-VALUE})")
-  float weightDecay;
-
-  @Option(
       names = "--regulariser",
       defaultValue = "1.0",
       description = "ARM baseline-prior regulariser weight (default: ${DEFAULT-VALUE})")
   float regulariser;
 
-  @Option(names = "--seed", defaultValue = "1234", description = "seed (default: ${DEFAULT-VALUE})")
-  long seed;
-
-  @Option(
-      names = "--checkpoint-every",
-      defaultValue = "50",
-      description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
-  int checkpointEvery;
-
-  @Option(names = "--restart", description = "discard an existing checkpoint instead of resuming")
-  boolean restart;
+  @Mixin TrainingRunOptions run = new TrainingRunOptions(32, 600, 1e-4f, 60, 1.0, 50);
 
   @Mixin RuntimeOptions runtime;
 
@@ -160,7 +113,7 @@ public final class TrainRepliesCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     OutputGuard.modelDirectory(out, force.force);
     ReplyRewardOptions options =
-        ReplyRewardOptions.builder()
+        run.applyTo(ReplyRewardOptions.builder())
             .kind(kind)
             .out(out)
             .initFrom(initFrom)
@@ -172,27 +125,10 @@ public final class TrainRepliesCommand implements Callable<Integer> {
             .layers(layers)
             .frozenLayers(frozenLayers)
             .maxTokens(maxTokens)
-            .batch(batch)
-            .steps(steps)
-            .learningRate(lr)
-            .warmupSteps(warmup)
-            .clipNorm(clip)
-            .weightDecay(weightDecay)
             .regulariserWeight(kind == RewardKind.ARM ? regulariser : 0f)
-            .seed(seed)
-            .checkpointEvery(checkpointEvery)
-            .restart(restart)
-            .command(
-                "armguard train replies "
-                    + String.join(" ", spec.commandLine().getParseResult().originalArgs()))
             .build();
-    try (NDManager root = NDManager.newBaseManager(runtime.apply())) {
-      var facts =
-          new ReplyRewardTrainer(options, l -> System.err.println("train replies: " + l))
-              .train(root);
-      facts.remove("history");
-      System.out.println(facts);
-    }
-    return 0;
+    return TrainingRunOptions.trainAndPrint(
+        runtime,
+        new ReplyRewardTrainer(options, l -> System.err.println("train replies: " + l))::train);
   }
 }

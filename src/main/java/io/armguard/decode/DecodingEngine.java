@@ -16,7 +16,9 @@ import java.util.Map;
  * none), and detokenizes. An empty prompt is decoded from {@code <|endoftext|>}, GPT-2's way of
  * starting a text. Prefix scoring is delegated to a {@link PrefixScorer} when one is given.
  *
- * <p>One instance per thread; the LM, tokenizer and providers' weights may be shared.
+ * <p>Threading as {@link GuidedEngine} states it: decoding calls one at a time, the read-only calls
+ * from any thread (every field is final and the tokenizer is thread-safe). The LM, tokenizer and
+ * providers' weights may be shared between instances.
  */
 public final class DecodingEngine implements GuidedEngine {
 

@@ -4,15 +4,37 @@ import java.util.List;
 
 /**
  * The decoding engine as the rest of armguard sees it: batches of plain Java requests in, plain
- * Java results out. Implementations hold native memory: one instance per thread (like a DJL {@code
- * Predictor}), model weights shared between instances; close it when the thread is done.
+ * Java results out. Implementations hold native memory (KV caches, scratch arrays): one instance
+ * per stream thread (like a DJL {@code Predictor}), model weights shared between instances.
+ *
+ * <p>Threading contract, relied on by {@code streams}: the stream thread validates requests and
+ * writes audits ({@link #countTokens}, {@link #contextSize}, the ids) while the thread's decode
+ * worker runs {@link #generate} or {@link #scorePrefixes} on the same instance.
+ *
+ * <ul>
+ *   <li><b>Decoding calls</b> ({@link #generate}, {@link #scorePrefixes}): one at a time, from any
+ *       single thread at a time (the decode worker); never concurrently with each other or with
+ *       {@link #close}. Callers that hand the instance between threads publish it safely (e.g.
+ *       through an executor).
+ *   <li><b>Read-only calls</b> ({@link #supports}, {@link #labels}, {@link #steeringLabel}, {@link
+ *       #countTokens}, {@link #contextSize}, {@link #lmId}, {@link #rewardId}): safe from any
+ *       thread at any time before {@link #close}, including while a decoding call runs; they touch
+ *       no native state but the thread-safe tokenizer and return the same answer every time.
+ *   <li>{@link #close}: once, after the last decoding call has returned; no call after it.
+ * </ul>
  */
 public interface GuidedEngine extends AutoCloseable {
 
-  /** Decodes a batch; results are in request order. Never returns null entries. */
+  /**
+   * Decodes a batch; results are in request order. Never returns null entries. A decoding call: one
+   * at a time (see the class comment).
+   */
   List<DecodeResult> generate(List<DecodeRequest> batch);
 
-  /** Scores every prefix of each text with the reward model, in one pass per batch. */
+  /**
+   * Scores every prefix of each text with the reward model, in one pass per batch. A decoding call:
+   * one at a time (see the class comment).
+   */
   List<PrefixScores> scorePrefixes(List<TextScoreRequest> batch);
 
   /**
@@ -33,18 +55,25 @@ public interface GuidedEngine extends AutoCloseable {
    */
   String steeringLabel();
 
-  /** Number of prompt tokens the text encodes to (for validation against the context size). */
+  /**
+   * Number of prompt tokens the text encodes to (for validation against the context size). Safe to
+   * call from any thread, also while a decoding call runs.
+   */
   int countTokens(String text);
 
-  /** The LM's context size in tokens (n_positions). */
+  /** The LM's context size in tokens (n_positions). Safe to call from any thread. */
   int contextSize();
 
-  /** Id of the language model, {@code name@sha256-prefix}. */
+  /** Id of the language model, {@code name@sha256-prefix}. Safe to call from any thread. */
   String lmId();
 
-  /** Id of the reward model, {@code name@sha256-prefix}. */
+  /**
+   * Id of the reward model, {@code name@sha256-prefix} ({@code none} without one). Safe to call
+   * from any thread.
+   */
   String rewardId();
 
+  /** Frees the native memory; once, after the last decoding call has returned. */
   @Override
   void close();
 }

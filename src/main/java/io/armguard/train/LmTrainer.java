@@ -1,25 +1,20 @@
 package io.armguard.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import com.google.gson.JsonObject;
 import io.armguard.data.PreparedData;
 import io.armguard.model.Backbone;
 import io.armguard.model.CausalLm;
-import io.armguard.model.GptBackbone;
-import io.armguard.model.GptConfig;
 import io.armguard.model.ModelDirectory;
 import io.armguard.model.SafetensorsDType;
 import io.armguard.model.TextTokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.function.Consumer;
 
@@ -35,180 +30,132 @@ import java.util.function.Consumer;
 public final class LmTrainer {
   private final LmTrainingOptions o;
   private final Consumer<String> log;
-  private long interruptAfter = Long.MAX_VALUE;
 
   public LmTrainer(LmTrainingOptions options, Consumer<String> log) {
     this.o = options;
     this.log = log;
   }
 
-  /** Test hook: stop (as if killed) right after this step's checkpoint decision. */
-  void interruptAfter(long step) {
-    this.interruptAfter = step;
-  }
-
   /** Trains and returns the final metrics. */
   public JsonObject train(NDManager root) throws IOException {
-    long started = System.nanoTime();
+    ResumableTraining training = new ResumableTraining("train lm", o.run, o.identity(), log);
     TextTokenizer tokenizer =
-        o.initFrom() == null
-            ? TextTokenizer.gpt2(o.merges())
-            : TextTokenizer.load(o.initFrom().resolve(ModelDirectory.TOKENIZER));
+        o.initFrom == null
+            ? o.shape.tokenizer()
+            : TextTokenizer.load(o.initFrom.resolve(ModelDirectory.TOKENIZER));
     Path trainFile = trainingCorpus();
     log.accept("tokenising " + trainFile + " (cached after the first run)");
     TokenStream train = TokenStream.of(trainFile, tokenizer, n -> {});
-    TokenStream valid = TokenStream.of(o.data().resolve(PreparedData.LM_VALID), tokenizer, n -> {});
+    TokenStream valid = TokenStream.of(o.data.resolve(PreparedData.LM_VALID), tokenizer, n -> {});
     log.accept("train tokens " + train.size() + ", valid tokens " + valid.size());
-    GptConfig config =
-        GptConfig.of(tokenizer.vocabSize(), o.context(), o.dModel(), o.layers(), o.heads());
-
-    Checkpoint checkpoint = new Checkpoint(o.out());
-    if (o.restart()) {
-      checkpoint.delete();
-    }
-    Backbone backbone;
-    long startStep = 0;
-    JsonObject history = new JsonObject();
-    if (checkpoint.exists()) {
-      JsonObject state = checkpoint.state();
-      if (!state.get("options").toString().equals(o.identity().toString())) {
-        throw new IllegalStateException(
-            "checkpoint in "
-                + o.out()
-                + " was made with other settings "
-                + state.get("options")
-                + "; use --restart to discard it");
-      }
-      backbone = ModelDirectory.load(checkpoint.modelDir(), root).backbone();
-      startStep = state.get("step").getAsLong();
-      history = state.getAsJsonObject("history");
-      log.accept("resuming from step " + startStep);
-    } else if (o.initFrom() != null) {
-      try (NDManager scratch = root.newSubManager()) {
-        ModelDirectory.Loaded base = ModelDirectory.load(o.initFrom(), scratch);
-        backbone = ModelDirectory.causalCopy(base.backbone(), o.layers(), root);
-        if (base.tokenizer() != null) {
-          base.tokenizer().close();
-        }
-      }
-    } else {
-      backbone = GptBackbone.randomlyInitialized(config, root, (int) o.seed());
-    }
-    if (o.initFrom() != null) {
+    Optional<Path> resumed = training.resume();
+    Backbone backbone =
+        resumed.isPresent()
+            ? ModelDirectory.load(resumed.get(), root).backbone()
+            : newBackbone(tokenizer, root);
+    if (o.initFrom != null) {
       // the tied token embedding stays the pretrained one: the LM and ARM (whose E is frozen)
       // then share it with the imported encoder, and the LM learns to aim its hidden states at it
       backbone.namedParameters().get(backbone.tokenEmbeddingName()).freeze(true);
     }
-    Map<String, Parameter> trainable = new LinkedHashMap<>();
-    backbone
-        .namedParameters()
-        .forEach(
-            (k, p) -> {
-              if (p.requiresGradient()) {
-                trainable.put(k, p);
+    CausalLm lm = new CausalLm(backbone);
+    int window = o.shape.context();
+    int batch = o.run.batch();
+    ResumableTraining.Outcome outcome =
+        training.run(
+            backbone.namedParameters(),
+            root,
+            (step, m) -> {
+              long[] ids = randomWindows(train, step, batch, window);
+              return new ResumableTraining.PreparedStep(
+                  () -> lmLoss(lm, m, ids, batch, window, true), (long) batch * window);
+            },
+            dir -> ModelDirectory.save(dir, backbone, Map.of(), tokenizer, SafetensorsDType.F32),
+            (step, last, history) -> {
+              if (o.evalEvery > 0 && step % o.evalEvery == 0 && !last) {
+                double ppl = perplexity(lm, root, valid, o.evalWindows, window);
+                history.addProperty("valid_ppl_step_" + step, CardNumbers.round(ppl));
+                log.accept(
+                    "step "
+                        + step
+                        + ": validation perplexity "
+                        + CardNumbers.round(ppl)
+                        + " ("
+                        + o.evalWindows
+                        + " windows)");
               }
             });
-    CausalLm lm = new CausalLm(backbone);
-    AdamW optimizer = new AdamW(trainable, root, 0.9f, 0.95f, 1e-8f, o.weightDecay());
-    if (startStep > 0) {
-      optimizer.load(checkpoint.optimizerFile());
-    }
-    LearningRateSchedule schedule =
-        new LearningRateSchedule(o.learningRate(), o.warmupSteps(), o.steps(), 0.1f);
-    int window = o.context();
-    long tokensPerStep = (long) o.batch() * window;
-    double lastLoss = Double.NaN;
-    double trainSeconds =
-        history.has("train_seconds") ? history.get("train_seconds").getAsDouble() : 0;
-    try (TrainingProgress progress = new TrainingProgress("train lm", o.steps(), startStep)) {
-      for (long step = startStep + 1; step <= o.steps(); step++) {
-        Random random = new Random(o.seed() * 1_000_003L + step);
-        long[] ids = new long[o.batch() * window];
-        for (int b = 0; b < o.batch(); b++) {
-          int offset = random.nextInt(train.size() - window);
-          System.arraycopy(train.window(offset, window), 0, ids, b * window, window);
-        }
-        float lr = schedule.at(step);
-        try (NDManager m = root.newSubManager()) {
-          try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            NDArray loss = lmLoss(lm, m, ids, o.batch(), window, true);
-            collector.backward(loss);
-            lastLoss = loss.getFloat();
-          }
-          OptimizerStep.apply(trainable.values(), optimizer, lr, o.clipNorm());
-        }
-        progress.step(lastLoss, lr, tokensPerStep);
-        boolean last = step == o.steps();
-        if (o.evalEvery() > 0 && (step % o.evalEvery() == 0) && !last) {
-          double ppl = perplexity(lm, root, valid, o.evalWindows(), window);
-          history.addProperty("valid_ppl_step_" + step, round(ppl));
-          log.accept(
-              "step "
-                  + step
-                  + ": validation perplexity "
-                  + round(ppl)
-                  + " ("
-                  + o.evalWindows()
-                  + " windows)");
-        }
-        if ((o.checkpointEvery() > 0 && step % o.checkpointEvery() == 0) || last) {
-          history.addProperty("train_seconds", trainSeconds + progress.elapsedSeconds());
-          saveCheckpoint(checkpoint, backbone, tokenizer, optimizer, step, history);
-        }
-        if (step == interruptAfter) {
-          throw new InterruptedTraining(step);
-        }
-      }
-      trainSeconds += progress.elapsedSeconds();
-      history.addProperty("tokens_per_second_last_session", round(progress.tokensPerSecond()));
-    }
     double ppl = perplexity(lm, root, valid, Integer.MAX_VALUE, window);
-    ModelDirectory.save(o.out(), backbone, java.util.Map.of(), tokenizer, SafetensorsDType.F16);
-    checkpoint.delete(); // finished: nothing left to resume, keep the model directory small
+    ModelDirectory.save(o.run.out(), backbone, Map.of(), tokenizer, SafetensorsDType.F16);
+    training.finish(); // nothing left to resume, keep the model directory small
     JsonObject facts = new JsonObject();
     facts.addProperty(
         "model",
-        o.initFrom() == null
+        o.initFrom == null
             ? "causal LM (GPT-2 architecture)"
-            : "causal LM (first " + o.layers() + " layers of " + o.initFrom() + ", causal)");
+            : "causal LM (first " + o.shape.layers() + " layers of " + o.initFrom + ", causal)");
     facts.add("settings", o.identity());
-    facts.addProperty("parameters", parameterCount(backbone));
+    facts.addProperty(
+        "parameters", ResumableTraining.parameterCount(backbone.namedParameters().values()));
     facts.addProperty("data", trainFile + " (" + train.size() + " tokens)");
-    facts.addProperty("command", o.command());
-    facts.addProperty("steps", o.steps());
-    facts.addProperty("tokens_seen", tokensPerStep * o.steps());
-    facts.addProperty("final_train_loss", round(lastLoss));
-    facts.addProperty("valid_perplexity", round(ppl));
+    training.addRunFacts(facts, outcome);
+    facts.addProperty("tokens_seen", (long) batch * window * o.run.steps());
+    facts.addProperty("valid_perplexity", CardNumbers.round(ppl));
     facts.addProperty("valid_tokens", valid.size());
-    facts.addProperty("train_seconds", round(trainSeconds));
-    facts.addProperty("wall_seconds_this_session", round((System.nanoTime() - started) / 1e9));
-    facts.add("history", history);
-    ModelCard.write(o.out(), "armguard base language model", description(), facts);
-    log.accept("validation perplexity " + round(ppl));
+    training.addTimingsAndHistory(facts, outcome);
+    ModelCard.write(o.run.out(), "armguard base language model", description(), facts);
+    log.accept("validation perplexity " + CardNumbers.round(ppl));
     return facts;
+  }
+
+  private Backbone newBackbone(TextTokenizer tokenizer, NDManager root) throws IOException {
+    if (o.initFrom == null) {
+      return o.shape.randomBackbone(tokenizer, root, o.run.seed());
+    }
+    return PretrainedBackbone.copyFrom(
+        o.initFrom,
+        root,
+        (base, ownTokenizer) -> {
+          ownTokenizer.close(); // the LM keeps the tokenizer it was given
+          return ModelDirectory.causalCopy(base, o.shape.layers(), root);
+        });
+  }
+
+  /**
+   * The step's batch: random windows of the packed token stream from a generator seeded by (seed,
+   * step), so a resumed run sees exactly the batches an uninterrupted one would.
+   */
+  private long[] randomWindows(TokenStream train, long step, int batch, int window) {
+    Random random = new Random(o.run.seed() * 1_000_003L + step);
+    long[] ids = new long[batch * window];
+    for (int b = 0; b < batch; b++) {
+      int offset = random.nextInt(train.size() - window);
+      System.arraycopy(train.window(offset, window), 0, ids, b * window, window);
+    }
+    return ids;
   }
 
   private String description() {
     String corpus =
         " the conversational corpus of docs/data.md (nlp-corpus, fortunes, mailing-list ham, jokes)"
-            + (o.chatReplies() == null
+            + (o.chatReplies == null
                 ? ""
                 : " plus the clean replies of the reply set's training batches ("
-                    + o.chatReplies()
+                    + o.chatReplies
                     + ", prompt and reply, repeated "
                     + CHAT_REPEATS
                     + " times)");
     String what =
-        o.initFrom() == null
+        o.initFrom == null
             ? "A small GPT-2-architecture causal LM trained from scratch by `armguard train lm` on"
                 + corpus
                 + ". Tokenizer: GPT-2's byte-level BPE cut to the first "
-                + o.merges()
+                + o.shape.merges()
                 + " merges."
             : "A causal LM started from the first "
-                + o.layers()
+                + o.shape.layers()
                 + " layers of the pretrained encoder "
-                + o.initFrom()
+                + o.initFrom
                 + " (attention made causal, the LM head tied to its frozen word embeddings) and"
                 + " trained by `armguard train lm --init-from` on"
                 + corpus
@@ -226,12 +173,12 @@ public final class LmTrainer {
    * the clean training replies, written next to it as {@code train+replies.txt}.
    */
   private Path trainingCorpus() throws IOException {
-    Path base = o.data().resolve(PreparedData.LM_TRAIN);
-    if (o.chatReplies() == null) {
+    Path base = o.data.resolve(PreparedData.LM_TRAIN);
+    if (o.chatReplies == null) {
       return base;
     }
     io.armguard.data.ReplySet set =
-        io.armguard.data.ReplySet.load(o.chatReplies()).without(java.util.Set.of("val", "test"));
+        io.armguard.data.ReplySet.load(o.chatReplies).without(java.util.Set.of("val", "test"));
     java.util.List<String> lines = new java.util.ArrayList<>(PreparedData.readLines(base));
     for (int r = 0; r < CHAT_REPEATS; r++) {
       for (io.armguard.data.ReplyItem item : set.items()) {
@@ -240,7 +187,7 @@ public final class LmTrainer {
         }
       }
     }
-    java.util.Collections.shuffle(lines, new Random(o.seed()));
+    java.util.Collections.shuffle(lines, new Random(o.run.seed()));
     Path out = base.resolveSibling("train+replies.txt");
     java.util.List<String> old =
         java.nio.file.Files.exists(out) ? PreparedData.readLines(out) : java.util.List.of();
@@ -281,34 +228,5 @@ public final class LmTrainer {
       }
     }
     return Math.exp(totalLoss / Math.max(1, predicted));
-  }
-
-  private void saveCheckpoint(
-      Checkpoint checkpoint,
-      Backbone backbone,
-      TextTokenizer tokenizer,
-      AdamW optimizer,
-      long step,
-      JsonObject history)
-      throws IOException {
-    JsonObject state = new JsonObject();
-    state.addProperty("step", step);
-    state.add("options", o.identity());
-    state.add("history", history);
-    checkpoint.save(
-        state,
-        (modelDir, optimizerFile) -> {
-          ModelDirectory.save(
-              modelDir, backbone, java.util.Map.of(), tokenizer, SafetensorsDType.F32);
-          optimizer.save(optimizerFile);
-        });
-  }
-
-  static long parameterCount(Backbone backbone) {
-    return backbone.namedParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
-  }
-
-  static double round(double v) {
-    return Math.round(v * 10000) / 10000.0;
   }
 }

@@ -4,100 +4,44 @@ import com.google.gson.JsonObject;
 import java.nio.file.Path;
 
 /**
- * Settings of {@code train lm}. Defaults (see docs/training.md for the measured step times): a
- * 4-layer, 256-wide GPT-2 with GPT-2's vocabulary cut to the first 8,000 merges and a 128-token
- * context.
- *
- * @param initFrom a pretrained backbone directory (e.g. an imported MiniLM) whose first {@code
- *     layers} layers start the LM, made causal, with its tokenizer and a frozen, tied token
- *     embedding; null: a GPT-2 from scratch with {@code dModel}, {@code heads}, {@code merges}
- * @param chatReplies a reply set folder whose clean replies of the training batches (prompt, a
- *     space, reply; never the validation or test batches) are added to the corpus, repeated {@link
- *     LmTrainer#CHAT_REPEATS} times; null: the corpus alone
+ * Settings of {@code train lm}, built with {@link #builder()}. Defaults (those of the command; see
+ * docs/training.md for the measured step times): a 4-layer, 192-wide GPT-2 with GPT-2's vocabulary
+ * cut to the first 8,000 merges and a 128-token context, 16 windows a step for 1,200 steps. {@code
+ * out} has no default.
  */
-public record LmTrainingOptions(
-    Path data,
-    Path out,
-    int layers,
-    int dModel,
-    int heads,
-    int context,
-    int merges,
-    int batch,
-    int steps,
-    float learningRate,
-    int warmupSteps,
-    double clipNorm,
-    float weightDecay,
-    long seed,
-    int evalEvery,
-    int evalWindows,
-    int checkpointEvery,
-    boolean restart,
-    String command,
-    Path initFrom,
-    Path chatReplies) {
+public final class LmTrainingOptions {
+  final RunSettings run;
+  final Path data;
+  final GptShape shape;
+  final int evalEvery;
+  final int evalWindows;
+  final Path initFrom;
+  final Path chatReplies;
 
-  /** Settings of a GPT-2 LM trained from scratch on the prepared corpus alone. */
-  public LmTrainingOptions(
-      Path data,
-      Path out,
-      int layers,
-      int dModel,
-      int heads,
-      int context,
-      int merges,
-      int batch,
-      int steps,
-      float learningRate,
-      int warmupSteps,
-      double clipNorm,
-      float weightDecay,
-      long seed,
-      int evalEvery,
-      int evalWindows,
-      int checkpointEvery,
-      boolean restart,
-      String command) {
-    this(
-        data,
-        out,
-        layers,
-        dModel,
-        heads,
-        context,
-        merges,
-        batch,
-        steps,
-        learningRate,
-        warmupSteps,
-        clipNorm,
-        weightDecay,
-        seed,
-        evalEvery,
-        evalWindows,
-        checkpointEvery,
-        restart,
-        command,
-        null,
-        null);
+  private LmTrainingOptions(Builder b) {
+    this.run = b.runSettings();
+    this.data = b.data;
+    this.shape = b.shape();
+    this.evalEvery = b.evalEvery;
+    this.evalWindows = b.evalWindows;
+    this.initFrom = b.initFrom;
+    this.chatReplies = b.chatReplies;
   }
 
-  /** The settings that must match for a checkpoint to be resumed. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The settings that must match for a checkpoint to be resumed (keys and order as ever). */
   JsonObject identity() {
     JsonObject o = new JsonObject();
-    o.addProperty("layers", layers);
-    o.addProperty("d_model", dModel);
-    o.addProperty("heads", heads);
-    o.addProperty("context", context);
-    o.addProperty("merges", merges);
-    o.addProperty("batch", batch);
-    o.addProperty("steps", steps);
-    o.addProperty("learning_rate", learningRate);
-    o.addProperty("warmup_steps", warmupSteps);
-    o.addProperty("clip_norm", clipNorm);
-    o.addProperty("weight_decay", weightDecay);
-    o.addProperty("seed", seed);
+    o.addProperty("layers", shape.layers());
+    o.addProperty("d_model", shape.dModel());
+    o.addProperty("heads", shape.heads());
+    o.addProperty("context", shape.context());
+    o.addProperty("merges", shape.merges());
+    run.addOptimizerIdentity(o);
+    o.addProperty("seed", run.seed());
     if (initFrom != null) {
       o.addProperty("init_from", initFrom.toString());
     }
@@ -105,5 +49,66 @@ public record LmTrainingOptions(
       o.addProperty("chat_replies", chatReplies.toString());
     }
     return o;
+  }
+
+  /** Mutable builder; {@link #build()} validates. */
+  public static final class Builder extends GptShape.Builder<Builder> {
+    private Path data = Path.of("work-data");
+    private int evalEvery = 250;
+    private int evalWindows = 64;
+    private Path initFrom;
+    private Path chatReplies;
+
+    private Builder() {
+      super(4);
+      batch(16).steps(1200).learningRate(1e-3f).warmupSteps(100).clipNorm(1.0);
+    }
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
+
+    /** The prepared data directory ({@code data prepare}). */
+    public Builder data(Path v) {
+      data = v;
+      return this;
+    }
+
+    /** Steps between quick validation checks; 0 for none. */
+    public Builder evalEvery(int v) {
+      evalEvery = v;
+      return this;
+    }
+
+    /** Windows in a quick validation check. */
+    public Builder evalWindows(int v) {
+      evalWindows = v;
+      return this;
+    }
+
+    /**
+     * A pretrained backbone directory (e.g. an imported MiniLM) whose first {@code layers} layers
+     * start the LM, made causal, with its tokenizer and a frozen, tied token embedding; null (the
+     * default): a GPT-2 from scratch.
+     */
+    public Builder initFrom(Path v) {
+      initFrom = v;
+      return this;
+    }
+
+    /**
+     * A reply set folder whose clean replies of the training batches (prompt, a space, reply; never
+     * the validation or test batches) are added to the corpus, repeated {@link
+     * LmTrainer#CHAT_REPEATS} times; null (the default): the corpus alone.
+     */
+    public Builder chatReplies(Path v) {
+      chatReplies = v;
+      return this;
+    }
+
+    public LmTrainingOptions build() {
+      return new LmTrainingOptions(this);
+    }
   }
 }

@@ -12,6 +12,7 @@ import java.util.Objects;
  * field has a default except {@code out} and {@code initFrom}.
  */
 public final class ReplyRewardOptions {
+  final RunSettings run;
   final RewardKind kind;
   final Path replies;
   final List<String> validBatches;
@@ -19,23 +20,13 @@ public final class ReplyRewardOptions {
   final double judgeShare;
   final Path initFrom;
   final Path data;
-  final Path out;
   final int layers;
   final int frozenLayers;
   final int maxTokens;
-  final int batch;
-  final int steps;
-  final float learningRate;
-  final int warmupSteps;
-  final double clipNorm;
-  final float weightDecay;
   final float regulariserWeight;
-  final long seed;
-  final int checkpointEvery;
-  final boolean restart;
-  final String command;
 
   private ReplyRewardOptions(Builder b) {
+    this.run = b.runSettings();
     this.kind = b.kind;
     this.replies = b.replies;
     this.validBatches = List.copyOf(b.validBatches);
@@ -43,21 +34,10 @@ public final class ReplyRewardOptions {
     this.judgeShare = b.judgeShare;
     this.initFrom = Objects.requireNonNull(b.initFrom, "initFrom");
     this.data = b.data;
-    this.out = Objects.requireNonNull(b.out, "out");
     this.layers = b.layers;
     this.frozenLayers = b.frozenLayers;
     this.maxTokens = b.maxTokens;
-    this.batch = b.batch;
-    this.steps = b.steps;
-    this.learningRate = b.learningRate;
-    this.warmupSteps = b.warmupSteps;
-    this.clipNorm = b.clipNorm;
-    this.weightDecay = b.weightDecay;
     this.regulariserWeight = b.regulariserWeight;
-    this.seed = b.seed;
-    this.checkpointEvery = b.checkpointEvery;
-    this.restart = b.restart;
-    this.command = b.command;
     if (frozenLayers < 0 || frozenLayers > layers) {
       throw new IllegalArgumentException("frozen layers must be in 0.." + layers);
     }
@@ -79,19 +59,14 @@ public final class ReplyRewardOptions {
     o.addProperty("layers", layers);
     o.addProperty("frozen_layers", frozenLayers);
     o.addProperty("max_tokens", maxTokens);
-    o.addProperty("batch", batch);
-    o.addProperty("steps", steps);
-    o.addProperty("learning_rate", learningRate);
-    o.addProperty("warmup_steps", warmupSteps);
-    o.addProperty("clip_norm", clipNorm);
-    o.addProperty("weight_decay", weightDecay);
+    run.addOptimizerIdentity(o);
     o.addProperty("regulariser_weight", regulariserWeight);
-    o.addProperty("seed", seed);
+    o.addProperty("seed", run.seed());
     return o;
   }
 
   /** Mutable builder; {@link #build()} validates. */
-  public static final class Builder {
+  public static final class Builder extends RunSettings.Builder<Builder> {
     private RewardKind kind = RewardKind.ARM;
     private Path replies = Path.of("data", "replies");
     private List<String> validBatches = List.of("val");
@@ -99,23 +74,19 @@ public final class ReplyRewardOptions {
     private double judgeShare = 0.2;
     private Path initFrom;
     private Path data = Path.of("work-data");
-    private Path out;
     private int layers = 6;
     private int frozenLayers = 0;
     private int maxTokens = 96;
-    private int batch = 32;
-    private int steps = 600;
-    private float learningRate = 1e-4f;
-    private int warmupSteps = 60;
-    private double clipNorm = 1.0;
-    private float weightDecay = 0.01f;
     private float regulariserWeight = 1.0f;
-    private long seed = 1234;
-    private int checkpointEvery = 50;
-    private boolean restart;
-    private String command = "";
 
-    private Builder() {}
+    private Builder() {
+      batch(32).steps(600).learningRate(1e-4f).warmupSteps(60).clipNorm(1.0).checkpointEvery(50);
+    }
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
 
     public Builder kind(RewardKind v) {
       kind = v;
@@ -152,11 +123,6 @@ public final class ReplyRewardOptions {
       return this;
     }
 
-    public Builder out(Path v) {
-      out = v;
-      return this;
-    }
-
     public Builder layers(int v) {
       layers = v;
       return this;
@@ -172,58 +138,8 @@ public final class ReplyRewardOptions {
       return this;
     }
 
-    public Builder batch(int v) {
-      batch = v;
-      return this;
-    }
-
-    public Builder steps(int v) {
-      steps = v;
-      return this;
-    }
-
-    public Builder learningRate(float v) {
-      learningRate = v;
-      return this;
-    }
-
-    public Builder warmupSteps(int v) {
-      warmupSteps = v;
-      return this;
-    }
-
-    public Builder clipNorm(double v) {
-      clipNorm = v;
-      return this;
-    }
-
-    public Builder weightDecay(float v) {
-      weightDecay = v;
-      return this;
-    }
-
     public Builder regulariserWeight(float v) {
       regulariserWeight = v;
-      return this;
-    }
-
-    public Builder seed(long v) {
-      seed = v;
-      return this;
-    }
-
-    public Builder checkpointEvery(int v) {
-      checkpointEvery = v;
-      return this;
-    }
-
-    public Builder restart(boolean v) {
-      restart = v;
-      return this;
-    }
-
-    public Builder command(String v) {
-      command = v;
       return this;
     }
 

@@ -4,9 +4,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import com.google.gson.JsonObject;
 import io.armguard.data.LabelledText;
 import io.armguard.data.PreparedData;
@@ -26,13 +23,14 @@ import io.armguard.reward.RewardModels;
 import io.armguard.reward.ScoreOutput;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -53,16 +51,10 @@ import java.util.function.Consumer;
 public final class ReplyRewardTrainer {
   private final ReplyRewardOptions o;
   private final Consumer<String> log;
-  private long interruptAfter = Long.MAX_VALUE;
 
   public ReplyRewardTrainer(ReplyRewardOptions options, Consumer<String> log) {
     this.o = options;
     this.log = log;
-  }
-
-  /** Test hook: stop (as if killed) right after this step's checkpoint decision. */
-  void interruptAfter(long step) {
-    this.interruptAfter = step;
   }
 
   /** The replies the reward models train on: training batches minus the judge's share. */
@@ -73,8 +65,10 @@ public final class ReplyRewardTrainer {
     return all.without(excluded).splitByHash(judgeShare, "judge")[0];
   }
 
+  /** Trains, calibrates, writes the model directory with its card and returns the card's facts. */
   public JsonObject train(NDManager root) throws IOException {
-    long started = System.nanoTime();
+    String task = "train replies " + o.kind.name().toLowerCase(Locale.ROOT);
+    ResumableTraining training = new ResumableTraining(task, o.run, o.identity(), log);
     ReplySet all = ReplySet.load(o.replies);
     for (String b : concat(o.validBatches, o.heldOutBatches)) {
       if (!all.batches().contains(b)) {
@@ -83,34 +77,14 @@ public final class ReplyRewardTrainer {
     }
     ReplySet trainSet = rewardTrainingSet(all, o.validBatches, o.heldOutBatches, o.judgeShare);
     ReplySet validSet = all.only(new HashSet<>(o.validBatches));
-    Checkpoint checkpoint = new Checkpoint(o.out);
-    if (o.restart) {
-      checkpoint.delete();
-    }
-    RewardModel model;
-    long startStep = 0;
-    JsonObject history = new JsonObject();
-    if (checkpoint.exists()) {
-      JsonObject state = checkpoint.state();
-      if (!state.get("options").toString().equals(o.identity().toString())) {
-        throw new IllegalStateException(
-            "checkpoint in "
-                + o.out
-                + " was made with other settings "
-                + state.get("options")
-                + "; use --restart to discard it");
-      }
-      model = RewardModels.load(checkpoint.modelDir(), root);
-      startStep = state.get("step").getAsLong();
-      history = state.getAsJsonObject("history");
-      log.accept("resuming from step " + startStep);
-    } else {
-      model = newModel(root);
-    }
-    freezeLowerLayers(model);
+    Optional<Path> resumed = training.resume();
+    RewardModel model =
+        resumed.isPresent() ? RewardModels.load(resumed.get(), root) : newModel(root);
+    // --frozen-layers N freezes the embeddings with the lowest N blocks
+    new Freezing(o.frozenLayers > 0, o.frozenLayers).apply(model.backbone());
     TextTokenizer tokenizer = model.tokenizer();
     int pad = tokenizer.padId() >= 0 ? tokenizer.padId() : Math.max(0, tokenizer.eosId());
-    ReplyBatches train = new ReplyBatches(trainSet, tokenizer, o.maxTokens, pad, o.seed);
+    ReplyBatches train = new ReplyBatches(trainSet, tokenizer, o.maxTokens, pad, o.run.seed());
     log.accept(
         "training replies "
             + train.size()
@@ -118,63 +92,17 @@ public final class ReplyRewardTrainer {
             + train.tokens()
             + " tokens) from batches "
             + trainSet.batches());
-    Map<String, Parameter> trainable = new LinkedHashMap<>();
-    model
-        .trainableParameters()
-        .forEach(
-            (k, p) -> {
-              if (p.requiresGradient()) {
-                trainable.put(k, p);
-              }
-            });
-    AdamW optimizer = new AdamW(trainable, root, 0.9f, 0.95f, 1e-8f, o.weightDecay);
-    if (startStep > 0) {
-      optimizer.load(checkpoint.optimizerFile());
-    }
-    LearningRateSchedule schedule =
-        new LearningRateSchedule(o.learningRate, o.warmupSteps, o.steps, 0.1f);
-    double lastLoss = Double.NaN;
-    double trainSeconds =
-        history.has("train_seconds") ? history.get("train_seconds").getAsDouble() : 0;
-    String task = "train replies " + o.kind.name().toLowerCase(Locale.ROOT);
-    try (TrainingProgress progress = new TrainingProgress(task, o.steps, startStep)) {
-      for (long step = startStep + 1; step <= o.steps; step++) {
-        float lr = schedule.at(step);
-        long tokens;
-        try (NDManager m = root.newSubManager()) {
-          NDList batch = train.batch(train.batchIndices(step, o.batch), m);
-          try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            NDArray loss = loss(model, batch, step, m);
-            collector.backward(loss);
-            lastLoss = loss.getFloat();
-          }
-          tokens = LabelledBatches.realTokens(batch.get(1));
-          OptimizerStep.apply(trainable.values(), optimizer, lr, o.clipNorm);
-        }
-        progress.step(lastLoss, lr, tokens);
-        if ((o.checkpointEvery > 0 && step % o.checkpointEvery == 0) || step == o.steps) {
-          history.addProperty("train_seconds", trainSeconds + progress.elapsedSeconds());
-          history.addProperty("step_" + step + "_loss", LmTrainer.round(progress.smoothedLoss()));
-          JsonObject state = new JsonObject();
-          state.addProperty("step", step);
-          state.add("options", o.identity());
-          state.add("history", history);
-          RewardModel toSave = model;
-          checkpoint.save(
-              state,
-              (dir, opt) -> {
-                toSave.save(dir, SafetensorsDType.F32);
-                optimizer.save(opt);
-              });
-        }
-        if (step == interruptAfter) {
-          throw new InterruptedTraining(step);
-        }
-      }
-      trainSeconds += progress.elapsedSeconds();
-      history.addProperty(
-          "tokens_per_second_last_session", LmTrainer.round(progress.tokensPerSecond()));
-    }
+    ResumableTraining.Outcome outcome =
+        training.run(
+            model.trainableParameters(),
+            root,
+            (step, m) -> {
+              NDList batch = train.batch(train.batchIndices(step, o.run.batch()), m);
+              return ResumableTraining.PreparedStep.ofMaskedBatch(
+                  batch, () -> loss(model, batch, step, m));
+            },
+            dir -> model.save(dir, SafetensorsDType.F32),
+            ResumableTraining.StepListener.NONE);
     // calibrate on the validation batches: Platt scaling per label of the whole-reply raw score
     double[][] rawValid = ReplyScores.finalRaw(model, validSet.items(), o.maxTokens, root);
     float[] scale = new float[ReplyLabels.LABELS.size()];
@@ -190,17 +118,15 @@ public final class ReplyRewardTrainer {
       scale[j] = fit.scale();
       bias[j] = fit.bias();
     }
-    model.save(o.out, SafetensorsDType.F16);
-    model.info().withOutput(ScoreOutput.sigmoid(scale, bias)).write(o.out);
-    checkpoint.delete();
-    RewardModel saved = RewardModels.load(o.out, root);
+    model.save(o.run.out(), SafetensorsDType.F16);
+    model.info().withOutput(ScoreOutput.sigmoid(scale, bias)).write(o.run.out());
+    training.finish();
+    RewardModel saved = RewardModels.load(o.run.out(), root);
     JsonObject facts = new JsonObject();
     facts.addProperty(
         "model", o.kind.name() + " reward model (" + String.join(", ", ReplyLabels.LABELS) + ")");
     facts.add("settings", o.identity());
-    facts.addProperty(
-        "trainable_parameters",
-        trainable.values().stream().mapToLong(p -> p.getArray().size()).sum());
+    facts.addProperty("trainable_parameters", outcome.trainableParameters());
     facts.addProperty(
         "data",
         o.replies
@@ -209,9 +135,7 @@ public final class ReplyRewardTrainer {
             + " minus the judge's share ("
             + train.size()
             + " replies)");
-    facts.addProperty("command", o.command);
-    facts.addProperty("steps", o.steps);
-    facts.addProperty("final_train_loss", LmTrainer.round(lastLoss));
+    training.addRunFacts(facts, outcome);
     facts.add("valid", metrics(saved, validSet.items(), root));
     ReplySet heldOut = all.only(new HashSet<>(o.heldOutBatches));
     if (heldOut.size() > 0) {
@@ -224,12 +148,9 @@ public final class ReplyRewardTrainer {
     if (Files.exists(o.data.resolve(PreparedData.GOLD))) {
       facts.add("gold", metrics(saved, goldItems(), root));
     }
-    facts.addProperty("train_seconds", LmTrainer.round(trainSeconds));
-    facts.addProperty(
-        "wall_seconds_this_session", LmTrainer.round((System.nanoTime() - started) / 1e9));
-    facts.add("history", history);
+    training.addTimingsAndHistory(facts, outcome);
     ModelCard.write(
-        o.out,
+        o.run.out(),
         "armguard " + o.kind.name() + " moderation reward model (reply set)",
         description(),
         facts);
@@ -280,19 +201,12 @@ public final class ReplyRewardTrainer {
     if (o.regulariserWeight == 0) {
       return fit;
     }
-    Random random = new Random(o.seed * 31L + step); // resumable: depends on (seed, step) only
-    Shape shape = ids.getShape();
-    long[] v = new long[(int) shape.size()];
-    int vocab = (int) e.getShape().get(0);
-    for (int i = 0; i < v.length; i++) {
-      v[i] = random.nextInt(vocab);
-    }
-    NDArray deltas = arm.head().delta(h, m.create(v, shape), e);
-    return fit.add(TrainingLosses.deltaRegulariser(deltas, mask).mul(o.regulariserWeight));
+    NDArray penalty = ArmRegulariser.penalty(arm, h, ids, e, mask, o.run.seed(), step, m);
+    return fit.add(penalty.mul(o.regulariserWeight));
   }
 
   private RewardModel newModel(NDManager root) throws IOException {
-    Engine.getInstance().setRandomSeed((int) o.seed);
+    Engine.getInstance().setRandomSeed((int) o.run.seed());
     RewardModelInfo info =
         new RewardModelInfo(
             o.kind,
@@ -301,38 +215,10 @@ public final class ReplyRewardTrainer {
             "AWAY_FROM_LABEL",
             "first " + o.layers + " layers of " + ModelDirectory.id(o.initFrom),
             ScoreOutput.sigmoid(ReplyLabels.LABELS.size()));
-    try (NDManager scratch = root.newSubManager()) {
-      ModelDirectory.Loaded base = ModelDirectory.load(o.initFrom, scratch);
-      TextTokenizer tokenizer = TextTokenizer.load(o.initFrom.resolve(ModelDirectory.TOKENIZER));
-      RewardModel model =
-          RewardModels.fromLanguageModel(base.backbone(), o.layers, info, tokenizer, root);
-      if (base.tokenizer() != null) {
-        base.tokenizer().close();
-      }
-      return model;
-    }
-  }
-
-  /** Freezes the embeddings and the lowest {@code frozenLayers} blocks (none by default). */
-  private void freezeLowerLayers(RewardModel model) {
-    if (o.frozenLayers == 0) {
-      return;
-    }
-    model
-        .backbone()
-        .namedParameters()
-        .forEach(
-            (name, p) -> {
-              boolean embedding = name.startsWith("embeddings.") || name.startsWith("wpe.");
-              boolean lower = false;
-              for (int i = 0; i < o.frozenLayers; i++) {
-                lower |=
-                    name.startsWith("encoder.layer." + i + ".") || name.startsWith("h." + i + ".");
-              }
-              if (embedding || lower) {
-                p.freeze(true);
-              }
-            });
+    return PretrainedBackbone.copyFrom(
+        o.initFrom,
+        root,
+        (base, tokenizer) -> RewardModels.fromLanguageModel(base, o.layers, info, tokenizer, root));
   }
 
   private static List<String> concat(List<String> a, List<String> b) {

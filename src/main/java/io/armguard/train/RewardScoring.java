@@ -53,8 +53,8 @@ public final class RewardScoring {
     }
     JsonObject o = new JsonObject();
     o.addProperty("n", y.length);
-    o.addProperty("auc", LmTrainer.round(BinaryMetrics.auc(s, y)));
-    o.addProperty("accuracy", LmTrainer.round(BinaryMetrics.accuracy(s, y, 0.5)));
+    o.addProperty("auc", CardNumbers.round(BinaryMetrics.auc(s, y)));
+    o.addProperty("accuracy", CardNumbers.round(BinaryMetrics.accuracy(s, y, 0.5)));
     return o;
   }
 }

@@ -34,9 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 class BertFineTuneTest {
   @TempDir Path tmp;
 
-  /** A small random BERT with MiniLM's WordPiece vocabulary (d 16, 2 layers). */
-  private Path tinyBert() throws Exception {
-    Path dir = tmp.resolve("tiny-bert");
+  /** A small random BERT with MiniLM's WordPiece vocabulary (d 16, 2 layers), written to dir. */
+  static Path tinyBert(Path dir) throws Exception {
     try (NDManager m = NDManager.newBaseManager();
         TextTokenizer tok =
             TextTokenizer.load(MiniLmFixture.importedDir().resolve(ModelDirectory.TOKENIZER))) {
@@ -47,46 +46,37 @@ class BertFineTuneTest {
     return dir;
   }
 
-  private RewardTrainingOptions options(Path data, Path init, Path out, int steps) {
-    return new RewardTrainingOptions(
-            RewardKind.RAD,
-            null,
-            data,
-            out,
-            null,
-            init,
-            2,
-            16,
-            2,
-            32,
-            100,
-            16,
-            8,
-            steps,
-            1e-2f,
-            2,
-            2.0,
-            0.01f,
-            1.0f,
-            7,
-            3,
-            false,
-            "test")
-        .withFreezing(new Freezing(true, 1));
+  private RewardTrainingOptions.Builder options(Path data, Path init, Path out, int steps) {
+    return RewardTrainingOptions.builder(RewardKind.RAD)
+        .data(data)
+        .out(out)
+        .initFrom(init)
+        .layers(2)
+        .maxTokens(16)
+        .batch(8)
+        .steps(steps)
+        .learningRate(1e-2f)
+        .warmupSteps(2)
+        .clipNorm(2.0)
+        .seed(7)
+        .checkpointEvery(3)
+        .command("test")
+        .freezing(new Freezing(true, 1));
   }
 
   @Test
   void frozenFineTuneLowersTheLossAndResumesBitIdentically() throws Exception {
     Path data = RewardTrainerResumeTest.tinyData(tmp.resolve("data"));
-    Path init = tinyBert();
+    Path init = tinyBert(tmp.resolve("tiny-bert"));
     try (NDManager root = NDManager.newBaseManager()) {
-      new RewardTrainer(options(data, init, tmp.resolve("one"), 1), s -> {}).train(root);
-      new RewardTrainer(options(data, init, tmp.resolve("a"), 12), s -> {}).train(root);
-      RewardTrainer first = new RewardTrainer(options(data, init, tmp.resolve("b"), 12), s -> {});
-      first.interruptAfter(7);
+      new RewardTrainer(options(data, init, tmp.resolve("one"), 1).build(), s -> {}).train(root);
+      new RewardTrainer(options(data, init, tmp.resolve("a"), 12).build(), s -> {}).train(root);
+      RewardTrainer first =
+          new RewardTrainer(
+              options(data, init, tmp.resolve("b"), 12).interruptAfter(7).build(), s -> {});
       assertThrows(InterruptedTraining.class, () -> first.train(root));
       List<String> log = new ArrayList<>();
-      new RewardTrainer(options(data, init, tmp.resolve("b"), 12), log::add).train(root);
+      new RewardTrainer(options(data, init, tmp.resolve("b"), 12).build(), log::add).train(root);
       assertTrue(log.contains("resuming from step 6"), log.toString());
 
       double afterOne = fullDataLoss(tmp.resolve("one"), data, root);

@@ -28,26 +28,25 @@ class LmTrainerTest {
     Files.write(data.resolve(PreparedData.LM_TRAIN), docs);
     Files.write(data.resolve(PreparedData.LM_VALID), docs.subList(0, 20));
     LmTrainingOptions o =
-        new LmTrainingOptions(
-            data,
-            tmp.resolve("lm"),
-            1,
-            32,
-            2,
-            32,
-            100,
-            8,
-            40,
-            1e-2f,
-            5,
-            1.0,
-            0.01f,
-            5,
-            20,
-            4,
-            20,
-            false,
-            "test command");
+        LmTrainingOptions.builder()
+            .data(data)
+            .out(tmp.resolve("lm"))
+            .layers(1)
+            .dModel(32)
+            .heads(2)
+            .context(32)
+            .merges(100)
+            .batch(8)
+            .steps(40)
+            .learningRate(1e-2f)
+            .warmupSteps(5)
+            .clipNorm(1.0)
+            .seed(5)
+            .evalEvery(20)
+            .evalWindows(4)
+            .checkpointEvery(20)
+            .command("test command")
+            .build();
     JsonObject facts;
     try (NDManager root = NDManager.newBaseManager()) {
       facts = new LmTrainer(o, s -> {}).train(root);
@@ -80,13 +79,13 @@ class LmTrainerTest {
     Files.write(data.resolve(PreparedData.LM_TRAIN), docs);
     Files.write(data.resolve(PreparedData.LM_VALID), docs.subList(0, 10));
     try (NDManager root = NDManager.newBaseManager()) {
-      new LmTrainer(options(data, tmp.resolve("a")), s -> {}).train(root);
-      LmTrainer killed = new LmTrainer(options(data, tmp.resolve("b")), s -> {});
-      killed.interruptAfter(7);
+      new LmTrainer(options(data, tmp.resolve("a")).build(), s -> {}).train(root);
+      LmTrainer killed =
+          new LmTrainer(options(data, tmp.resolve("b")).interruptAfter(7).build(), s -> {});
       org.junit.jupiter.api.Assertions.assertThrows(
           InterruptedTraining.class, () -> killed.train(root));
       List<String> log = new ArrayList<>();
-      new LmTrainer(options(data, tmp.resolve("b")), log::add).train(root);
+      new LmTrainer(options(data, tmp.resolve("b")).build(), log::add).train(root);
       assertTrue(log.contains("resuming from step 5"), log.toString());
     }
     org.junit.jupiter.api.Assertions.assertArrayEquals(
@@ -94,8 +93,24 @@ class LmTrainerTest {
         Files.readAllBytes(tmp.resolve("b/model.safetensors")));
   }
 
-  private static LmTrainingOptions options(Path data, Path out) {
-    return new LmTrainingOptions(
-        data, out, 1, 16, 2, 16, 50, 4, 10, 5e-3f, 2, 1.0, 0.01f, 9, 0, 4, 5, false, "test");
+  private static LmTrainingOptions.Builder options(Path data, Path out) {
+    return LmTrainingOptions.builder()
+        .data(data)
+        .out(out)
+        .layers(1)
+        .dModel(16)
+        .heads(2)
+        .context(16)
+        .merges(50)
+        .batch(4)
+        .steps(10)
+        .learningRate(5e-3f)
+        .warmupSteps(2)
+        .clipNorm(1.0)
+        .seed(9)
+        .evalEvery(0)
+        .evalWindows(4)
+        .checkpointEvery(5)
+        .command("test");
   }
 }

@@ -40,16 +40,33 @@ class RewardTrainerResumeTest {
     return dir;
   }
 
-  static RewardTrainingOptions options(
+  static RewardTrainingOptions.Builder builder(
       RewardKind kind,
       RewardTrainingOptions.Regime regime,
       Path data,
       Path out,
       Path teacher,
       int steps) {
-    return new RewardTrainingOptions(
-        kind, regime, data, out, teacher, null, 1, 16, 2, 32, 100, 16, 8, steps, 3e-3f, 2, 2.0,
-        0.01f, 1.0f, 7, 3, false, "test");
+    return RewardTrainingOptions.builder(kind)
+        .regime(regime)
+        .data(data)
+        .out(out)
+        .teacher(teacher)
+        .layers(1)
+        .dModel(16)
+        .heads(2)
+        .context(32)
+        .merges(100)
+        .maxTokens(16)
+        .batch(8)
+        .steps(steps)
+        .learningRate(3e-3f)
+        .warmupSteps(2)
+        .clipNorm(2.0)
+        .regulariserWeight(1.0f)
+        .seed(7)
+        .checkpointEvery(3)
+        .command("test");
   }
 
   @Test
@@ -57,31 +74,32 @@ class RewardTrainerResumeTest {
     Path data = tinyData(tmp.resolve("data"));
     try (NDManager root = NDManager.newBaseManager()) {
       RewardTrainingOptions straight =
-          options(
-              RewardKind.ARM,
-              RewardTrainingOptions.Regime.RESPONSES,
-              data,
-              tmp.resolve("a"),
-              null,
-              6);
+          builder(
+                  RewardKind.ARM,
+                  RewardTrainingOptions.Regime.RESPONSES,
+                  data,
+                  tmp.resolve("a"),
+                  null,
+                  6)
+              .build();
       JsonObject facts = new RewardTrainer(straight, s -> {}).train(root);
       assertTrue(facts.getAsJsonObject("gold").has("auc"));
       assertFalse(Files.exists(tmp.resolve("a/checkpoint")), "finished runs drop their checkpoint");
 
-      RewardTrainingOptions interrupted =
-          options(
+      RewardTrainingOptions.Builder interrupted =
+          builder(
               RewardKind.ARM,
               RewardTrainingOptions.Regime.RESPONSES,
               data,
               tmp.resolve("b"),
               null,
               6);
-      RewardTrainer first = new RewardTrainer(interrupted, s -> {});
-      first.interruptAfter(4); // last checkpoint at step 3: step 4 is lost and redone
+      // last checkpoint at step 3: step 4 is lost and redone
+      RewardTrainer first = new RewardTrainer(interrupted.interruptAfter(4).build(), s -> {});
       assertThrows(InterruptedTraining.class, () -> first.train(root));
       assertTrue(Files.exists(tmp.resolve("b/checkpoint/state.json")));
       List<String> log = new ArrayList<>();
-      new RewardTrainer(interrupted, log::add).train(root);
+      new RewardTrainer(interrupted.interruptAfter(Long.MAX_VALUE).build(), log::add).train(root);
       assertTrue(log.contains("resuming from step 3"), log.toString());
     }
     assertArrayEquals(

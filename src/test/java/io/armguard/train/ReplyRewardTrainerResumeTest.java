@@ -1,0 +1,137 @@
+package io.armguard.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
+import io.armguard.model.GptBackbone;
+import io.armguard.model.GptConfig;
+import io.armguard.model.ModelDirectory;
+import io.armguard.model.SafetensorsDType;
+import io.armguard.model.TextTokenizer;
+import io.armguard.reward.RewardKind;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code train replies} through the shared skeleton: on a tiny synthetic reply set and tiny random
+ * GPT-2 and BERT backbones, a killed and resumed run ends with exactly the weights (and the
+ * calibration) of an uninterrupted one, and a checkpoint made with other settings is refused.
+ */
+class ReplyRewardTrainerResumeTest {
+  @TempDir Path tmp;
+
+  /** Batches {@code a} (training), {@code val} and {@code test}, half toxic with a marked span. */
+  private Path tinyReplySet() throws Exception {
+    Path dir = tmp.resolve("replies");
+    Files.createDirectories(dir);
+    String[] insults = {"you stupid idiot", "shut up moron", "what a pathetic loser"};
+    String[] kind = {"thanks so much", "what a lovely day", "happy to help"};
+    for (String batch : List.of("a", "val", "test")) {
+      List<String> lines = new ArrayList<>();
+      int n = batch.equals("a") ? 16 : 6;
+      for (int i = 0; i < n; i++) {
+        String id = batch + "-" + i;
+        lines.add(
+            i % 2 == 0
+                ? "{\"id\":\"%s\",\"prompt\":\"hi\",\"reply\":\"sure, %s\",\"toxicity\":1,\"categories\":[\"insult\"],\"span\":\"%s\"}"
+                    .formatted(id, insults[i % 3], insults[i % 3])
+                : "{\"id\":\"%s\",\"prompt\":\"hi\",\"reply\":\"sure, %s\",\"toxicity\":0,\"categories\":[]}"
+                    .formatted(id, kind[i % 3]));
+      }
+      Files.write(dir.resolve("batch-" + batch + ".jsonl"), lines);
+    }
+    return dir;
+  }
+
+  private Path tinyGpt() throws Exception {
+    Path dir = tmp.resolve("tiny-gpt");
+    try (NDManager m = NDManager.newBaseManager();
+        TextTokenizer tok = TextTokenizer.gpt2(100)) {
+      GptConfig c = GptConfig.of(tok.vocabSize(), 32, 16, 2, 2);
+      ModelDirectory.save(
+          dir, GptBackbone.randomlyInitialized(c, m, 3), Map.of(), tok, SafetensorsDType.F32);
+    }
+    return dir;
+  }
+
+  private ReplyRewardOptions.Builder options(
+      RewardKind kind, Path replies, Path init, Path out, int frozenLayers, int steps) {
+    return ReplyRewardOptions.builder()
+        .kind(kind)
+        .replies(replies)
+        .initFrom(init)
+        .data(tmp.resolve("no-prepared-data")) // no gold set: not scored
+        .out(out)
+        .layers(2)
+        .frozenLayers(frozenLayers)
+        .maxTokens(16)
+        .batch(4)
+        .steps(steps)
+        .learningRate(5e-3f)
+        .warmupSteps(2)
+        .regulariserWeight(kind == RewardKind.ARM ? 1.0f : 0f)
+        .seed(11)
+        .checkpointEvery(3)
+        .command("test");
+  }
+
+  private void assertResumesBitIdentically(RewardKind kind, Path init, int frozenLayers)
+      throws Exception {
+    Path replies = tinyReplySet();
+    Path a = tmp.resolve(kind + "-a");
+    Path b = tmp.resolve(kind + "-b");
+    try (NDManager root = NDManager.newBaseManager()) {
+      JsonObject facts =
+          new ReplyRewardTrainer(options(kind, replies, init, a, frozenLayers, 7).build(), s -> {})
+              .train(root);
+      assertTrue(facts.getAsJsonObject("valid").size() > 0, facts.toString());
+      assertTrue(facts.getAsJsonObject("history").has("step_6_loss"), facts.toString());
+      assertFalse(Files.exists(a.resolve("checkpoint")), "finished runs drop their checkpoint");
+
+      ReplyRewardTrainer killed =
+          new ReplyRewardTrainer(
+              // last checkpoint at step 3: steps 4 and 5 are lost and redone
+              options(kind, replies, init, b, frozenLayers, 7).interruptAfter(5).build(), s -> {});
+      assertThrows(InterruptedTraining.class, () -> killed.train(root));
+      assertTrue(Files.exists(b.resolve("checkpoint/state.json")));
+
+      ReplyRewardTrainer otherSettings =
+          new ReplyRewardTrainer(options(kind, replies, init, b, frozenLayers, 8).build(), s -> {});
+      IllegalStateException refused =
+          assertThrows(IllegalStateException.class, () -> otherSettings.train(root));
+      assertTrue(refused.getMessage().contains("--restart"), refused.getMessage());
+
+      List<String> log = new ArrayList<>();
+      new ReplyRewardTrainer(options(kind, replies, init, b, frozenLayers, 7).build(), log::add)
+          .train(root);
+      assertTrue(log.contains("resuming from step 3"), log.toString());
+    }
+    assertArrayEquals(
+        Files.readAllBytes(a.resolve(ModelDirectory.WEIGHTS)),
+        Files.readAllBytes(b.resolve(ModelDirectory.WEIGHTS)));
+    // the Platt calibration is fitted on the final weights: equal weights, equal armguard.json
+    assertEquals(
+        Files.readString(a.resolve("armguard.json")), Files.readString(b.resolve("armguard.json")));
+  }
+
+  @Test
+  void armOnATinyGptResumesBitIdentically() throws Exception {
+    assertResumesBitIdentically(RewardKind.ARM, tinyGpt(), 0);
+  }
+
+  @Test
+  void radOnATinyBertWithAFrozenLayerResumesBitIdentically() throws Exception {
+    assertResumesBitIdentically(
+        RewardKind.RAD, BertFineTuneTest.tinyBert(tmp.resolve("tiny-bert")), 1);
+  }
+}
