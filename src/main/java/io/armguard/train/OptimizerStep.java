@@ -12,10 +12,17 @@ import java.util.Collection;
 final class OptimizerStep {
   private OptimizerStep() {}
 
-  /** Returns the gradient norm before clipping. */
+  /**
+   * Clips, updates and clears the gradients; returns the gradient norm before clipping. A step
+   * whose gradient norm is not finite (an overflow somewhere in the batch) updates nothing: its
+   * gradients are cleared and the weights and AdamW moments stay as they were, so one bad batch
+   * cannot turn every weight into NaN.
+   */
   static double apply(Collection<Parameter> parameters, AdamW optimizer, float lr, double clip) {
     double norm = GradientClipping.clipGlobalNorm(parameters, clip);
-    optimizer.update(lr);
+    if (Double.isFinite(norm)) {
+      optimizer.update(lr);
+    }
     for (Parameter p : parameters) {
       NDArray g = p.getArray().getGradient();
       g.muli(0);

@@ -30,6 +30,12 @@ import java.util.function.Supplier;
  * #finish()}. One instance per run, used from one thread.
  */
 final class ResumableTraining {
+  /** History key: steps whose update was skipped for a non-finite loss or gradient norm. */
+  static final String SKIPPED_STEPS = "skipped_steps";
+
+  /** A run gives up after this many non-finite steps in a row (it has diverged). */
+  static final int MAX_BAD_STEPS_IN_A_ROW = 20;
+
   /** Stored with every checkpoint; read back on resume. */
   private static final String STEP = "step";
 
@@ -112,6 +118,8 @@ final class ResumableTraining {
     LearningRateSchedule schedule =
         new LearningRateSchedule(run.learningRate(), run.warmupSteps(), run.steps(), 0.1f);
     double lastLoss = Double.NaN;
+    int skipped = history.has(SKIPPED_STEPS) ? history.get(SKIPPED_STEPS).getAsInt() : 0;
+    int badInARow = 0;
     double trainSeconds = history.has(TRAIN_SECONDS) ? history.get(TRAIN_SECONDS).getAsDouble() : 0;
     try (TrainingProgress progress = new TrainingProgress(task, run.steps(), startStep)) {
       for (long s = startStep + 1; s <= run.steps(); s++) {
@@ -125,7 +133,23 @@ final class ResumableTraining {
             lastLoss = loss.getFloat();
           }
           tokens = prepared.tokens();
-          OptimizerStep.apply(trainable.values(), optimizer, lr, run.clipNorm());
+          double norm = OptimizerStep.apply(trainable.values(), optimizer, lr, run.clipNorm());
+          if (!Double.isFinite(norm) || !Double.isFinite(lastLoss)) {
+            skipped++;
+            badInARow++;
+            history.addProperty(SKIPPED_STEPS, skipped);
+            if (badInARow >= MAX_BAD_STEPS_IN_A_ROW) {
+              throw new IllegalStateException(
+                  task
+                      + " diverged: "
+                      + badInARow
+                      + " steps in a row with a non-finite loss or gradient (last at step "
+                      + s
+                      + "); lower --lr or raise --warmup and use --restart");
+            }
+          } else {
+            badInARow = 0;
+          }
         }
         progress.step(lastLoss, lr, tokens);
         afterStep.after(s, s == run.steps(), history);
