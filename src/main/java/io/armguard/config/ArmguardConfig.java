@@ -76,6 +76,9 @@ public final class ArmguardConfig {
   public static final String REWRITE_MAX_ATTEMPTS = "rewrite.max.attempts";
   public static final String REWRITE_FALLBACK_TEXT = "rewrite.fallback.text";
   public static final String LOG_CONTENT = "log.content";
+  public static final String STATIC_MEMBERSHIP = "group.static.membership";
+  public static final String SESSION_TIMEOUT_MS = "session.timeout.ms";
+  public static final String SHUTDOWN_TIMEOUT_MS = "shutdown.timeout.ms";
 
   /** Every key, in documentation order. */
   public static final List<ConfigKey> KEYS =
@@ -157,7 +160,26 @@ public final class ArmguardConfig {
               "[armguard: this response was withheld because it could not be made non-toxic]",
               false,
               "Text delivered when a response is BLOCKED."),
-          boolKey(LOG_CONTENT, false, "Whether logs may contain prompt and response text."));
+          boolKey(LOG_CONTENT, false, "Whether logs may contain prompt and response text."),
+          boolKey(
+              STATIC_MEMBERSHIP,
+              true,
+              "Join the consumer group as a static member (group.instance.id from instance.id, or"
+                  + " an id persisted in state.dir), so a restarted instance takes its partitions"
+                  + " back at once instead of after the dead member's session timeout."),
+          intKey(
+              SESSION_TIMEOUT_MS,
+              10_000,
+              6_000,
+              300_000,
+              "Consumer session timeout: how long the group waits for an instance that stopped"
+                  + " without leaving (a crash) before moving its partitions."),
+          intKey(
+              SHUTDOWN_TIMEOUT_MS,
+              10_000,
+              1_000,
+              300_000,
+              "How long a shutdown waits for Kafka Streams to commit and leave the group."));
 
   private static final Map<String, ConfigKey> BY_NAME = index();
 
@@ -180,6 +202,7 @@ public final class ArmguardConfig {
     for (Map.Entry<String, String> e : props.entrySet()) {
       String key = e.getKey().trim();
       if (key.startsWith(KAFKA_PREFIX)) {
+        ManagedKafkaKeys.rejectOverride(key, key.substring(KAFKA_PREFIX.length()));
         kafka.put(key.substring(KAFKA_PREFIX.length()), e.getValue());
       } else if (key.startsWith(REGISTRY_PREFIX) || REGISTRY_KEYS.contains(key)) {
         registry.put(key, e.getValue());

@@ -31,6 +31,7 @@ final class CrossFieldChecks {
       throw new ConfigException(
           DECODE_TOP_K, "default " + c.decodeTopK() + " exceeds " + DECODE_TOP_K_LIMIT);
     }
+    checkRegistryRetry(c);
     // Why: a batch is decoded inside one transaction; if it can outlive transaction.timeout.ms the
     // broker aborts the transaction and the whole batch is decoded again, forever.
     long worstBatchMs = c.worstCaseBatchMs();
@@ -54,6 +55,33 @@ final class CrossFieldChecks {
               COMMIT_INTERVAL_MS,
               TRANSACTION_TIMEOUT_MS,
               c.transactionTimeoutMs()));
+    }
+  }
+
+  /** The key (in the registry client settings) of the deserializer's retry budget. */
+  static final String REGISTRY_RETRY_MAX_MS = "schema.registry.retry.max.ms";
+
+  // Why: the stream thread waits for the registry with its transaction open; the wait must end
+  // (and the thread restart from its last commit) long before the broker aborts the transaction.
+  private static void checkRegistryRetry(ArmguardConfig c) {
+    String raw = c.registryProperties().get(REGISTRY_RETRY_MAX_MS);
+    if (raw == null) {
+      return;
+    }
+    long budget;
+    try {
+      budget = Long.parseLong(raw.trim());
+    } catch (NumberFormatException e) {
+      throw new ConfigException(REGISTRY_RETRY_MAX_MS, "'" + raw + "' is not a number of ms");
+    }
+    if (budget < 0 || budget * 2 > c.transactionTimeoutMs()) {
+      throw new ConfigException(
+          REGISTRY_RETRY_MAX_MS,
+          budget
+              + " ms must be between 0 and half of "
+              + TRANSACTION_TIMEOUT_MS
+              + "="
+              + c.transactionTimeoutMs());
     }
   }
 }

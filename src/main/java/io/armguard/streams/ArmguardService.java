@@ -1,13 +1,19 @@
 package io.armguard.streams;
 
 import io.armguard.config.ArmguardConfig;
+import io.armguard.serde.RegistryAvailability;
+import io.armguard.serde.RegistryUnavailableException;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -28,6 +34,9 @@ public final class ArmguardService implements AutoCloseable {
   private final KafkaStreamsMetrics streamsMetrics;
   private final HealthServer health;
   private final Topology topology;
+  private final RegistryAvailability registryAvailability = RegistryAvailability.shared();
+  private final Duration closeTimeout;
+  private volatile boolean closing;
 
   /**
    * Builds and starts the service.
@@ -40,21 +49,33 @@ public final class ArmguardService implements AutoCloseable {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     PipelineMetrics metrics = new PipelineMetrics(registry);
     this.topology = ArmguardTopology.buildTopology(config, serdes, engines, metrics);
-    this.streams = new KafkaStreams(topology, ArmguardTopology.streamsProperties(config));
-    // A thread that dies on an unexpected error is replaced; its requests are still in the store.
+    Properties props = ArmguardTopology.streamsProperties(config);
+    props.put(DeadLetterHandler.METRICS_CONFIG, metrics);
+    if (config.bool(ArmguardConfig.STATIC_MEMBERSHIP)) {
+      props.put(
+          StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+          InstanceIdentity.groupInstanceId(config));
+    }
+    this.streams = new KafkaStreams(topology, props);
+    this.closeTimeout = Duration.ofMillis(config.intValue(ArmguardConfig.SHUTDOWN_TIMEOUT_MS));
+    // A thread that dies on an unexpected error is replaced; its requests are still in the store,
+    // and its uncommitted input is read again by the new thread.
     streams.setUncaughtExceptionHandler(
         e -> {
-          LOG.error("stream thread died; replacing it", e);
+          if (RegistryUnavailableException.isCause(e)) {
+            LOG.warn(
+                "schema registry unreachable; records held, stream thread restarts from its last"
+                    + " commit: {}",
+                registryAvailability.describe());
+          } else {
+            LOG.error("stream thread died; replacing it", e);
+          }
           return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
     this.streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(registry);
     int port = config.intValue(ArmguardConfig.HTTP_PORT);
-    this.health =
-        port < 0
-            ? null
-            : new HealthServer(
-                port, () -> streams.state() != KafkaStreams.State.ERROR, this::ready, registry);
+    this.health = port < 0 ? null : new HealthServer(port, this::live, this::readiness, registry);
     streams.start();
     LOG.info(
         "armguard started: application.id={} requests={} health port={}",
@@ -63,9 +84,37 @@ public final class ArmguardService implements AutoCloseable {
         health == null ? "off" : health.port());
   }
 
-  /** RUNNING, with the models loaded (they are, before the service exists). */
+  /**
+   * Liveness: false once Kafka Streams has stopped for good (ERROR, or shutting down / stopped
+   * without being asked to). A broker or registry outage keeps the process live, since a restart
+   * would not help; it shows on {@link #readiness()}.
+   */
+  public boolean live() {
+    KafkaStreams.State s = streams.state();
+    return closing
+        || (s != KafkaStreams.State.ERROR
+            && s != KafkaStreams.State.PENDING_ERROR
+            && s != KafkaStreams.State.NOT_RUNNING
+            && s != KafkaStreams.State.PENDING_SHUTDOWN);
+  }
+
+  /** Whether the service can make progress now (the models are loaded before it exists). */
   public boolean ready() {
-    return streams.state() == KafkaStreams.State.RUNNING;
+    return readiness().ok();
+  }
+
+  /** Kafka Streams RUNNING, a live broker connection, the schema registry answering. */
+  public Readiness readiness() {
+    KafkaStreams.State s = streams.state();
+    int connections = BrokerConnections.count(streams);
+    return new Readiness(
+        List.of(
+            new Readiness.Check("kafka streams", s == KafkaStreams.State.RUNNING, s.name()),
+            new Readiness.Check("broker", connections > 0, connections + " connections"),
+            new Readiness.Check(
+                "schema registry",
+                registryAvailability.isAvailable(),
+                registryAvailability.describe())));
   }
 
   public KafkaStreams.State state() {
@@ -100,13 +149,24 @@ public final class ArmguardService implements AutoCloseable {
     return ready();
   }
 
+  /**
+   * Stops within {@code shutdown.timeout.ms} (plus the engines' own close): Kafka Streams gets that
+   * long to finish its transaction and leave the group; if the broker is unreachable it is
+   * abandoned after the timeout, which is safe, since nothing uncommitted is ever visible and the
+   * buffered requests stay in the changelog.
+   */
   @Override
   public void close() {
+    closing = true;
     // Leave the group so the partitions (and their buffered requests) move to another instance at
     // once instead of after the session timeout.
-    streams.close(
-        CloseOptions.timeout(Duration.ofSeconds(30))
-            .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+    boolean stopped =
+        streams.close(
+            CloseOptions.timeout(closeTimeout)
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+    if (!stopped) {
+      LOG.warn("Kafka Streams did not stop within {} ms; closing anyway", closeTimeout.toMillis());
+    }
     streamsMetrics.close();
     engines.close();
     if (health != null) {

@@ -8,22 +8,28 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
- * {@code /health} (200 unless the service is in ERROR), {@code /ready} (200 when Kafka Streams is
- * RUNNING and the models are loaded) and {@code /metrics} (Prometheus text format) on the JDK's
- * built-in HTTP server. One daemon thread; start/stop with the service.
+ * {@code /health} (liveness: 200 unless Kafka Streams has stopped for good), {@code /ready} (200
+ * when every {@link Readiness} check passes; the body lists them) and {@code /metrics} (Prometheus
+ * text format) on the JDK's built-in HTTP server. One daemon thread; start/stop with the service.
  */
 public final class HealthServer implements AutoCloseable {
 
   private final HttpServer server;
 
   public HealthServer(
-      int port, BooleanSupplier healthy, BooleanSupplier ready, PrometheusMeterRegistry metrics)
+      int port, BooleanSupplier healthy, Supplier<Readiness> ready, PrometheusMeterRegistry metrics)
       throws IOException {
     server = HttpServer.create(new InetSocketAddress(port), 0);
     server.createContext("/health", ex -> status(ex, healthy.getAsBoolean()));
-    server.createContext("/ready", ex -> status(ex, ready.getAsBoolean()));
+    server.createContext(
+        "/ready",
+        ex -> {
+          Readiness r = ready.get();
+          respond(ex, r.ok() ? 200 : 503, "text/plain; charset=utf-8", r.report());
+        });
     server.createContext(
         "/metrics",
         ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));

@@ -1,7 +1,9 @@
 package io.armguard.streams;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.armguard.config.ArmguardConfig;
@@ -10,6 +12,14 @@ import io.armguard.schema.Action;
 import io.armguard.schema.AuditRecord;
 import io.armguard.schema.Completion;
 import io.armguard.schema.GenerationRequest;
+import io.armguard.serde.ConfluentAvroDeserializer;
+import io.armguard.serde.ForwardingSchemaRegistry;
+import io.armguard.serde.InMemorySchemaRegistry;
+import io.armguard.serde.RegistryAvailability;
+import io.armguard.serde.RegistryRetry;
+import io.armguard.serde.RegistryUnavailableException;
+import io.armguard.serde.SchemaRegistry;
+import io.armguard.serde.SchemaRegistryException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.avro.Schema;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -28,6 +39,7 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -270,5 +282,53 @@ class ArmguardTopologyTest {
       requests.pipeInput("ok" + i, TestRequests.generate("ok" + i, "still alive"));
     }
     assertEquals(4, completions.readValuesToList().size());
+  }
+
+  @Test
+  void aRequestReadWhileTheRegistryIsUnreachableIsHeldNotDeadLettered() {
+    // a cold schema cache (a fresh deserializer) over a registry that does not answer
+    SchemaRegistry down =
+        new ForwardingSchemaRegistry(InMemorySchemaRegistry.scope("topology-test")) {
+          @Override
+          public Schema schemaById(int id) {
+            throw new SchemaRegistryException("schema registry unreachable: refused", -1);
+          }
+        };
+    RegistryAvailability availability = new RegistryAvailability();
+    TopologySerdes cold =
+        new TopologySerdes(
+            Serdes.serdeFrom(
+                serdes.request().serializer(),
+                ConfluentAvroDeserializer.withRetry(
+                    GenerationRequest.class,
+                    down,
+                    RegistryRetry.withBudget(Duration.ZERO),
+                    availability)),
+            serdes.completion(),
+            serdes.audit(),
+            serdes.buffered());
+    driver.close();
+    open(
+        ArmguardTopology.buildTopology(
+            config,
+            cold,
+            new EnginePool(() -> engine),
+            new PipelineMetrics(new SimpleMeterRegistry()),
+            clock::get),
+        StreamsConfig.AT_LEAST_ONCE); // the driver drops DLQ records under EOS (see above)
+    TestOutputTopic<byte[], byte[]> dlq =
+        driver.createOutputTopic(
+            config.dlqTopic(),
+            Serdes.ByteArray().deserializer(),
+            Serdes.ByteArray().deserializer());
+
+    StreamsException e =
+        assertThrows(
+            StreamsException.class,
+            () -> requests.pipeInput("h1", TestRequests.generate("h1", "hello")));
+    assertTrue(RegistryUnavailableException.isCause(e), "the task fails, uncommitted: " + e);
+    assertTrue(dlq.isEmpty(), "a valid request is never dead-lettered for an outage");
+    assertTrue(completions.isEmpty());
+    assertFalse(availability.isAvailable());
   }
 }
