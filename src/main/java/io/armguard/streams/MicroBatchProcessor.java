@@ -82,6 +82,13 @@ public final class MicroBatchProcessor
   private volatile boolean closed;
 
   /**
+   * Kafka Streams re-initialises the same processor instance when it revives a task after an error;
+   * every init starts a new incarnation, and results of batches submitted by an earlier one are
+   * dropped (their requests are still in the restored store and are decoded again).
+   */
+  private volatile int incarnation;
+
+  /**
    * @param maxInFlight batches this task may have on the decode worker; 0 = decode on the stream
    *     thread
    */
@@ -111,6 +118,12 @@ public final class MicroBatchProcessor
   @Override
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
+    // Per-incarnation state: all of it starts afresh (see #incarnation).
+    incarnation++;
+    closed = false;
+    inFlight = 0;
+    inFlightRequests = 0;
+    decoded.clear();
     this.store = context.getStateStore(storeName);
     this.lane = engines.laneForCurrentThread();
     this.moderator = new BatchModerator(lane.engine(), policy);
@@ -204,24 +217,25 @@ public final class MicroBatchProcessor
     List<Task> taskList = batch.stream().map(kv -> tasks.toTask(kv.value.getRequest())).toList();
     inFlight++;
     inFlightRequests += batch.size();
+    int mine = incarnation;
     if (maxInFlight == 0) {
-      decoded.add(decode(batch, taskList));
+      decoded.add(decode(batch, taskList, mine));
       answerDecoded();
       return;
     }
     lane.execute(
         () -> {
-          if (closed) {
+          if (closed || mine != incarnation) {
             return;
           }
           try {
-            DecodedBatch d = decode(batch, taskList);
+            DecodedBatch d = decode(batch, taskList, mine);
             if (!closed) {
               decoded.add(d);
             }
           } catch (Throwable t) { // an Error must not leave the stream thread waiting forever
             LOG.error("task {}: decode worker failed on a batch", context.taskId(), t);
-            decoded.add(failed(batch, taskList, "decode failed: " + t));
+            decoded.add(failed(batch, taskList, "decode failed: " + t, mine));
           }
         });
     while (inFlight > maxInFlight) {
@@ -232,7 +246,11 @@ public final class MicroBatchProcessor
   /** Blocks until the worker finishes a batch of this task, then answers it. */
   private void awaitOne() {
     try {
-      answer(decoded.take());
+      DecodedBatch d;
+      do {
+        d = decoded.take();
+      } while (d.incarnation() != incarnation); // a late result of an earlier incarnation
+      answer(d);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for a decoded batch", e);
@@ -246,7 +264,9 @@ public final class MicroBatchProcessor
     }
     DecodedBatch b;
     while ((b = decoded.poll()) != null) {
-      answer(b);
+      if (b.incarnation() == incarnation) {
+        answer(b);
+      }
     }
   }
 
@@ -257,21 +277,32 @@ public final class MicroBatchProcessor
       List<Verdict> verdicts,
       List<String> failures,
       long startMs,
-      long decodeMs) {}
+      long decodeMs,
+      int incarnation) {}
 
   /** Runs on the worker (or the stream thread when synchronous): the model's part only. */
-  private DecodedBatch decode(List<KeyValue<Long, BufferedRequest>> batch, List<Task> taskList) {
+  private DecodedBatch decode(
+      List<KeyValue<Long, BufferedRequest>> batch, List<Task> taskList, int incarnation) {
     long start = wallClock.getAsLong();
     List<Verdict> verdicts = new ArrayList<>(batch.size());
     List<String> failures = new ArrayList<>(batch.size());
     long t0 = System.nanoTime();
     decide(taskList, verdicts, failures);
     return new DecodedBatch(
-        batch, taskList, verdicts, failures, start, (System.nanoTime() - t0) / 1_000_000);
+        batch,
+        taskList,
+        verdicts,
+        failures,
+        start,
+        (System.nanoTime() - t0) / 1_000_000,
+        incarnation);
   }
 
   private DecodedBatch failed(
-      List<KeyValue<Long, BufferedRequest>> batch, List<Task> taskList, String why) {
+      List<KeyValue<Long, BufferedRequest>> batch,
+      List<Task> taskList,
+      String why,
+      int incarnation) {
     List<Verdict> none = new ArrayList<>();
     List<String> failures = new ArrayList<>();
     batch.forEach(
@@ -279,7 +310,7 @@ public final class MicroBatchProcessor
           none.add(null);
           failures.add(why);
         });
-    return new DecodedBatch(batch, taskList, none, failures, wallClock.getAsLong(), 0);
+    return new DecodedBatch(batch, taskList, none, failures, wallClock.getAsLong(), 0, incarnation);
   }
 
   /** On the stream thread: forwards a completion and an audit per request, empties the store. */

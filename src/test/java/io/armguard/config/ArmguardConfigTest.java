@@ -101,4 +101,47 @@ class ArmguardConfigTest {
     assertEquals(2, d.batchSize());
     assertEquals("5", d.kafkaOverrides().get("linger.ms"));
   }
+
+  @Test
+  void kafkaOverridesOfManagedKeysAreRejectedNamingTheArmguardKey() {
+    Map<String, String> expected =
+        Map.of(
+            "kafka.processing.guarantee", "exactly_once_v2",
+            "kafka.producer.transaction.timeout.ms", TRANSACTION_TIMEOUT_MS_KEY,
+            "kafka.commit.interval.ms", "commit.interval.ms",
+            "kafka.main.consumer.session.timeout.ms", "session.timeout.ms",
+            "kafka.default.deserialization.exception.handler", "dead-letter handler");
+    expected.forEach(
+        (key, hint) -> {
+          ConfigException e =
+              assertThrows(
+                  ConfigException.class, () -> ArmguardConfig.from(Map.of(key, "1000"), Map.of()));
+          assertTrue(e.getMessage().contains(key), e.getMessage());
+          assertTrue(e.getMessage().contains(hint), e.getMessage());
+        });
+    // settings armguard does not manage still pass through
+    assertEquals(
+        "SASL_SSL",
+        ArmguardConfig.from(Map.of("kafka.security.protocol", "SASL_SSL"), Map.of())
+            .kafkaOverrides()
+            .get("security.protocol"));
+  }
+
+  private static final String TRANSACTION_TIMEOUT_MS_KEY = "transaction.timeout.ms";
+
+  @Test
+  void theRegistryRetryBudgetMustEndWellInsideTheTransactionTimeout() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                ArmguardConfig.from(
+                    Map.of(
+                        "schema.registry.retry.max.ms",
+                        "90000",
+                        "transaction.timeout.ms",
+                        "120000"),
+                    Map.of()));
+    assertTrue(e.getMessage().contains("schema.registry.retry.max.ms"), e.getMessage());
+  }
 }
