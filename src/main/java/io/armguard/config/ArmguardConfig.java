@@ -79,6 +79,7 @@ public final class ArmguardConfig {
   public static final String STATIC_MEMBERSHIP = "group.static.membership";
   public static final String SESSION_TIMEOUT_MS = "session.timeout.ms";
   public static final String SHUTDOWN_TIMEOUT_MS = "shutdown.timeout.ms";
+  public static final String DEDUPE_WINDOW_MS = "dedupe.window.ms";
 
   /** Every key, in documentation order. */
   public static final List<ConfigKey> KEYS =
@@ -179,7 +180,14 @@ public final class ArmguardConfig {
               10_000,
               1_000,
               300_000,
-              "How long a shutdown waits for Kafka Streams to commit and leave the group."));
+              "How long a shutdown waits for Kafka Streams to commit and leave the group."),
+          intKey(
+              DEDUPE_WINDOW_MS,
+              3_600_000,
+              0,
+              604_800_000,
+              "Idempotency window: a request_id seen again within this time (wall clock) is dropped"
+                  + " and counted, not answered twice; 0 = off."));
 
   private static final Map<String, ConfigKey> BY_NAME = index();
 

@@ -67,6 +67,11 @@ public final class PipelineMetrics {
     registry.counter("armguard.registry.holds").increment();
   }
 
+  /** A request id seen again within the idempotency window: dropped, not answered twice. */
+  public void duplicateRequest() {
+    registry.counter("armguard.duplicate.requests").increment();
+  }
+
   public void action(String action) {
     registry.counter("armguard.completions", "action", action).increment();
   }

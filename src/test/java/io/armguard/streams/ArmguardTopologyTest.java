@@ -134,6 +134,8 @@ class ArmguardTopologyTest {
             ArmguardTopology.VALIDATE,
             ArmguardTopology.MICRO_BATCH,
             ArmguardTopology.BUFFER_STORE,
+            ArmguardTopology.DEDUPE,
+            ArmguardTopology.REQUEST_IDS_STORE,
             ArmguardTopology.COMPLETIONS_SINK,
             ArmguardTopology.AUDIT_SINK,
             "armguard.requests",
@@ -330,5 +332,25 @@ class ArmguardTopologyTest {
     assertTrue(dlq.isEmpty(), "a valid request is never dead-lettered for an outage");
     assertTrue(completions.isEmpty());
     assertFalse(availability.isAvailable());
+  }
+
+  @Test
+  void aRequestIdSeenAgainWithinTheWindowIsAnsweredOnce() {
+    for (int i = 0; i < 4; i++) {
+      requests.pipeInput("d" + i, TestRequests.generate("d" + i, "first copy"));
+    }
+    requests.pipeInput("d0", TestRequests.generate("d0", "re-sent")); // a producer retry
+    requests.pipeInput("d1", TestRequests.generate("d1", "re-sent"));
+    advance(1_000);
+    assertEquals(
+        List.of("d0", "d1", "d2", "d3"),
+        completions.readValuesToList().stream().map(Completion::getRequestId).sorted().toList());
+    assertEquals(4, audits.readValuesToList().size(), "one audit per request id");
+
+    advance(config.intValue(ArmguardConfig.DEDUPE_WINDOW_MS) + 1L); // the window has passed
+    for (int i = 0; i < 4; i++) {
+      requests.pipeInput("d" + i, TestRequests.generate("d" + i, "much later"));
+    }
+    assertEquals(4, completions.readValuesToList().size(), "answered again after the window");
   }
 }
