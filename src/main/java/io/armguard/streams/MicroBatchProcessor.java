@@ -34,13 +34,14 @@ import org.slf4j.LoggerFactory;
  * batch.max.delay.ms}.
  *
  * <p>Batches decode on the stream thread's {@link DecodeLane} worker (up to {@code
- * batch.max.in.flight} per task), so the stream thread keeps polling, producing and committing
- * while the model works; with 0 they decode on the stream thread itself. Results come back to the
- * stream thread (on the next record or punctuation), which forwards one completion and one audit
- * record per request and deletes the request from the store. Under exactly-once the outputs and the
- * delete land in the same transaction; a request whose batch is still decoding when a commit
- * happens is safe in the committed store, so a crash at any point re-decodes it from the restored
- * store and nothing is lost or emitted twice.
+ * batch.max.in.flight} per task; further batches wait in the buffer, the stream thread never waits
+ * for the worker), so the stream thread keeps polling, producing and committing while the model
+ * works; with 0 they decode on the stream thread itself. Results come back to the stream thread (on
+ * the next record or punctuation), which forwards one completion and one audit record per request
+ * and deletes the request from the store. Under exactly-once the outputs and the delete land in the
+ * same transaction; a request whose batch is still decoding when a commit happens is safe in the
+ * committed store, so a crash at any point re-decodes it from the restored store and nothing is
+ * lost or emitted twice.
  *
  * <p>When a batch's decode throws, its requests are decoded one by one, and a request that still
  * fails is answered REJECTED naming the error: no request is left without an answer and the stream
@@ -172,9 +173,7 @@ public final class MicroBatchProcessor
     value.setSequence(nextSequence);
     store.put(nextSequence, value);
     waiting.put(nextSequence++, value);
-    while (waiting.size() >= batchSize) {
-      submitOne();
-    }
+    drain();
   }
 
   /**
@@ -184,13 +183,29 @@ public final class MicroBatchProcessor
    */
   void tick(long punctuationTime) {
     answerDecoded();
-    long now = wallClock.getAsLong();
-    if (!waiting.isEmpty()
-        && now - waiting.firstEntry().getValue().getEnqueuedAt().toEpochMilli() >= maxDelayMs) {
-      while (!waiting.isEmpty()) {
-        submitOne();
-      }
+    drain();
+  }
+
+  /**
+   * Hands batches to the engine while a slot is free: full batches, and everything waiting once the
+   * oldest request is due. With every slot taken the requests simply stay in the durable buffer
+   * (store and {@link #waiting}) until a result frees one: the stream thread never waits for the
+   * worker, so a transaction is never held open behind other tasks' batches.
+   */
+  private void drain() {
+    if (waiting.isEmpty()) {
+      return;
     }
+    long now = wallClock.getAsLong();
+    boolean due =
+        now - waiting.firstEntry().getValue().getEnqueuedAt().toEpochMilli() >= maxDelayMs;
+    while (!waiting.isEmpty() && hasFreeSlot() && (due || waiting.size() >= batchSize)) {
+      submitOne();
+    }
+  }
+
+  private boolean hasFreeSlot() {
+    return maxInFlight == 0 || inFlight < maxInFlight;
   }
 
   /** Number of requests buffered and not yet answered (for tests and metrics). */
@@ -205,8 +220,7 @@ public final class MicroBatchProcessor
 
   /**
    * Hands the oldest {@code batch.size} (or fewer) waiting requests to the engine: on the worker
-   * when asynchronous (first waiting for a slot when {@code batch.max.in.flight} are out), else
-   * right here.
+   * when asynchronous (the caller has checked for a free slot), else right here.
    */
   private void submitOne() {
     List<KeyValue<Long, BufferedRequest>> batch = new ArrayList<>(batchSize);
@@ -238,23 +252,6 @@ public final class MicroBatchProcessor
             decoded.add(failed(batch, taskList, "decode failed: " + t, mine));
           }
         });
-    while (inFlight > maxInFlight) {
-      awaitOne();
-    }
-  }
-
-  /** Blocks until the worker finishes a batch of this task, then answers it. */
-  private void awaitOne() {
-    try {
-      DecodedBatch d;
-      do {
-        d = decoded.take();
-      } while (d.incarnation() != incarnation); // a late result of an earlier incarnation
-      answer(d);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for a decoded batch", e);
-    }
   }
 
   /** Answers every batch the engine has finished, in the order they were submitted. */

@@ -320,29 +320,28 @@ class MicroBatchProcessorTest {
   }
 
   @Test
-  void aFullWorkerMakesTheStreamThreadWaitForTheOldestBatch() throws Exception {
+  void aFullWorkerLeavesTheNextBatchInTheDurableBufferWithoutBlocking() throws Exception {
     GatedEngine gated = new GatedEngine();
     Harness h = new Harness(asyncConfig, gated, List.of());
-    for (int i = 1; i <= 3; i++) {
-      h.offer(TestRequests.generate("r" + i, "text " + i), i);
-    }
-    Thread producer =
-        new Thread(
-            () -> {
-              for (int i = 4; i <= 6; i++) {
-                h.offer(TestRequests.generate("r" + i, "text " + i), i);
-              }
-            });
-    producer.start();
-    producer.join(300);
-    assertTrue(producer.isAlive(), "second batch waits: batch.max.in.flight is 1");
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(10),
+        () -> {
+          for (int i = 1; i <= 6; i++) { // two batches; batch.max.in.flight is 1
+            h.offer(TestRequests.generate("r" + i, "text " + i), i);
+          }
+          h.fireWallClock(5_000); // all due: still only one slot
+        },
+        "the stream thread must not wait for the worker");
+    assertEquals(1, h.processor.inFlight());
+    assertEquals(6, h.processor.buffered());
+    assertEquals(6, h.storeContents().size(), "the second batch waits in the store");
+
     gated.gate.countDown();
-    producer.join(30_000);
-    assertTrue(!producer.isAlive());
     awaitCompletions(h, 6);
     assertEquals(
         List.of("r1", "r2", "r3", "r4", "r5", "r6"),
         h.completions().stream().map(Completion::getRequestId).toList());
+    assertTrue(h.storeContents().isEmpty());
   }
 
   @Test
