@@ -248,6 +248,25 @@ class ExactlyOnceSystemIT {
               + answeredMs
               + " ms after the registry returned; /ready while held: "
               + held.body().replace('\n', '|'));
+
+      // Liveness vs readiness with no broker, and a bounded shutdown (shutdown.timeout.ms=10 s).
+      broker.halt();
+      try {
+        ArmguardProcess.Answer noBroker = awaitNotReadyFor(a, "broker", Duration.ofSeconds(60));
+        assertEquals(200, a.health().status(), "live: a restart would not bring the broker back");
+        Duration stop = a.stop();
+        System.out.println(
+            "broker down: /ready "
+                + noBroker.status()
+                + " ("
+                + noBroker.body().replace('\n', '|')
+                + "); SIGTERM took "
+                + stop.toMillis()
+                + " ms");
+        assertTrue(stop.compareTo(Duration.ofSeconds(20)) < 0, "shutdown bounded: " + stop);
+      } finally {
+        broker.resume();
+      }
     } finally {
       registryProxy.restore();
     }

@@ -88,10 +88,19 @@ public final class ArmguardProcess implements AutoCloseable {
 
   /** The HTTP status and body of {@code /ready}, or 0 and the error when nothing answers. */
   public Answer ready() {
+    return get("/ready");
+  }
+
+  /** The HTTP status and body of {@code /health} (liveness). */
+  public Answer health() {
+    return get("/health");
+  }
+
+  private Answer get(String path) {
     try {
       HttpResponse<String> r =
           HTTP.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/ready"))
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
                   .timeout(Duration.ofSeconds(2))
                   .build(),
               HttpResponse.BodyHandlers.ofString());

@@ -140,7 +140,17 @@ public final class BrokerProcess implements AutoCloseable {
 
   /** SIGTERM (a clean broker shutdown), then starts it again on the same port and data. */
   public void restart() throws Exception {
+    halt();
+    resume();
+  }
+
+  /** Stops the broker (SIGTERM); clients see it unreachable until {@link #resume()}. */
+  public void halt() throws InterruptedException {
     jvm.stop(60);
+  }
+
+  /** Starts the halted broker again on the same port and data, and waits until it answers. */
+  public void resume() throws Exception {
     launch();
   }
 
