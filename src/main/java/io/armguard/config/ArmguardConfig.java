@@ -100,10 +100,13 @@ public final class ArmguardConfig {
           intKey(COMMIT_INTERVAL_MS, 100, 1, 600_000, "Transaction commit interval."),
           intKey(
               TRANSACTION_TIMEOUT_MS,
-              120_000,
+              20_000,
               1_000,
               900_000,
-              "Producer transaction timeout; a whole batch must decode well inside it."),
+              "Producer transaction timeout. An instance that crashes and is not restarted leaves"
+                  + " a transaction open this long, and read_committed consumers of every output"
+                  + " partition it wrote see nothing newer until then; with"
+                  + " batch.max.in.flight=0 a whole batch must also decode well inside it."),
           stringKey(
               STATE_DIR,
               Path.of(System.getProperty("java.io.tmpdir"), "armguard-state").toString(),

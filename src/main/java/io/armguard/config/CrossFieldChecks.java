@@ -1,6 +1,7 @@
 package io.armguard.config;
 
 import static io.armguard.config.ArmguardConfig.BATCH_MAX_DELAY_MS;
+import static io.armguard.config.ArmguardConfig.BATCH_MAX_IN_FLIGHT;
 import static io.armguard.config.ArmguardConfig.BATCH_SIZE;
 import static io.armguard.config.ArmguardConfig.COMMIT_INTERVAL_MS;
 import static io.armguard.config.ArmguardConfig.DECODE_MAX_NEW_TOKENS;
@@ -32,16 +33,20 @@ final class CrossFieldChecks {
           DECODE_TOP_K, "default " + c.decodeTopK() + " exceeds " + DECODE_TOP_K_LIMIT);
     }
     checkRegistryRetry(c);
-    // Why: a batch is decoded inside one transaction; if it can outlive transaction.timeout.ms the
-    // broker aborts the transaction and the whole batch is decoded again, forever.
-    long worstBatchMs = c.worstCaseBatchMs();
+    // Why: with batch.max.in.flight=0 a batch is decoded on the stream thread inside one
+    // transaction; if it can outlive transaction.timeout.ms the broker aborts the transaction and
+    // the whole batch is decoded again, forever. With a decode worker the stream thread never waits
+    // for a decode (batches wait in the durable buffer), so a transaction spans one commit
+    // interval.
+    long worstBatchMs = c.batchMaxInFlight() == 0 ? c.worstCaseBatchMs() : 0;
     if (worstBatchMs + c.batchMaxDelayMs() + c.commitIntervalMs() >= c.transactionTimeoutMs()) {
       throw new ConfigException(
           BATCH_SIZE + "," + TRANSACTION_TIMEOUT_MS,
           String.format(
-              "a worst-case batch (%s=%d x %s=%d x (1 + %s=%d) x %s=%d ms = %d ms) plus %s and %s"
-                  + " must stay below %s=%d; lower the batch size or token limit, or raise the"
-                  + " timeout",
+              "with %s=0, a worst-case batch (%s=%d x %s=%d x (1 + %s=%d) x %s=%d ms = %d ms)"
+                  + " plus %s and %s must stay below %s=%d; decode on the worker (%s > 0), lower"
+                  + " the batch size or token limit, or raise the timeout",
+              BATCH_MAX_IN_FLIGHT,
               BATCH_SIZE,
               c.batchSize(),
               DECODE_MAX_NEW_TOKENS_LIMIT,
@@ -54,7 +59,8 @@ final class CrossFieldChecks {
               BATCH_MAX_DELAY_MS,
               COMMIT_INTERVAL_MS,
               TRANSACTION_TIMEOUT_MS,
-              c.transactionTimeoutMs()));
+              c.transactionTimeoutMs(),
+              BATCH_MAX_IN_FLIGHT));
     }
   }
 

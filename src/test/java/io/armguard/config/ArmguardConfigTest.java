@@ -76,12 +76,28 @@ class ArmguardConfigTest {
                 ArmguardConfig.from(
                     Map.of(
                         "batch.size", "64",
+                        "batch.max.in.flight", "0",
                         "decode.max.new.tokens.limit", "128",
                         "decode.step.ms.worst", "50",
                         "transaction.timeout.ms", "60000"),
                     Map.of()));
     assertTrue(e.getMessage().contains("transaction.timeout.ms=60000"), e.getMessage());
     assertTrue(e.key().contains("batch.size"));
+  }
+
+  @Test
+  void withADecodeWorkerTheBatchDoesNotHoldTheTransaction() {
+    // the stream thread never waits for the worker: a batch does not span a transaction
+    ArmguardConfig c =
+        ArmguardConfig.from(
+            Map.of(
+                "batch.size", "64",
+                "batch.max.in.flight", "2",
+                "decode.max.new.tokens.limit", "128",
+                "decode.step.ms.worst", "50",
+                "transaction.timeout.ms", "20000"),
+            Map.of());
+    assertEquals(20_000, c.transactionTimeoutMs());
   }
 
   @Test

@@ -76,6 +76,7 @@ class ArmguardTopologyTest {
                 "batch.size", "4",
                 "batch.max.delay.ms", "200",
                 "batch.max.in.flight", maxInFlight,
+                "transaction.timeout.ms", "60000",
                 "instance.id", "ttd",
                 "state.dir", stateDir.toString(),
                 "application.id", "armguard-ttd"),
