@@ -20,6 +20,7 @@ import io.armguard.serde.RegistryRetry;
 import io.armguard.serde.RegistryUnavailableException;
 import io.armguard.serde.SchemaRegistry;
 import io.armguard.serde.SchemaRegistryException;
+import io.armguard.testing.LogCapture;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -353,5 +354,55 @@ class ArmguardTopologyTest {
       requests.pipeInput("d" + i, TestRequests.generate("d" + i, "much later"));
     }
     assertEquals(4, completions.readValuesToList().size(), "answered again after the window");
+  }
+
+  @Test
+  void eachDeadLetterIsOneShortRateLimitedLineAndACount() {
+    driver.close();
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    config = config.with(Map.of());
+    Properties props = ArmguardTopology.streamsProperties(config);
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+    props.put(DeadLetterHandler.METRICS_CONFIG, new PipelineMetrics(meters));
+    driver =
+        new TopologyTestDriver(
+            ArmguardTopology.buildTopology(
+                config,
+                serdes,
+                new EnginePool(() -> engine),
+                new PipelineMetrics(meters),
+                clock::get),
+            props,
+            Instant.ofEpochMilli(0));
+    TestInputTopic<byte[], byte[]> raw =
+        driver.createInputTopic(
+            config.requestsTopic(), new ByteArraySerializer(), new ByteArraySerializer());
+    try (LogCapture handler = new LogCapture(DeadLetterHandler.class.getName());
+        LogCapture kafka = new LogCapture("org.apache.kafka.streams.processor.internals")) {
+      for (int i = 0; i < 30; i++) {
+        raw.pipeInput(("k" + i).getBytes(StandardCharsets.UTF_8), new byte[] {0, 0, 0, 0, 99, 1});
+      }
+      List<LogCapture.Line> lines =
+          handler.lines().stream().filter(l -> l.message().startsWith("dead letter")).toList();
+      assertTrue(lines.size() >= 10 && lines.size() < 30, "rate-limited: " + lines.size());
+      for (LogCapture.Line l : lines) {
+        assertFalse(l.hasThrowable(), "no stack trace in the log: " + l);
+        assertFalse(l.message().contains("\n"), "one line: " + l);
+        for (String field :
+            List.of("node=", "task=", "topic=", "partition=", "offset=", "reason=")) {
+          assertTrue(l.message().contains(field), field + " in " + l.message());
+        }
+      }
+      assertTrue(
+          kafka.lines().stream().noneMatch(l -> l.message().startsWith("Skipping record")),
+          "Kafka's own per-record warning (with a stack trace) is silenced");
+    }
+    assertEquals(
+        30.0,
+        meters
+            .get("armguard.dead.letters")
+            .tag("reason", "SerializationException")
+            .counter()
+            .count());
   }
 }

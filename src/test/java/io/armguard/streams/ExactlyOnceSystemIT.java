@@ -139,7 +139,7 @@ class ExactlyOnceSystemIT {
       b.awaitReady(Duration.ofSeconds(120));
 
       // a steady 10 requests/s for 40 s, while the faults happen
-      AtomicReference<Exception> producerError = new AtomicReference<>();
+      AtomicReference<Throwable> producerError = new AtomicReference<>();
       Thread feeder =
           new Thread(
               () -> {
@@ -155,8 +155,8 @@ class ExactlyOnceSystemIT {
                     producer.send(new ProducerRecord<>(c.requestsTopic(), r.getRequestId(), r));
                   }
                   producer.flush();
-                } catch (Exception e) {
-                  producerError.set(e);
+                } catch (Throwable t) { // an Error too: the test must not wait on a dead feeder
+                  producerError.set(t);
                 }
               },
               "eos-feeder");
