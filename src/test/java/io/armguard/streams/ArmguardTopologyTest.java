@@ -378,7 +378,8 @@ class ArmguardTopologyTest {
         driver.createInputTopic(
             config.requestsTopic(), new ByteArraySerializer(), new ByteArraySerializer());
     try (LogCapture handler = new LogCapture(DeadLetterHandler.class.getName());
-        LogCapture kafka = new LogCapture("org.apache.kafka.streams.processor.internals")) {
+        LogCapture kafka =
+            new LogCapture("org.apache.kafka.streams.processor.internals.RecordDeserializer")) {
       for (int i = 0; i < 30; i++) {
         raw.pipeInput(("k" + i).getBytes(StandardCharsets.UTF_8), new byte[] {0, 0, 0, 0, 99, 1});
       }
@@ -394,7 +395,7 @@ class ArmguardTopologyTest {
         }
       }
       assertTrue(
-          kafka.lines().stream().noneMatch(l -> l.message().startsWith("Skipping record")),
+          kafka.lines().stream().noneMatch(l -> l.message().contains("Skipping record")),
           "Kafka's own per-record warning (with a stack trace) is silenced");
     }
     assertEquals(
