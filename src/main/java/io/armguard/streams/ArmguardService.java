@@ -8,7 +8,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.CloseOptions;
@@ -37,6 +39,7 @@ public final class ArmguardService implements AutoCloseable {
   private final RegistryAvailability registryAvailability = RegistryAvailability.shared();
   private final Duration closeTimeout;
   private volatile boolean closing;
+  private final StaticMemberEviction eviction;
 
   /**
    * Builds and starts the service.
@@ -52,9 +55,13 @@ public final class ArmguardService implements AutoCloseable {
     Properties props = ArmguardTopology.streamsProperties(config);
     props.put(DeadLetterHandler.METRICS_CONFIG, metrics);
     if (config.bool(ArmguardConfig.STATIC_MEMBERSHIP)) {
-      props.put(
-          StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
-          InstanceIdentity.groupInstanceId(config));
+      String instance = InstanceIdentity.groupInstanceId(config);
+      props.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instance);
+      Map<String, Object> client = new HashMap<>(config.kafkaOverrides());
+      client.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+      this.eviction = new StaticMemberEviction(config.applicationId(), instance, client);
+    } else {
+      this.eviction = null;
     }
     this.streams = new KafkaStreams(topology, props);
     this.closeTimeout = Duration.ofMillis(config.intValue(ArmguardConfig.SHUTDOWN_TIMEOUT_MS));
@@ -69,6 +76,9 @@ public final class ArmguardService implements AutoCloseable {
                 registryAvailability.describe());
           } else {
             LOG.error("stream thread died; replacing it", e);
+          }
+          if (eviction != null) { // on the dying thread: its name gives its member id
+            eviction.evict(Thread.currentThread().getName());
           }
           return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
@@ -166,6 +176,9 @@ public final class ArmguardService implements AutoCloseable {
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     if (!stopped) {
       LOG.warn("Kafka Streams did not stop within {} ms; closing anyway", closeTimeout.toMillis());
+    }
+    if (eviction != null) {
+      eviction.close();
     }
     streamsMetrics.close();
     engines.close();
