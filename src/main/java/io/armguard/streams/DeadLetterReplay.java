@@ -3,9 +3,12 @@ package io.armguard.streams;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -14,6 +17,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -96,6 +100,7 @@ public final class DeadLetterReplay {
       long matched = 0;
       long replayed = 0;
       long skipped = 0;
+      List<Future<RecordMetadata>> sent = new ArrayList<>();
       Predicate<TopicPartition> pending = tp -> consumer.position(tp) < end.get(tp);
       while (partitions.stream().anyMatch(pending)) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
@@ -119,12 +124,22 @@ public final class DeadLetterReplay {
                 .add(
                     REPLAYED_HEADER,
                     (r.partition() + ":" + r.offset()).getBytes(StandardCharsets.UTF_8));
-            producer.send(out);
+            sent.add(producer.send(out));
             replayed++;
           }
         }
       }
       producer.flush();
+      for (Future<RecordMetadata> f : sent) {
+        try {
+          f.get(); // a replay that silently lost records would be worse than none
+        } catch (ExecutionException e) {
+          throw new IllegalStateException("replay failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while replaying", e);
+        }
+      }
       return new Result(read, matched, replayed, skipped);
     }
   }
