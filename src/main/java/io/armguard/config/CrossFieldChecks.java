@@ -38,7 +38,19 @@ final class CrossFieldChecks {
     // the whole batch is decoded again, forever. With a decode worker the stream thread never waits
     // for a decode (batches wait in the durable buffer), so a transaction spans one commit
     // interval.
-    long worstBatchMs = c.batchMaxInFlight() == 0 ? c.worstCaseBatchMs() : 0;
+    if (c.batchMaxInFlight() > 0) {
+      if (c.commitIntervalMs() >= c.transactionTimeoutMs()) {
+        throw new ConfigException(
+            COMMIT_INTERVAL_MS,
+            c.commitIntervalMs()
+                + " ms must stay below "
+                + TRANSACTION_TIMEOUT_MS
+                + "="
+                + c.transactionTimeoutMs());
+      }
+      return;
+    }
+    long worstBatchMs = c.worstCaseBatchMs();
     if (worstBatchMs + c.batchMaxDelayMs() + c.commitIntervalMs() >= c.transactionTimeoutMs()) {
       throw new ConfigException(
           BATCH_SIZE + "," + TRANSACTION_TIMEOUT_MS,
