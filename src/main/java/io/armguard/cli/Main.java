@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       AnalyzeCommand.class,
       DemoCommand.class,
       RunCommand.class,
+      DlqCommand.class,
       TopologyCommand.class
     })
 public final class Main implements Runnable {

@@ -97,6 +97,10 @@ public final class ArmguardConfig {
   public static final float TEMPERATURE_MAX = 100f;
 
   public static final String LOG_CONTENT = "log.content";
+  public static final String STATIC_MEMBERSHIP = "group.static.membership";
+  public static final String SESSION_TIMEOUT_MS = "session.timeout.ms";
+  public static final String SHUTDOWN_TIMEOUT_MS = "shutdown.timeout.ms";
+  public static final String DEDUPE_WINDOW_MS = "dedupe.window.ms";
 
   public static final String HTTP_BIND_ADDRESS = "http.bind.address";
   public static final String HTTP_AUTH_TOKEN = "http.auth.token";
@@ -127,10 +131,13 @@ public final class ArmguardConfig {
           intKey(COMMIT_INTERVAL_MS, 100, 1, 600_000, "Transaction commit interval."),
           intKey(
               TRANSACTION_TIMEOUT_MS,
-              120_000,
+              20_000,
               1_000,
               900_000,
-              "Producer transaction timeout; a whole batch must decode well inside it."),
+              "Producer transaction timeout. An instance that crashes and is not restarted leaves"
+                  + " a transaction open this long, and read_committed consumers of every output"
+                  + " partition it wrote see nothing newer until then; with"
+                  + " batch.max.in.flight=0 a whole batch must also decode well inside it."),
           stringKey(
               STATE_DIR,
               // not under the OS temp dir, which may be cleared under a running instance
@@ -277,7 +284,33 @@ public final class ArmguardConfig {
               "[armguard: this response was withheld because it could not be made non-toxic]",
               false,
               "Text delivered when a response is BLOCKED."),
-          boolKey(LOG_CONTENT, false, "Whether logs may contain prompt and response text."));
+          boolKey(LOG_CONTENT, false, "Whether logs may contain prompt and response text."),
+          boolKey(
+              STATIC_MEMBERSHIP,
+              true,
+              "Join the consumer group as a static member (group.instance.id from instance.id, or"
+                  + " an id persisted in state.dir), so a restarted instance takes its partitions"
+                  + " back at once instead of after the dead member's session timeout."),
+          intKey(
+              SESSION_TIMEOUT_MS,
+              10_000,
+              6_000,
+              300_000,
+              "Consumer session timeout: how long the group waits for an instance that stopped"
+                  + " without leaving (a crash) before moving its partitions."),
+          intKey(
+              SHUTDOWN_TIMEOUT_MS,
+              10_000,
+              1_000,
+              300_000,
+              "How long a shutdown waits for Kafka Streams to commit and leave the group."),
+          intKey(
+              DEDUPE_WINDOW_MS,
+              3_600_000,
+              0,
+              604_800_000,
+              "Idempotency window: a request_id seen again within this time (wall clock) is dropped"
+                  + " and counted, not answered twice; 0 = off."));
 
   private static final Map<String, ConfigKey> BY_NAME = index();
 
@@ -313,6 +346,7 @@ public final class ArmguardConfig {
             key.substring(CATEGORY_THRESHOLD_PREFIX.length()),
             (Float) ConfigKey.floatKey(key, 0.5f, 0f, 1f, "").parse(e.getValue(), "config file"));
       } else if (key.startsWith(KAFKA_PREFIX)) {
+        ManagedKafkaKeys.rejectOverride(key, key.substring(KAFKA_PREFIX.length()));
         kafka.put(key.substring(KAFKA_PREFIX.length()), e.getValue());
       } else if (key.startsWith(REGISTRY_PREFIX) || REGISTRY_KEYS.contains(key)) {
         registry.put(key, e.getValue());

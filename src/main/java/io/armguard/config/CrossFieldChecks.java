@@ -1,6 +1,7 @@
 package io.armguard.config;
 
 import static io.armguard.config.ArmguardConfig.BATCH_MAX_DELAY_MS;
+import static io.armguard.config.ArmguardConfig.BATCH_MAX_IN_FLIGHT;
 import static io.armguard.config.ArmguardConfig.BATCH_SIZE;
 import static io.armguard.config.ArmguardConfig.COMMIT_INTERVAL_MS;
 import static io.armguard.config.ArmguardConfig.DECODE_MAX_NEW_TOKENS;
@@ -31,16 +32,33 @@ final class CrossFieldChecks {
       throw new ConfigException(
           DECODE_TOP_K, "default " + c.decodeTopK() + " exceeds " + DECODE_TOP_K_LIMIT);
     }
-    // Why: a batch is decoded inside one transaction; if it can outlive transaction.timeout.ms the
-    // broker aborts the transaction and the whole batch is decoded again, forever.
+    checkRegistryRetry(c);
+    // Why: with batch.max.in.flight=0 a batch is decoded on the stream thread inside one
+    // transaction; if it can outlive transaction.timeout.ms the broker aborts the transaction and
+    // the whole batch is decoded again, forever. With a decode worker the stream thread never waits
+    // for a decode (batches wait in the durable buffer), so a transaction spans one commit
+    // interval.
+    if (c.batchMaxInFlight() > 0) {
+      if (c.commitIntervalMs() >= c.transactionTimeoutMs()) {
+        throw new ConfigException(
+            COMMIT_INTERVAL_MS,
+            c.commitIntervalMs()
+                + " ms must stay below "
+                + TRANSACTION_TIMEOUT_MS
+                + "="
+                + c.transactionTimeoutMs());
+      }
+      return;
+    }
     long worstBatchMs = c.worstCaseBatchMs();
     if (worstBatchMs + c.batchMaxDelayMs() + c.commitIntervalMs() >= c.transactionTimeoutMs()) {
       throw new ConfigException(
           BATCH_SIZE + "," + TRANSACTION_TIMEOUT_MS,
           String.format(
-              "a worst-case batch (%s=%d x %s=%d x (1 + %s=%d) x %s=%d ms = %d ms) plus %s and %s"
-                  + " must stay below %s=%d; lower the batch size or token limit, or raise the"
-                  + " timeout",
+              "with %s=0, a worst-case batch (%s=%d x %s=%d x (1 + %s=%d) x %s=%d ms = %d ms)"
+                  + " plus %s and %s must stay below %s=%d; decode on the worker (%s > 0), lower"
+                  + " the batch size or token limit, or raise the timeout",
+              BATCH_MAX_IN_FLIGHT,
               BATCH_SIZE,
               c.batchSize(),
               DECODE_MAX_NEW_TOKENS_LIMIT,
@@ -53,7 +71,35 @@ final class CrossFieldChecks {
               BATCH_MAX_DELAY_MS,
               COMMIT_INTERVAL_MS,
               TRANSACTION_TIMEOUT_MS,
-              c.transactionTimeoutMs()));
+              c.transactionTimeoutMs(),
+              BATCH_MAX_IN_FLIGHT));
+    }
+  }
+
+  /** The key (in the registry client settings) of the deserializer's retry budget. */
+  static final String REGISTRY_RETRY_MAX_MS = "schema.registry.retry.max.ms";
+
+  // Why: the stream thread waits for the registry with its transaction open; the wait must end
+  // (and the thread restart from its last commit) long before the broker aborts the transaction.
+  private static void checkRegistryRetry(ArmguardConfig c) {
+    String raw = c.registryProperties().get(REGISTRY_RETRY_MAX_MS);
+    if (raw == null) {
+      return;
+    }
+    long budget;
+    try {
+      budget = Long.parseLong(raw.trim());
+    } catch (NumberFormatException e) {
+      throw new ConfigException(REGISTRY_RETRY_MAX_MS, "'" + raw + "' is not a number of ms");
+    }
+    if (budget < 0 || budget * 2 > c.transactionTimeoutMs()) {
+      throw new ConfigException(
+          REGISTRY_RETRY_MAX_MS,
+          budget
+              + " ms must be between 0 and half of "
+              + TRANSACTION_TIMEOUT_MS
+              + "="
+              + c.transactionTimeoutMs());
     }
   }
 }

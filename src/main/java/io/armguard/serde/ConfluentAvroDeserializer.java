@@ -2,6 +2,7 @@ package io.armguard.serde;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
@@ -19,18 +20,35 @@ import org.apache.kafka.common.serialization.Deserializer;
  * not a valid record (no magic byte, unknown id, truncated or corrupt body) throws {@link
  * SerializationException} naming the topic and the problem: Kafka Streams sends such records to the
  * dead-letter topic.
+ *
+ * <p>A registry that gives no definite answer (unreachable, timeout, 5xx) is not bad input: the
+ * lookup is retried with back-off ({@link RegistryRetry}, budget {@value RegistryRetry#BUDGET_MS})
+ * and then fails with {@link RegistryUnavailableException}, which is <em>not</em> a
+ * SerializationException, so the caller holds the record instead of dead-lettering it. Only a 404
+ * ("no schema with this id") makes a record undecodable. Outcomes are reported to {@link
+ * RegistryAvailability#shared()}. Thread-safe.
  */
 public final class ConfluentAvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
+
+  private static final long DEFAULT_BUDGET_MS = RegistryRetry.DEFAULT_BUDGET_MS;
 
   private final Class<T> type;
   private final Schema readerSchema;
   private final Map<Integer, SpecificDatumReader<T>> readers = new ConcurrentHashMap<>();
+  private final RegistryAvailability availability;
+  private final Pauser pauser;
   private SchemaRegistry registry;
+  private RegistryRetry retry = RegistryRetry.withBudget(Duration.ofMillis(DEFAULT_BUDGET_MS));
+
+  /** Sleeps between registry attempts; tests pass one that only advances their clock. */
+  @FunctionalInterface
+  interface Pauser {
+    void pause(long ms) throws InterruptedException;
+  }
 
   /** For configuration by {@link #configure}. */
   public ConfluentAvroDeserializer(Class<T> type) {
-    this.type = type;
-    this.readerSchema = SpecificData.get().getSchema(type);
+    this(type, RegistryAvailability.shared(), Thread::sleep);
   }
 
   /** Ready to use with {@code registry}. */
@@ -39,9 +57,44 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
     this.registry = registry;
   }
 
+  /**
+   * Ready to use with {@code registry}, retrying by {@code retry} (real pauses) and reporting to
+   * {@code availability}.
+   */
+  public static <T extends SpecificRecord> ConfluentAvroDeserializer<T> withRetry(
+      Class<T> type,
+      SchemaRegistry registry,
+      RegistryRetry retry,
+      RegistryAvailability availability) {
+    return new ConfluentAvroDeserializer<>(type, registry, retry, availability, Thread::sleep);
+  }
+
+  /** With its own availability record, pauser and retry policy (tests). */
+  ConfluentAvroDeserializer(
+      Class<T> type,
+      SchemaRegistry registry,
+      RegistryRetry retry,
+      RegistryAvailability availability,
+      Pauser pauser) {
+    this(type, availability, pauser);
+    this.registry = registry;
+    this.retry = retry;
+  }
+
+  private ConfluentAvroDeserializer(Class<T> type, RegistryAvailability availability, Pauser p) {
+    this.type = type;
+    this.readerSchema = SpecificData.get().getSchema(type);
+    this.availability = availability;
+    this.pauser = p;
+  }
+
   @Override
   public void configure(Map<String, ?> configs, boolean isKey) {
     this.registry = SchemaRegistries.fromConfigs(configs);
+    Object budget = configs.get(RegistryRetry.BUDGET_MS);
+    if (budget != null) {
+      this.retry = RegistryRetry.withBudget(Duration.ofMillis(Long.parseLong(budget.toString())));
+    }
   }
 
   @Override
@@ -61,12 +114,9 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
     ByteBuffer buffer = ByteBuffer.wrap(data);
     buffer.get();
     int id = buffer.getInt();
-    SpecificDatumReader<T> reader;
-    try {
-      reader = readers.computeIfAbsent(id, this::readerFor);
-    } catch (SchemaRegistryException e) {
-      throw new SerializationException(
-          "unknown writer schema id " + id + " on topic '" + topic + "': " + e.getMessage(), e);
+    SpecificDatumReader<T> reader = readers.get(id);
+    if (reader == null) {
+      reader = readers.computeIfAbsent(id, i -> readerFor(i, topic));
     }
     try {
       return reader.read(null, DecoderFactory.get().binaryDecoder(data, 5, data.length - 5, null));
@@ -84,8 +134,45 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
     }
   }
 
-  private SpecificDatumReader<T> readerFor(int id) {
-    Schema writer = registry.schemaById(id);
-    return new SpecificDatumReader<>(writer, readerSchema);
+  /** Asks the registry for writer schema {@code id}, retrying answers that are not definite. */
+  private SpecificDatumReader<T> readerFor(int id, String topic) {
+    long start = System.nanoTime();
+    long pausedMs = 0;
+    for (int attempt = 0; ; attempt++) {
+      try {
+        Schema writer = registry.schemaById(id);
+        availability.reachable();
+        return new SpecificDatumReader<>(writer, readerSchema);
+      } catch (SchemaRegistryException e) {
+        if (e.isNotFound()) {
+          availability.reachable();
+          throw new SerializationException(
+              "unknown writer schema id " + id + " on topic '" + topic + "': " + e.getMessage(), e);
+        }
+        availability.unreachable(e.getMessage(), System.currentTimeMillis());
+        long pause = retry.pauseMs(attempt);
+        // Whichever is larger: a real pauser makes them equal, a test's pauser only counts.
+        long spentMs = Math.max((System.nanoTime() - start) / 1_000_000, pausedMs);
+        if (spentMs + pause > retry.budget().toMillis()) {
+          throw new RegistryUnavailableException(
+              "schema registry gave no answer for writer schema id "
+                  + id
+                  + " on topic '"
+                  + topic
+                  + "' after "
+                  + (attempt + 1)
+                  + " attempts: "
+                  + e.getMessage(),
+              e);
+        }
+        try {
+          pauser.pause(pause);
+          pausedMs += pause;
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new RegistryUnavailableException("interrupted while waiting for the registry", e);
+        }
+      }
+    }
   }
 }

@@ -34,7 +34,8 @@ import org.apache.avro.Schema;
 public final class RestSchemaRegistry implements SchemaRegistry {
 
   private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
-  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  // Short: a hung registry must fail a call well inside the deserializer's retry budget.
+  private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
   private final String baseUrl;
   private final String authorization;

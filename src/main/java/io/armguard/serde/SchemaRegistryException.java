@@ -21,4 +21,13 @@ public class SchemaRegistryException extends RuntimeException {
   public int status() {
     return status;
   }
+
+  /**
+   * Whether the registry gave a definite answer about the thing asked for (HTTP 404: no such id or
+   * subject). Anything else (no answer, timeout, 5xx, 401/403, 429) says nothing about the record
+   * and must be retried, not dead-lettered.
+   */
+  public boolean isNotFound() {
+    return status == 404;
+  }
 }

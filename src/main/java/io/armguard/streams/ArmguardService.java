@@ -1,14 +1,22 @@
 package io.armguard.streams;
 
 import io.armguard.config.ArmguardConfig;
+import io.armguard.serde.RegistryAvailability;
+import io.armguard.serde.RegistryUnavailableException;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -30,6 +38,10 @@ public final class ArmguardService implements AutoCloseable {
   private final HealthServer health;
   private final ModerationApi moderationApi;
   private final Topology topology;
+  private final RegistryAvailability registryAvailability = RegistryAvailability.shared();
+  private final Duration closeTimeout;
+  private volatile boolean closing;
+  private final StaticMemberEviction eviction;
 
   /**
    * Builds and starts the service.
@@ -42,11 +54,34 @@ public final class ArmguardService implements AutoCloseable {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     PipelineMetrics metrics = new PipelineMetrics(registry);
     this.topology = ArmguardTopology.buildTopology(config, serdes, engines, metrics);
-    this.streams = new KafkaStreams(topology, ArmguardTopology.streamsProperties(config));
-    // A thread that dies on an unexpected error is replaced; its requests are still in the store.
+    Properties props = ArmguardTopology.streamsProperties(config);
+    props.put(DeadLetterHandler.METRICS_CONFIG, metrics);
+    if (config.bool(ArmguardConfig.STATIC_MEMBERSHIP)) {
+      String instance = InstanceIdentity.groupInstanceId(config);
+      props.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instance);
+      Map<String, Object> client = new HashMap<>(config.kafkaOverrides());
+      client.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+      this.eviction = new StaticMemberEviction(config.applicationId(), instance, client);
+    } else {
+      this.eviction = null;
+    }
+    this.streams = new KafkaStreams(topology, props);
+    this.closeTimeout = Duration.ofMillis(config.intValue(ArmguardConfig.SHUTDOWN_TIMEOUT_MS));
+    // A thread that dies on an unexpected error is replaced; its requests are still in the store,
+    // and its uncommitted input is read again by the new thread.
     streams.setUncaughtExceptionHandler(
         e -> {
-          LOG.error("stream thread died; replacing it", e);
+          if (RegistryUnavailableException.isCause(e)) {
+            LOG.warn(
+                "schema registry unreachable; records held, stream thread restarts from its last"
+                    + " commit: {}",
+                registryAvailability.describe());
+          } else {
+            LOG.error("stream thread died; replacing it", e);
+          }
+          if (eviction != null) { // on the dying thread: its name gives its member id
+            eviction.evict(Thread.currentThread().getName());
+          }
           return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
     this.streamsMetrics = new KafkaStreamsMetrics(streams);
@@ -62,8 +97,8 @@ public final class ArmguardService implements AutoCloseable {
             ? null
             : new HealthServer(
                 new InetSocketAddress(config.string(ArmguardConfig.HTTP_BIND_ADDRESS), port),
-                () -> streams.state() != KafkaStreams.State.ERROR,
-                this::ready,
+                this::live,
+                this::readiness,
                 registry,
                 config.bool(ArmguardConfig.HTTP_METRICS_AUTH) ? auth : null,
                 moderationApi);
@@ -75,9 +110,37 @@ public final class ArmguardService implements AutoCloseable {
         health == null ? "off" : health.port());
   }
 
-  /** RUNNING, with the models loaded (they are, before the service exists). */
+  /**
+   * Liveness: false once Kafka Streams has stopped for good (ERROR, or shutting down / stopped
+   * without being asked to). A broker or registry outage keeps the process live, since a restart
+   * would not help; it shows on {@link #readiness()}.
+   */
+  public boolean live() {
+    KafkaStreams.State s = streams.state();
+    return closing
+        || (s != KafkaStreams.State.ERROR
+            && s != KafkaStreams.State.PENDING_ERROR
+            && s != KafkaStreams.State.NOT_RUNNING
+            && s != KafkaStreams.State.PENDING_SHUTDOWN);
+  }
+
+  /** Whether the service can make progress now (the models are loaded before it exists). */
   public boolean ready() {
-    return streams.state() == KafkaStreams.State.RUNNING;
+    return readiness().ok();
+  }
+
+  /** Kafka Streams RUNNING, a live broker connection, the schema registry answering. */
+  public Readiness readiness() {
+    KafkaStreams.State s = streams.state();
+    int connections = BrokerConnections.count(streams);
+    return new Readiness(
+        List.of(
+            new Readiness.Check("kafka streams", s == KafkaStreams.State.RUNNING, s.name()),
+            new Readiness.Check("broker", connections > 0, connections + " connections"),
+            new Readiness.Check(
+                "schema registry",
+                registryAvailability.isAvailable(),
+                registryAvailability.describe())));
   }
 
   public KafkaStreams.State state() {
@@ -112,13 +175,29 @@ public final class ArmguardService implements AutoCloseable {
     return ready();
   }
 
+  /**
+   * Stops within {@code shutdown.timeout.ms} (plus the engines' own close): Kafka Streams gets that
+   * long to finish its transaction and leave the group; if the broker is unreachable it is
+   * abandoned after the timeout, which is safe, since nothing uncommitted is ever visible and the
+   * buffered requests stay in the changelog.
+   */
   @Override
   public void close() {
+    closing = true;
     // Leave the group so the partitions (and their buffered requests) move to another instance at
     // once instead of after the session timeout.
-    streams.close(
-        CloseOptions.timeout(Duration.ofSeconds(30))
-            .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+    boolean stopped =
+        streams.close(
+            CloseOptions.timeout(closeTimeout)
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+    if (!stopped) {
+      LOG.warn("Kafka Streams did not stop within {} ms; closing anyway", closeTimeout.toMillis());
+    }
+    if (eviction != null) {
+      eviction.close();
+    }
+    streamsMetrics.close();
+    engines.close();
     if (health != null) {
       health.close();
     }

@@ -2,6 +2,7 @@ package io.armguard.streams;
 
 import io.armguard.config.ArmguardConfig;
 import io.armguard.moderate.ModerationPolicy;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.LongSupplier;
@@ -10,7 +11,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -20,9 +20,9 @@ import org.apache.kafka.streams.state.Stores;
  * armguard's topology, built by a plain method that the service and the tests call:
  *
  * <pre>
- * requests-source ─► validate ─┬─► micro-batch (store micro-batch-buffer, changelogged) ─┐
- *                              │ invalid: REJECTED                                       │
- *                              └──────────────► completions-sink, audit-sink ◄─────────────┘
+ * requests-source ─► dedupe ─► validate ─┬─► micro-batch (store micro-batch-buffer) ─┐
+ *   (store request-ids: the idempotency  │ invalid: REJECTED                        │
+ *    window; both stores changelogged)   └────► completions-sink, audit-sink ◄──────┘
  * </pre>
  *
  * Undeserializable records never reach {@code validate}: Kafka Streams' deserialization handler
@@ -31,6 +31,8 @@ import org.apache.kafka.streams.state.Stores;
 public final class ArmguardTopology {
 
   public static final String SOURCE = "requests-source";
+  public static final String DEDUPE = "dedupe";
+  public static final String REQUEST_IDS_STORE = "request-ids";
   public static final String VALIDATE = "validate";
   public static final String MICRO_BATCH = "micro-batch";
   public static final String BUFFER_STORE = "micro-batch-buffer";
@@ -72,10 +74,31 @@ public final class ArmguardTopology {
         Serdes.String().deserializer(),
         serdes.request().deserializer(),
         config.requestsTopic());
+    String validateParent = SOURCE;
+    long window = config.intValue(ArmguardConfig.DEDUPE_WINDOW_MS);
+    if (window > 0) {
+      t.addProcessor(
+          DEDUPE,
+          () -> new DuplicateRequestFilter(REQUEST_IDS_STORE, window, metrics, wallClock),
+          SOURCE);
+      t.addStateStore(
+          Stores.windowStoreBuilder(
+                  Stores.persistentWindowStore(
+                      REQUEST_IDS_STORE,
+                      Duration.ofMillis(window),
+                      Duration.ofMillis(window),
+                      false),
+                  Serdes.String(),
+                  Serdes.Long())
+              .withLoggingEnabled(Map.of())
+              .withCachingDisabled(),
+          DEDUPE);
+      validateParent = DEDUPE;
+    }
     t.addProcessor(
         VALIDATE,
         () -> new ValidateProcessor(validator, outcomes, engines, metrics, config.logContent()),
-        SOURCE);
+        validateParent);
     t.addProcessor(
         MICRO_BATCH,
         () ->
@@ -148,8 +171,9 @@ public final class ArmguardTopology {
         StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG),
         (int) Math.max(300_000L, 2 * config.transactionTimeoutMs()));
     p.put(
-        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-        LogAndContinueExceptionHandler.class);
+        StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+        config.intValue(ArmguardConfig.SESSION_TIMEOUT_MS));
+    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
     p.put(
         StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
         LogAndContinueProcessingExceptionHandler.class);

@@ -1,6 +1,7 @@
 package io.armguard.streams;
 
 import io.armguard.decode.GuidedEngine;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -18,16 +19,23 @@ import org.slf4j.LoggerFactory;
 public final class DecodeLane implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(DecodeLane.class);
-  private static final long CLOSE_WAIT_SECONDS = 60;
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(60);
 
   private final GuidedEngine engine;
   private final String name;
+  private final Duration closeWait;
   private ExecutorService worker;
 
   /** A lane for {@code engine}; its worker thread, named {@code name}, starts on first use. */
   public DecodeLane(GuidedEngine engine, String name) {
+    this(engine, name, CLOSE_WAIT);
+  }
+
+  /** As above, waiting {@code closeWait} in {@link #close()} for a running decode. */
+  DecodeLane(GuidedEngine engine, String name, Duration closeWait) {
     this.engine = engine;
     this.name = name;
+    this.closeWait = closeWait;
   }
 
   /** The engine; decode on it only from jobs passed to {@link #execute}. */
@@ -52,23 +60,44 @@ public final class DecodeLane implements AutoCloseable {
   /**
    * Stops the worker after the batch it is decoding (queued batches are dropped: their requests are
    * still in the changelogged buffer, so whoever owns the task next decodes them), then closes the
-   * engine.
+   * engine. The engine's native memory is never freed under a running step (an interrupt does not
+   * stop a libtorch op): if the decode outlasts the close wait, the engine is closed by a daemon
+   * thread once the worker has finished, and this method returns.
    */
   @Override
   public synchronized void close() {
-    if (worker != null) {
-      worker.shutdownNow();
-      try {
-        if (!worker.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
-          LOG.warn(
-              "decode worker {} still busy after {} s; closing its engine anyway",
-              name,
-              CLOSE_WAIT_SECONDS);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    if (worker == null) {
+      engine.close();
+      return;
     }
-    engine.close();
+    ExecutorService w = worker;
+    w.shutdownNow();
+    try {
+      if (w.awaitTermination(closeWait.toMillis(), TimeUnit.MILLISECONDS)) {
+        engine.close();
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    LOG.warn(
+        "decode worker {} still busy after {} ms; its engine is closed when the decode ends",
+        name,
+        closeWait.toMillis());
+    Thread closer =
+        new Thread(
+            () -> {
+              try {
+                while (!w.awaitTermination(1, TimeUnit.MINUTES)) {
+                  LOG.warn("decode worker {} still busy; engine kept open", name);
+                }
+                engine.close();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // process exit: the OS frees the memory
+              }
+            },
+            name + "-closer");
+    closer.setDaemon(true);
+    closer.start();
   }
 }

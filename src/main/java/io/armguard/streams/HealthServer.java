@@ -10,13 +10,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
- * {@code /health} (200 unless the service is in ERROR), {@code /ready} (200 when Kafka Streams is
- * RUNNING and the models are loaded), {@code /metrics} (Prometheus text format, optionally behind
- * the bearer token) and, when given, {@code POST /v1/moderations} ({@link ModerationApi}) on the
- * JDK's built-in HTTP server. A dispatcher and a small pool of daemon handler threads; start/stop
- * with the service.
+ * {@code /health} (liveness: 200 unless Kafka Streams has stopped for good), {@code /ready} (200
+ * when every {@link Readiness} check passes; the body lists them), {@code /metrics} (Prometheus
+ * text format, optionally behind the bearer token) and, when given, {@code POST /v1/moderations}
+ * ({@link ModerationApi}) on the JDK's built-in HTTP server. A dispatcher and a small pool of
+ * daemon handler threads; start/stop with the service.
  */
 public final class HealthServer implements AutoCloseable {
 
@@ -32,7 +33,7 @@ public final class HealthServer implements AutoCloseable {
   private final ExecutorService handlers;
 
   public HealthServer(
-      int port, BooleanSupplier healthy, BooleanSupplier ready, PrometheusMeterRegistry metrics)
+      int port, BooleanSupplier healthy, Supplier<Readiness> ready, PrometheusMeterRegistry metrics)
       throws IOException {
     this(new InetSocketAddress(port), healthy, ready, metrics, null, null);
   }
@@ -45,14 +46,19 @@ public final class HealthServer implements AutoCloseable {
   public HealthServer(
       InetSocketAddress address,
       BooleanSupplier healthy,
-      BooleanSupplier ready,
+      Supplier<Readiness> ready,
       PrometheusMeterRegistry metrics,
       BearerAuth metricsAuth,
       ModerationApi moderations)
       throws IOException {
     server = HttpServer.create(address, 0);
     server.createContext("/health", ex -> status(ex, healthy.getAsBoolean()));
-    server.createContext("/ready", ex -> status(ex, ready.getAsBoolean()));
+    server.createContext(
+        "/ready",
+        ex -> {
+          Readiness r = ready.get();
+          respond(ex, r.ok() ? 200 : 503, "text/plain; charset=utf-8", r.report());
+        });
     server.createContext(
         "/metrics",
         ex -> {

@@ -34,13 +34,14 @@ import org.slf4j.LoggerFactory;
  * batch.max.delay.ms}.
  *
  * <p>Batches decode on the stream thread's {@link DecodeLane} worker (up to {@code
- * batch.max.in.flight} per task), so the stream thread keeps polling, producing and committing
- * while the model works; with 0 they decode on the stream thread itself. Results come back to the
- * stream thread (on the next record or punctuation), which forwards one completion and one audit
- * record per request and deletes the request from the store. Under exactly-once the outputs and the
- * delete land in the same transaction; a request whose batch is still decoding when a commit
- * happens is safe in the committed store, so a crash at any point re-decodes it from the restored
- * store and nothing is lost or emitted twice.
+ * batch.max.in.flight} per task; further batches wait in the buffer, the stream thread never waits
+ * for the worker), so the stream thread keeps polling, producing and committing while the model
+ * works; with 0 they decode on the stream thread itself. Results come back to the stream thread (on
+ * the next record or punctuation), which forwards one completion and one audit record per request
+ * and deletes the request from the store. Under exactly-once the outputs and the delete land in the
+ * same transaction; a request whose batch is still decoding when a commit happens is safe in the
+ * committed store, so a crash at any point re-decodes it from the restored store and nothing is
+ * lost or emitted twice.
  *
  * <p>When a batch's decode throws, its requests are decoded one by one, and a request that still
  * fails is answered REJECTED naming the error: no request is left without an answer and the stream
@@ -82,6 +83,13 @@ public final class MicroBatchProcessor
   private volatile boolean closed;
 
   /**
+   * Kafka Streams re-initialises the same processor instance when it revives a task after an error;
+   * every init starts a new incarnation, and results of batches submitted by an earlier one are
+   * dropped (their requests are still in the restored store and are decoded again).
+   */
+  private volatile int incarnation;
+
+  /**
    * @param maxInFlight batches this task may have on the decode worker; 0 = decode on the stream
    *     thread
    */
@@ -111,6 +119,12 @@ public final class MicroBatchProcessor
   @Override
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
+    // Per-incarnation state: all of it starts afresh (see #incarnation).
+    incarnation++;
+    closed = false;
+    inFlight = 0;
+    inFlightRequests = 0;
+    decoded.clear();
     this.store = context.getStateStore(storeName);
     this.lane = engines.laneForCurrentThread();
     this.decider = new BatchDecider(new BatchModerator(lane.engine(), policy));
@@ -159,9 +173,7 @@ public final class MicroBatchProcessor
     value.setSequence(nextSequence);
     store.put(nextSequence, value);
     waiting.put(nextSequence++, value);
-    while (waiting.size() >= batchSize) {
-      submitOne();
-    }
+    drain();
   }
 
   /**
@@ -171,13 +183,29 @@ public final class MicroBatchProcessor
    */
   void tick(long punctuationTime) {
     answerDecoded();
-    long now = wallClock.getAsLong();
-    if (!waiting.isEmpty()
-        && now - waiting.firstEntry().getValue().getEnqueuedAt().toEpochMilli() >= maxDelayMs) {
-      while (!waiting.isEmpty()) {
-        submitOne();
-      }
+    drain();
+  }
+
+  /**
+   * Hands batches to the engine while a slot is free: full batches, and everything waiting once the
+   * oldest request is due. With every slot taken the requests simply stay in the durable buffer
+   * (store and {@link #waiting}) until a result frees one: the stream thread never waits for the
+   * worker, so a transaction is never held open behind other tasks' batches.
+   */
+  private void drain() {
+    if (waiting.isEmpty()) {
+      return;
     }
+    long now = wallClock.getAsLong();
+    boolean due =
+        now - waiting.firstEntry().getValue().getEnqueuedAt().toEpochMilli() >= maxDelayMs;
+    while (!waiting.isEmpty() && hasFreeSlot() && (due || waiting.size() >= batchSize)) {
+      submitOne();
+    }
+  }
+
+  private boolean hasFreeSlot() {
+    return maxInFlight == 0 || inFlight < maxInFlight;
   }
 
   /** Number of requests buffered and not yet answered (for tests and metrics). */
@@ -192,8 +220,7 @@ public final class MicroBatchProcessor
 
   /**
    * Hands the oldest {@code batch.size} (or fewer) waiting requests to the engine: on the worker
-   * when asynchronous (first waiting for a slot when {@code batch.max.in.flight} are out), else
-   * right here.
+   * when asynchronous (the caller has checked for a free slot), else right here.
    */
   private void submitOne() {
     List<KeyValue<Long, BufferedRequest>> batch = new ArrayList<>(batchSize);
@@ -204,39 +231,27 @@ public final class MicroBatchProcessor
     List<Task> taskList = batch.stream().map(kv -> tasks.toTask(kv.value.getRequest())).toList();
     inFlight++;
     inFlightRequests += batch.size();
+    int mine = incarnation;
     if (maxInFlight == 0) {
-      decoded.add(decode(batch, taskList));
+      decoded.add(decode(batch, taskList, mine));
       answerDecoded();
       return;
     }
     lane.execute(
         () -> {
-          if (closed) {
+          if (closed || mine != incarnation) {
             return;
           }
           try {
-            DecodedBatch d = decode(batch, taskList);
+            DecodedBatch d = decode(batch, taskList, mine);
             if (!closed) {
               decoded.add(d);
             }
           } catch (Throwable t) { // an Error must not leave the stream thread waiting forever
             LOG.error("task {}: decode worker failed on a batch", context.taskId(), t);
-            decoded.add(failed(batch, taskList, "decode failed: " + t));
+            decoded.add(failed(batch, taskList, "decode failed: " + t, mine));
           }
         });
-    while (inFlight > maxInFlight) {
-      awaitOne();
-    }
-  }
-
-  /** Blocks until the worker finishes a batch of this task, then answers it. */
-  private void awaitOne() {
-    try {
-      answer(decoded.take());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for a decoded batch", e);
-    }
   }
 
   /** Answers every batch the engine has finished, in the order they were submitted. */
@@ -246,7 +261,9 @@ public final class MicroBatchProcessor
     }
     DecodedBatch b;
     while ((b = decoded.poll()) != null) {
-      answer(b);
+      if (b.incarnation() == incarnation) {
+        answer(b);
+      }
     }
   }
 
@@ -257,21 +274,32 @@ public final class MicroBatchProcessor
       List<Verdict> verdicts,
       List<String> failures,
       long startMs,
-      long decodeMs) {}
+      long decodeMs,
+      int incarnation) {}
 
   /** Runs on the worker (or the stream thread when synchronous): the model's part only. */
-  private DecodedBatch decode(List<KeyValue<Long, BufferedRequest>> batch, List<Task> taskList) {
+  private DecodedBatch decode(
+      List<KeyValue<Long, BufferedRequest>> batch, List<Task> taskList, int incarnation) {
     long start = wallClock.getAsLong();
     List<Verdict> verdicts = new ArrayList<>(batch.size());
     List<String> failures = new ArrayList<>(batch.size());
     long t0 = System.nanoTime();
     decide(taskList, verdicts, failures);
     return new DecodedBatch(
-        batch, taskList, verdicts, failures, start, (System.nanoTime() - t0) / 1_000_000);
+        batch,
+        taskList,
+        verdicts,
+        failures,
+        start,
+        (System.nanoTime() - t0) / 1_000_000,
+        incarnation);
   }
 
   private DecodedBatch failed(
-      List<KeyValue<Long, BufferedRequest>> batch, List<Task> taskList, String why) {
+      List<KeyValue<Long, BufferedRequest>> batch,
+      List<Task> taskList,
+      String why,
+      int incarnation) {
     List<Verdict> none = new ArrayList<>();
     List<String> failures = new ArrayList<>();
     batch.forEach(
@@ -279,7 +307,7 @@ public final class MicroBatchProcessor
           none.add(null);
           failures.add(why);
         });
-    return new DecodedBatch(batch, taskList, none, failures, wallClock.getAsLong(), 0);
+    return new DecodedBatch(batch, taskList, none, failures, wallClock.getAsLong(), 0, incarnation);
   }
 
   /** On the stream thread: forwards a completion and an audit per request, empties the store. */

@@ -57,6 +57,21 @@ public final class PipelineMetrics {
     tokens.increment(n);
   }
 
+  /** A request record went to the dead-letter topic; {@code reason}: the exception's class. */
+  public void deadLetter(String reason) {
+    registry.counter("armguard.dead.letters", "reason", reason).increment();
+  }
+
+  /** A request record was held (not dead-lettered) because the schema registry was unreachable. */
+  public void registryHold() {
+    registry.counter("armguard.registry.holds").increment();
+  }
+
+  /** A request id seen again within the idempotency window: dropped, not answered twice. */
+  public void duplicateRequest() {
+    registry.counter("armguard.duplicate.requests").increment();
+  }
+
   public void action(String action) {
     registry.counter("armguard.completions", "action", action).increment();
   }

@@ -108,12 +108,28 @@ class ArmguardConfigTest {
                 ArmguardConfig.from(
                     Map.of(
                         "batch.size", "64",
+                        "batch.max.in.flight", "0",
                         "decode.max.new.tokens.limit", "128",
                         "decode.step.ms.worst", "50",
                         "transaction.timeout.ms", "60000"),
                     Map.of()));
     assertTrue(e.getMessage().contains("transaction.timeout.ms=60000"), e.getMessage());
     assertTrue(e.key().contains("batch.size"));
+  }
+
+  @Test
+  void withADecodeWorkerTheBatchDoesNotHoldTheTransaction() {
+    // the stream thread never waits for the worker: a batch does not span a transaction
+    ArmguardConfig c =
+        ArmguardConfig.from(
+            Map.of(
+                "batch.size", "64",
+                "batch.max.in.flight", "2",
+                "decode.max.new.tokens.limit", "128",
+                "decode.step.ms.worst", "50",
+                "transaction.timeout.ms", "20000"),
+            Map.of());
+    assertEquals(20_000, c.transactionTimeoutMs());
   }
 
   @Test
@@ -132,5 +148,48 @@ class ArmguardConfigTest {
     ArmguardConfig d = c.with(Map.of("batch.size", "2"));
     assertEquals(2, d.batchSize());
     assertEquals("5", d.kafkaOverrides().get("linger.ms"));
+  }
+
+  @Test
+  void kafkaOverridesOfManagedKeysAreRejectedNamingTheArmguardKey() {
+    Map<String, String> expected =
+        Map.of(
+            "kafka.processing.guarantee", "exactly_once_v2",
+            "kafka.producer.transaction.timeout.ms", TRANSACTION_TIMEOUT_MS_KEY,
+            "kafka.commit.interval.ms", "commit.interval.ms",
+            "kafka.main.consumer.session.timeout.ms", "session.timeout.ms",
+            "kafka.default.deserialization.exception.handler", "dead-letter handler");
+    expected.forEach(
+        (key, hint) -> {
+          ConfigException e =
+              assertThrows(
+                  ConfigException.class, () -> ArmguardConfig.from(Map.of(key, "1000"), Map.of()));
+          assertTrue(e.getMessage().contains(key), e.getMessage());
+          assertTrue(e.getMessage().contains(hint), e.getMessage());
+        });
+    // settings armguard does not manage still pass through
+    assertEquals(
+        "SASL_SSL",
+        ArmguardConfig.from(Map.of("kafka.security.protocol", "SASL_SSL"), Map.of())
+            .kafkaOverrides()
+            .get("security.protocol"));
+  }
+
+  private static final String TRANSACTION_TIMEOUT_MS_KEY = "transaction.timeout.ms";
+
+  @Test
+  void theRegistryRetryBudgetMustEndWellInsideTheTransactionTimeout() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                ArmguardConfig.from(
+                    Map.of(
+                        "schema.registry.retry.max.ms",
+                        "90000",
+                        "transaction.timeout.ms",
+                        "120000"),
+                    Map.of()));
+    assertTrue(e.getMessage().contains("schema.registry.retry.max.ms"), e.getMessage());
   }
 }

@@ -25,8 +25,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -237,8 +240,15 @@ class ArmguardPipelineIT {
           producer.send(new ProducerRecord<>(slow.requestsTopic(), r.getRequestId(), r));
         }
         producer.flush();
-        // let the instance consume and buffer them (and commit), but not flush them
-        assertTrue(!out.await(1, 0, 0, Duration.ofSeconds(4), Duration.ZERO, c -> {}));
+        // The premise: the instance has buffered all three and committed that (the changelog
+        // records are transactional: visible to read_committed only with the input offsets).
+        assertEquals(
+            3,
+            committedRecords(
+                "armguard-it-restore-" + ArmguardTopology.BUFFER_STORE + "-changelog",
+                3,
+                Duration.ofSeconds(60)),
+            "all three buffered and committed before the stop");
       }
       assertEquals(0, out.completions().size(), "nothing answered before the stop");
       // A new instance with an EMPTY state directory: the buffer comes back from the changelog.
@@ -258,6 +268,32 @@ class ArmguardPipelineIT {
           List.of("buffered-1", "buffered-2", "buffered-3"),
           out.completions().stream().map(r -> r.completion().getRequestId()).sorted().toList());
       assertEquals(3, out.audits().size(), "exactly one audit each");
+    }
+  }
+
+  /** Reads {@code topic} read_committed until {@code expected} records or the timeout. */
+  private static int committedRecords(String topic, int expected, Duration timeout) {
+    try (KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(
+            Map.of(
+                "bootstrap.servers",
+                broker.bootstrapServers(),
+                "isolation.level",
+                "read_committed"),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+      List<TopicPartition> tps =
+          c.partitionsFor(topic, timeout).stream()
+              .map(i -> new TopicPartition(topic, i.partition()))
+              .toList();
+      c.assign(tps);
+      c.seekToBeginning(tps);
+      int seen = 0;
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (seen < expected && System.nanoTime() < deadline) {
+        seen += c.poll(Duration.ofMillis(200)).count();
+      }
+      return seen;
     }
   }
 

@@ -1,7 +1,9 @@
 package io.armguard.streams;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.armguard.config.ArmguardConfig;
@@ -10,6 +12,15 @@ import io.armguard.schema.Action;
 import io.armguard.schema.AuditRecord;
 import io.armguard.schema.Completion;
 import io.armguard.schema.GenerationRequest;
+import io.armguard.serde.ConfluentAvroDeserializer;
+import io.armguard.serde.ForwardingSchemaRegistry;
+import io.armguard.serde.InMemorySchemaRegistry;
+import io.armguard.serde.RegistryAvailability;
+import io.armguard.serde.RegistryRetry;
+import io.armguard.serde.RegistryUnavailableException;
+import io.armguard.serde.SchemaRegistry;
+import io.armguard.serde.SchemaRegistryException;
+import io.armguard.testing.LogCapture;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.avro.Schema;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -28,6 +40,7 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -68,6 +81,7 @@ class ArmguardTopologyTest {
                 "batch.size", "4",
                 "batch.max.delay.ms", "200",
                 "batch.max.in.flight", maxInFlight,
+                "transaction.timeout.ms", "60000",
                 "instance.id", "ttd",
                 "state.dir", stateDir.toString(),
                 "application.id", "armguard-ttd",
@@ -129,6 +143,8 @@ class ArmguardTopologyTest {
             ArmguardTopology.VALIDATE,
             ArmguardTopology.MICRO_BATCH,
             ArmguardTopology.BUFFER_STORE,
+            ArmguardTopology.DEDUPE,
+            ArmguardTopology.REQUEST_IDS_STORE,
             ArmguardTopology.COMPLETIONS_SINK,
             ArmguardTopology.AUDIT_SINK,
             "armguard.requests",
@@ -277,5 +293,124 @@ class ArmguardTopologyTest {
       requests.pipeInput("ok" + i, TestRequests.generate("ok" + i, "still alive"));
     }
     assertEquals(4, completions.readValuesToList().size());
+  }
+
+  @Test
+  void aRequestReadWhileTheRegistryIsUnreachableIsHeldNotDeadLettered() {
+    // a cold schema cache (a fresh deserializer) over a registry that does not answer
+    SchemaRegistry down =
+        new ForwardingSchemaRegistry(InMemorySchemaRegistry.scope("topology-test")) {
+          @Override
+          public Schema schemaById(int id) {
+            throw new SchemaRegistryException("schema registry unreachable: refused", -1);
+          }
+        };
+    RegistryAvailability availability = new RegistryAvailability();
+    TopologySerdes cold =
+        new TopologySerdes(
+            Serdes.serdeFrom(
+                serdes.request().serializer(),
+                ConfluentAvroDeserializer.withRetry(
+                    GenerationRequest.class,
+                    down,
+                    RegistryRetry.withBudget(Duration.ZERO),
+                    availability)),
+            serdes.completion(),
+            serdes.audit(),
+            serdes.buffered());
+    driver.close();
+    open(
+        ArmguardTopology.buildTopology(
+            config,
+            cold,
+            new EnginePool(() -> engine),
+            new PipelineMetrics(new SimpleMeterRegistry()),
+            clock::get),
+        StreamsConfig.AT_LEAST_ONCE); // the driver drops DLQ records under EOS (see above)
+    TestOutputTopic<byte[], byte[]> dlq =
+        driver.createOutputTopic(
+            config.dlqTopic(),
+            Serdes.ByteArray().deserializer(),
+            Serdes.ByteArray().deserializer());
+
+    StreamsException e =
+        assertThrows(
+            StreamsException.class,
+            () -> requests.pipeInput("h1", TestRequests.generate("h1", "hello")));
+    assertTrue(RegistryUnavailableException.isCause(e), "the task fails, uncommitted: " + e);
+    assertTrue(dlq.isEmpty(), "a valid request is never dead-lettered for an outage");
+    assertTrue(completions.isEmpty());
+    assertFalse(availability.isAvailable());
+  }
+
+  @Test
+  void aRequestIdSeenAgainWithinTheWindowIsAnsweredOnce() {
+    for (int i = 0; i < 4; i++) {
+      requests.pipeInput("d" + i, TestRequests.generate("d" + i, "first copy"));
+    }
+    requests.pipeInput("d0", TestRequests.generate("d0", "re-sent")); // a producer retry
+    requests.pipeInput("d1", TestRequests.generate("d1", "re-sent"));
+    advance(1_000);
+    assertEquals(
+        List.of("d0", "d1", "d2", "d3"),
+        completions.readValuesToList().stream().map(Completion::getRequestId).sorted().toList());
+    assertEquals(4, audits.readValuesToList().size(), "one audit per request id");
+
+    advance(config.intValue(ArmguardConfig.DEDUPE_WINDOW_MS) + 1L); // the window has passed
+    for (int i = 0; i < 4; i++) {
+      requests.pipeInput("d" + i, TestRequests.generate("d" + i, "much later"));
+    }
+    assertEquals(4, completions.readValuesToList().size(), "answered again after the window");
+  }
+
+  @Test
+  void eachDeadLetterIsOneShortRateLimitedLineAndACount() {
+    driver.close();
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    config = config.with(Map.of());
+    Properties props = ArmguardTopology.streamsProperties(config);
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+    props.put(DeadLetterHandler.METRICS_CONFIG, new PipelineMetrics(meters));
+    driver =
+        new TopologyTestDriver(
+            ArmguardTopology.buildTopology(
+                config,
+                serdes,
+                new EnginePool(() -> engine),
+                new PipelineMetrics(meters),
+                clock::get),
+            props,
+            Instant.ofEpochMilli(0));
+    TestInputTopic<byte[], byte[]> raw =
+        driver.createInputTopic(
+            config.requestsTopic(), new ByteArraySerializer(), new ByteArraySerializer());
+    try (LogCapture handler = new LogCapture(DeadLetterHandler.class.getName());
+        LogCapture kafka =
+            new LogCapture("org.apache.kafka.streams.processor.internals.RecordDeserializer")) {
+      for (int i = 0; i < 30; i++) {
+        raw.pipeInput(("k" + i).getBytes(StandardCharsets.UTF_8), new byte[] {0, 0, 0, 0, 99, 1});
+      }
+      List<LogCapture.Line> lines =
+          handler.lines().stream().filter(l -> l.message().startsWith("dead letter")).toList();
+      assertTrue(lines.size() >= 10 && lines.size() < 30, "rate-limited: " + lines.size());
+      for (LogCapture.Line l : lines) {
+        assertFalse(l.hasThrowable(), "no stack trace in the log: " + l);
+        assertFalse(l.message().contains("\n"), "one line: " + l);
+        for (String field :
+            List.of("node=", "task=", "topic=", "partition=", "offset=", "reason=")) {
+          assertTrue(l.message().contains(field), field + " in " + l.message());
+        }
+      }
+      assertTrue(
+          kafka.lines().stream().noneMatch(l -> l.message().contains("Skipping record")),
+          "Kafka's own per-record warning (with a stack trace) is silenced");
+    }
+    assertEquals(
+        30.0,
+        meters
+            .get("armguard.dead.letters")
+            .tag("reason", "SerializationException")
+            .counter()
+            .count());
   }
 }

@@ -2,6 +2,7 @@ package io.armguard.streams;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.armguard.config.ArmguardConfig;
@@ -323,29 +324,28 @@ class MicroBatchProcessorTest {
   }
 
   @Test
-  void aFullWorkerMakesTheStreamThreadWaitForTheOldestBatch() throws Exception {
+  void aFullWorkerLeavesTheNextBatchInTheDurableBufferWithoutBlocking() throws Exception {
     GatedEngine gated = new GatedEngine();
     Harness h = new Harness(asyncConfig, gated, List.of());
-    for (int i = 1; i <= 3; i++) {
-      h.offer(TestRequests.generate("r" + i, "text " + i), i);
-    }
-    Thread producer =
-        new Thread(
-            () -> {
-              for (int i = 4; i <= 6; i++) {
-                h.offer(TestRequests.generate("r" + i, "text " + i), i);
-              }
-            });
-    producer.start();
-    producer.join(300);
-    assertTrue(producer.isAlive(), "second batch waits: batch.max.in.flight is 1");
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(10),
+        () -> {
+          for (int i = 1; i <= 6; i++) { // two batches; batch.max.in.flight is 1
+            h.offer(TestRequests.generate("r" + i, "text " + i), i);
+          }
+          h.fireWallClock(5_000); // all due: still only one slot
+        },
+        "the stream thread must not wait for the worker");
+    assertEquals(1, h.processor.inFlight());
+    assertEquals(6, h.processor.buffered());
+    assertEquals(6, h.storeContents().size(), "the second batch waits in the store");
+
     gated.gate.countDown();
-    producer.join(30_000);
-    assertTrue(!producer.isAlive());
     awaitCompletions(h, 6);
     assertEquals(
         List.of("r1", "r2", "r3", "r4", "r5", "r6"),
         h.completions().stream().map(Completion::getRequestId).toList());
+    assertTrue(h.storeContents().isEmpty());
   }
 
   @Test
@@ -371,5 +371,47 @@ class MicroBatchProcessorTest {
     assertEquals(
         List.of("r1", "r2", "r3"),
         after.completions().stream().map(Completion::getRequestId).toList());
+  }
+
+  @Test
+  void aRevivedProcessorAnswersEveryRequestSynchronously() {
+    // Kafka Streams re-initialises the same instance after a task error (TaskManager revive).
+    Harness h = new Harness(config, engine, List.of());
+    h.offer(TestRequests.generate("old", "before the error"), 1);
+    h.processor.close();
+    h.processor.init(h.context);
+    assertEquals(1, h.processor.buffered(), "the stored request is recovered, once");
+    for (int i = 0; i < 11; i++) {
+      h.offer(TestRequests.generate("n" + i, "after the revive"), 2 + i);
+    }
+    h.fireWallClock(10_000);
+    assertEquals(12, h.completions().size());
+    assertTrue(h.storeContents().isEmpty());
+    assertEquals(0, h.processor.inFlight());
+  }
+
+  @Test
+  void aRevivedAsyncProcessorDoesNotWaitForBatchesOfItsEarlierIncarnation() {
+    Harness h = new Harness(asyncConfig, engine, List.of());
+    for (int i = 0; i < 3; i++) { // one batch out on the worker
+      h.offer(TestRequests.generate("old" + i, "before the error"), i);
+    }
+    h.processor.close(); // its result, if any, belongs to the closed incarnation
+    h.processor.init(h.context);
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(20),
+        () -> {
+          for (int i = 0; i < 9; i++) {
+            h.offer(TestRequests.generate("n" + i, "after the revive"), 10 + i);
+          }
+          while (h.processor.buffered() > 0) {
+            h.fireWallClock(h.context.currentSystemTimeMs() + 1_000);
+            Thread.onSpinWait();
+          }
+        });
+    List<String> ids = h.completions().stream().map(Completion::getRequestId).toList();
+    assertEquals(12, ids.size(), ids.toString());
+    assertEquals(12, ids.stream().distinct().count(), "each answered once: " + ids);
+    assertTrue(h.storeContents().isEmpty());
   }
 }

@@ -59,7 +59,12 @@ class ModerationApiTest {
     api = new ModerationApi(config, auth, () -> engine, registry);
     server =
         new HealthServer(
-            new InetSocketAddress("127.0.0.1", 0), () -> true, () -> true, registry, auth, api);
+            new InetSocketAddress("127.0.0.1", 0),
+            () -> true,
+            () -> new Readiness(List.of()),
+            registry,
+            auth,
+            api);
     return URI.create("http://127.0.0.1:" + server.port());
   }
 

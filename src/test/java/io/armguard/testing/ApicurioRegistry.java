@@ -3,7 +3,6 @@ package io.armguard.testing;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,7 +44,7 @@ public final class ApicurioRegistry implements AutoCloseable {
     Assumptions.assumeTrue(
         java.isPresent(),
         "no Java 21+ runtime under /usr/lib/jvm or ARMGUARD_JAVA21_HOME: Apicurio 3.3.3 needs one");
-    int port = freePort();
+    int port = FreePorts.next();
     ProcessBuilder pb =
         new ProcessBuilder(
             java.get().toString(),
@@ -53,6 +52,10 @@ public final class ApicurioRegistry implements AutoCloseable {
             "-Dquarkus.http.host=127.0.0.1",
             "-Dquarkus.http.port=" + port,
             "-Dquarkus.management.enabled=false",
+            // The management interface is enabled at Apicurio's build time whatever the flag
+            // above says, and binds *:9000 by default: give it a free loopback port too.
+            "-Dquarkus.management.host=127.0.0.1",
+            "-Dquarkus.management.port=" + FreePorts.next(),
             "-jar",
             dist.resolve("quarkus-run.jar").toString());
     pb.redirectErrorStream(true);
@@ -169,11 +172,5 @@ public final class ApicurioRegistry implements AutoCloseable {
       return 0;
     }
     return 0;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -1,0 +1,387 @@
+package io.armguard.streams;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.armguard.config.ArmguardConfig;
+import io.armguard.schema.AuditRecord;
+import io.armguard.schema.GenerationRequest;
+import io.armguard.testing.ApicurioRegistry;
+import io.armguard.testing.ArmguardProcess;
+import io.armguard.testing.BrokerProcess;
+import io.armguard.testing.TcpProxy;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The exactly-once system test, in the spirit of Kafka's {@code streams_eos_test}, with every part
+ * its own process on loopback: a KRaft broker, Apicurio as the schema registry (behind a TCP proxy
+ * that can be cut), and two {@code armguard run} JVMs. Requests arrive at a steady rate while one
+ * instance is SIGKILLed and restarted, the broker is bounced, the other instance is SIGKILLed and
+ * restarted, and the first is SIGKILLed for good; a read_committed consumer then sees exactly one
+ * completion and one audit per request and no dead letter. A second run starts an instance with a
+ * cold schema cache during a registry outage: nothing is dead-lettered, {@code /ready} says why it
+ * is not ready, and every request is answered once the registry is back. Prints the fail-over
+ * figures it measures.
+ */
+class ExactlyOnceSystemIT {
+
+  private static final int PARTITIONS = 4;
+
+  @TempDir static Path tmp;
+
+  static ApicurioRegistry registry;
+  static TcpProxy registryProxy;
+  static BrokerProcess broker;
+
+  @BeforeAll
+  static void start() throws Exception {
+    registry = ApicurioRegistry.startOrSkip();
+    registryProxy = new TcpProxy(URI.create(registry.url()).getPort());
+    broker = BrokerProcess.start(tmp.resolve("broker"));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (broker != null) {
+      broker.close();
+    }
+    if (registryProxy != null) {
+      registryProxy.close();
+    }
+    if (registry != null) {
+      registry.close();
+    }
+  }
+
+  /** The settings both instances of one application run with (registry through the proxy). */
+  private static Map<String, String> settings(String app) {
+    String proxied = registry.url().replaceFirst(":\\d+/", ":" + registryProxy.port() + "/");
+    return Map.ofEntries(
+        Map.entry("application.id", app),
+        Map.entry("bootstrap.servers", broker.bootstrapServers()),
+        Map.entry("schema.registry.url", proxied),
+        Map.entry("schema.registry.retry.max.ms", "2000"),
+        Map.entry("topic.requests", app + ".requests"),
+        Map.entry("topic.completions", app + ".completions"),
+        Map.entry("topic.audit", app + ".audit"),
+        Map.entry("topic.dlq", app + ".dlq"),
+        Map.entry("batch.size", "4"),
+        Map.entry("batch.max.delay.ms", "50"),
+        Map.entry("device", "cpu"),
+        Map.entry("model.lm.dir", Path.of("models/lm").toAbsolutePath().toString()),
+        Map.entry("model.reward.dir", Path.of("models/arm-distilled").toAbsolutePath().toString()),
+        Map.entry("model.rad.dir", ""),
+        Map.entry("rewrite.max.attempts", "1"));
+  }
+
+  /** What the test's producer and consumer use: the same topics, the registry directly. */
+  private static ArmguardConfig clientConfig(String app) throws Exception {
+    Map<String, String> s = new java.util.HashMap<>(settings(app));
+    s.put("schema.registry.url", registry.url());
+    s.remove("schema.registry.retry.max.ms");
+    s.put("model.rad.dir", "");
+    ArmguardConfig c = ArmguardConfig.from(s, Map.of());
+    broker.createTopics(
+        PARTITIONS, List.of(c.requestsTopic(), c.completionsTopic(), c.auditTopic(), c.dlqTopic()));
+    return c;
+  }
+
+  private static GenerationRequest request(int i) {
+    return i % 5 == 4
+        ? TestRequests.moderate("m" + i, "How was your day?", "Fine, and you are an idiot.")
+        : TestRequests.generate("g" + i, "Request number " + i + " says");
+  }
+
+  private static KafkaProducer<String, GenerationRequest> producer(
+      ArmguardConfig c, TopologySerdes serdes) {
+    return new KafkaProducer<>(
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            c.bootstrapServers(),
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true,
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+            120_000),
+        new StringSerializer(),
+        serdes.request().serializer());
+  }
+
+  @Test
+  void everyRequestIsAnsweredExactlyOnceThroughTwoKillsAndABrokerBounce() throws Exception {
+    String app = "eos";
+    AtomicBoolean feederDone = new AtomicBoolean();
+    ArmguardConfig c = clientConfig(app);
+    TopologySerdes serdes = TopologySerdes.fromConfig(c);
+    try (ArmguardProcess a = new ArmguardProcess(tmp.resolve("a"), "a", settings(app)).start();
+        ArmguardProcess b = new ArmguardProcess(tmp.resolve("b"), "b", settings(app)).start();
+        KafkaProducer<String, GenerationRequest> producer = producer(c, serdes);
+        OutputCollector out = new OutputCollector(c, serdes, PARTITIONS)) {
+      a.awaitReady(Duration.ofSeconds(120));
+      b.awaitReady(Duration.ofSeconds(120));
+
+      // a steady 10 requests/s from the start until 8 s after the last fault, however long the
+      // restarts take on a loaded machine
+      AtomicReference<Throwable> producerError = new AtomicReference<>();
+      AtomicBoolean stopFeeding = new AtomicBoolean();
+      AtomicInteger produced = new AtomicInteger();
+      Thread feeder =
+          new Thread(
+              () -> {
+                try {
+                  long t0 = System.nanoTime();
+                  for (int i = 0; !stopFeeding.get(); i++) {
+                    long due = t0 + i * 100_000_000L;
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                      Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000)); // pacing
+                    }
+                    GenerationRequest r = request(i);
+                    producer.send(new ProducerRecord<>(c.requestsTopic(), r.getRequestId(), r));
+                    produced.incrementAndGet();
+                  }
+                  producer.flush();
+                } catch (Throwable t) { // an Error too: the test must not wait on a dead feeder
+                  producerError.set(t);
+                } finally {
+                  feederDone.set(true);
+                }
+              },
+              "eos-feeder");
+      feeder.start();
+      // the read_committed consumer polls all along on its own thread: receipt times are when
+      // output became visible downstream
+      AtomicBoolean reached = new AtomicBoolean();
+      Thread collector =
+          new Thread(
+              () -> {
+                long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+                while (System.nanoTime() < deadline
+                    && !(feederDone.get()
+                        && out.completions().size() >= produced.get()
+                        && out.audits().size() >= produced.get())) {
+                  out.await(0, 0, 0, Duration.ZERO, Duration.ofMillis(200), x -> {});
+                }
+                reached.set(feederDone.get() && out.completions().size() >= produced.get());
+                out.await(0, 0, 0, Duration.ZERO, Duration.ofSeconds(5), x -> {}); // duplicates?
+              },
+              "eos-collector");
+      collector.start();
+      List<String> figures = new ArrayList<>();
+      long start = System.currentTimeMillis();
+      sleepUntil(start + 6_000);
+      long killA = System.currentTimeMillis();
+      a.kill();
+      a.start();
+      figures.add("kill a -> a ready: " + ms(a.awaitReady(Duration.ofSeconds(120))) + " ms");
+      sleepUntil(start + 15_000);
+      long bounce = System.currentTimeMillis();
+      broker.restart();
+      figures.add("broker bounce: " + (System.currentTimeMillis() - bounce) + " ms");
+      sleepUntil(start + 24_000);
+      long killB = System.currentTimeMillis();
+      b.kill();
+      b.start();
+      figures.add("kill b -> b ready: " + ms(b.awaitReady(Duration.ofSeconds(120))) + " ms");
+      // a crash that is not followed by a restart: b takes over after the session timeout, and the
+      // dead instance's open transaction is aborted by the broker after transaction.timeout.ms
+      sleepUntil(start + 32_000);
+      long killForGood = System.currentTimeMillis();
+      a.kill();
+      sleepUntil(killForGood + 8_000);
+      stopFeeding.set(true);
+      feeder.join(120_000);
+      assertEquals(null, producerError.get(), "producer failed");
+      collector.join(360_000);
+      int total = produced.get();
+
+      assertTrue(
+          reached.get(),
+          "answered "
+              + out.completions().size()
+              + " of "
+              + total
+              + "; logs: "
+              + a.log()
+              + " "
+              + b.log());
+      Map<String, Long> perCompletion =
+          count(out.completions().stream().map(r -> r.completion().getRequestId()).toList());
+      Map<String, Long> perAudit =
+          count(out.audits().stream().map(AuditRecord::getRequestId).toList());
+      assertEquals(total, perCompletion.size(), "every request answered");
+      assertEquals(
+          Map.of(), filterAbove1(perCompletion), "no request answered twice (completions)");
+      assertEquals(total, perAudit.size(), "every request audited");
+      assertEquals(Map.of(), filterAbove1(perAudit), "no request audited twice");
+      assertEquals(0, out.deadLetters().size(), "nothing dead-lettered");
+
+      figures.add("visible output gap after kill a: " + gapAfter(out, killA, 8_000) + " ms");
+      figures.add(
+          "visible output gap after broker bounce: " + gapAfter(out, bounce, 8_000) + " ms");
+      figures.add("visible output gap after kill b: " + gapAfter(out, killB, 8_000) + " ms");
+      figures.add(
+          "visible output gap after a is killed for good: "
+              + gapAfter(out, killForGood, 40_000)
+              + " ms");
+      System.out.println("exactly-once system test, " + total + " requests: " + figures);
+    }
+  }
+
+  @Test
+  void aColdStartDuringARegistryOutageDeadLettersNothing() throws Exception {
+    String app = "cold";
+    int total = 60;
+    ArmguardConfig c = clientConfig(app);
+    TopologySerdes serdes = TopologySerdes.fromConfig(c);
+    try (KafkaProducer<String, GenerationRequest> producer = producer(c, serdes)) {
+      for (int i = 0; i < total; i++) {
+        GenerationRequest r = request(i);
+        producer.send(new ProducerRecord<>(c.requestsTopic(), r.getRequestId(), r));
+      }
+      producer.flush();
+    }
+    registryProxy.cut();
+    try (ArmguardProcess a = new ArmguardProcess(tmp.resolve("cold-a"), "a", settings(app));
+        OutputCollector out = new OutputCollector(c, serdes, PARTITIONS)) {
+      a.start();
+      ArmguardProcess.Answer held = awaitNotReadyFor(a, "schema registry", Duration.ofSeconds(120));
+      assertEquals(503, held.status(), held.body());
+      // the instance has read its requests and holds them: none answered, none dead-lettered
+      out.await(0, 0, 0, Duration.ZERO, Duration.ofSeconds(3), x -> {});
+      assertEquals(0, out.deadLetters().size(), "a valid request is never dead-lettered");
+      assertEquals(0, out.completions().size());
+
+      long restored = System.nanoTime();
+      registryProxy.restore();
+      assertTrue(
+          out.await(total, total, 0, Duration.ofSeconds(120), Duration.ofSeconds(3), x -> {}),
+          "answered " + out.completions().size() + " of " + total + "; log: " + a.log());
+      long answeredMs = ms(Duration.ofNanos(System.nanoTime() - restored));
+      assertEquals(total, count(ids(out)).size());
+      assertEquals(Map.of(), filterAbove1(count(ids(out))), "answered once each");
+      assertEquals(0, out.deadLetters().size(), "nothing dead-lettered");
+      a.awaitReady(Duration.ofSeconds(30));
+      System.out.println(
+          "registry-outage cold start: 0 dead letters of "
+              + total
+              + ", all answered "
+              + answeredMs
+              + " ms after the registry returned; /ready while held: "
+              + held.body().replace('\n', '|'));
+
+      // Liveness vs readiness with no broker, and a bounded shutdown (shutdown.timeout.ms=10 s).
+      broker.halt();
+      try {
+        ArmguardProcess.Answer noBroker = awaitNotReadyFor(a, "broker", Duration.ofSeconds(60));
+        assertEquals(200, a.health().status(), "live: a restart would not bring the broker back");
+        Duration stop = a.stop();
+        System.out.println(
+            "broker down: /ready "
+                + noBroker.status()
+                + " ("
+                + noBroker.body().replace('\n', '|')
+                + "); SIGTERM took "
+                + stop.toMillis()
+                + " ms");
+        assertTrue(stop.compareTo(Duration.ofSeconds(20)) < 0, "shutdown bounded: " + stop);
+      } finally {
+        broker.resume();
+      }
+    } finally {
+      registryProxy.restore();
+    }
+  }
+
+  private static List<String> ids(OutputCollector out) {
+    return out.completions().stream().map(r -> r.completion().getRequestId()).toList();
+  }
+
+  private static ArmguardProcess.Answer awaitNotReadyFor(
+      ArmguardProcess p, String check, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    ArmguardProcess.Answer last = null;
+    while (System.nanoTime() < deadline) {
+      last = p.ready();
+      if (last.status() == 503 && last.body().contains("NOT OK " + check)) {
+        return last;
+      }
+      Thread.sleep(100); // readiness-probe interval
+    }
+    throw new AssertionError("/ready never named " + check + ": " + last + "; see " + p.log());
+  }
+
+  /**
+   * Longest pause between two consecutive completions becoming visible to the read_committed
+   * consumer (receipt time) in the {@code windowMs} after {@code fromMs}, the fault; requests
+   * arrive every 100 ms until the feeder ends, so a pause is output held back by the fault.
+   */
+  private static long gapAfter(OutputCollector out, long fromMs, long windowMs) {
+    List<Long> times =
+        out.completions().stream()
+            .map(OutputCollector.Received::receivedWallMs)
+            .sorted()
+            .collect(Collectors.toList());
+    long longest = 0;
+    long previous = fromMs;
+    for (long t : times) {
+      if (t < fromMs) {
+        continue;
+      }
+      longest = Math.max(longest, t - previous);
+      previous = t;
+      if (t - fromMs > windowMs) {
+        break;
+      }
+    }
+    return longest;
+  }
+
+  /** Waits for a point of the fault schedule (a schedule, not a condition). */
+  private static void sleepUntil(long wallMs) throws InterruptedException {
+    long wait = wallMs - System.currentTimeMillis();
+    if (wait > 0) {
+      Thread.sleep(wait);
+    }
+  }
+
+  private static long ms(Duration d) {
+    return d.toMillis();
+  }
+
+  private static Map<String, Long> count(List<String> ids) {
+    return ids.stream()
+        .collect(Collectors.groupingBy(Function.identity(), TreeMap::new, Collectors.counting()));
+  }
+
+  private static Map<String, Long> filterAbove1(Map<String, Long> counts) {
+    Map<String, Long> out = new TreeMap<>();
+    counts.forEach(
+        (k, v) -> {
+          if (v > 1) {
+            out.put(k, v);
+          }
+        });
+    return out;
+  }
+}

@@ -1,0 +1,149 @@
+package io.armguard.testing;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * {@code armguard run} as its own JVM, as an operator starts it: a properties file, its own state
+ * directory and instance id, {@code /ready} on a free loopback port. {@link #kill()} is SIGKILL;
+ * {@link #start()} again reuses the state directory and id, as a restarted pod would.
+ */
+public final class ArmguardProcess implements AutoCloseable {
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private final Path dir;
+  private final String instanceId;
+  private final int httpPort;
+  private final Path config;
+  private ChildJvm jvm;
+
+  /**
+   * Writes the configuration ({@code settings} plus instance id, state dir and http port) and the
+   * directory, without starting.
+   */
+  public ArmguardProcess(Path dir, String instanceId, Map<String, String> settings)
+      throws IOException {
+    this.dir = dir;
+    this.instanceId = instanceId;
+    this.httpPort = FreePorts.next();
+    Files.createDirectories(dir);
+    Map<String, String> all = new LinkedHashMap<>(settings);
+    all.put("instance.id", instanceId);
+    all.put("state.dir", dir.resolve("state").toString());
+    all.put("http.port", Integer.toString(httpPort));
+    this.config = dir.resolve("armguard.properties");
+    Files.writeString(
+        config,
+        all.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue().replace("\\", "\\\\"))
+                .collect(Collectors.joining("\n"))
+            + "\n",
+        StandardCharsets.UTF_8);
+  }
+
+  /** Starts the JVM (working directory: the project, so relative model paths resolve). */
+  public ArmguardProcess start() throws IOException {
+    jvm =
+        ChildJvm.start(
+            "io.armguard.cli.Main",
+            List.of("-Xmx768m", "-Dai.djl.offline=true"),
+            List.of("run", "--config", config.toString()),
+            dir.resolve("armguard.log"),
+            Path.of("").toAbsolutePath());
+    return this;
+  }
+
+  public String instanceId() {
+    return instanceId;
+  }
+
+  public Path log() {
+    return dir.resolve("armguard.log");
+  }
+
+  /** SIGKILL: no shutdown hook, no leave-group, no commit. */
+  public void kill() throws InterruptedException {
+    jvm.kill();
+  }
+
+  /** SIGTERM, the clean shutdown; returns how long it took. */
+  public Duration stop() throws InterruptedException {
+    long t0 = System.nanoTime();
+    jvm.stop(60);
+    return Duration.ofNanos(System.nanoTime() - t0);
+  }
+
+  /** The HTTP status and body of {@code /ready}, or 0 and the error when nothing answers. */
+  public Answer ready() {
+    return get("/ready");
+  }
+
+  /** The HTTP status and body of {@code /health} (liveness). */
+  public Answer health() {
+    return get("/health");
+  }
+
+  private Answer get(String path) {
+    try {
+      HttpResponse<String> r =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                  .timeout(Duration.ofSeconds(2))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      return new Answer(r.statusCode(), r.body());
+    } catch (IOException e) {
+      return new Answer(0, e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Answer(0, "interrupted");
+    }
+  }
+
+  /**
+   * An answer of {@code /ready}.
+   *
+   * @param status HTTP status, 0 when nothing answered
+   * @param body the response body or the error
+   */
+  public record Answer(int status, String body) {}
+
+  /** Polls {@code /ready} every 100 ms until 200; returns how long that took. */
+  public Duration awaitReady(Duration timeout) throws InterruptedException {
+    long t0 = System.nanoTime();
+    long deadline = t0 + timeout.toNanos();
+    Answer last = null;
+    while (System.nanoTime() < deadline) {
+      if (!jvm.isAlive()) {
+        throw new IllegalStateException(instanceId + " exited; see " + log());
+      }
+      last = ready();
+      if (last.status() == 200) {
+        return Duration.ofNanos(System.nanoTime() - t0);
+      }
+      Thread.sleep(100); // polling interval of a readiness probe, not a stand-in for a condition
+    }
+    throw new IllegalStateException(
+        instanceId + " not ready within " + timeout + ": " + last + "; see " + log());
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (jvm != null) {
+      jvm.close();
+    }
+  }
+}
