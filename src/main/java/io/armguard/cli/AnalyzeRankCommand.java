@@ -68,20 +68,24 @@ public final class AnalyzeRankCommand implements Callable<Integer> {
 
   @Option(
       names = "--plot",
-      defaultValue = "eval/rank.png",
+      defaultValue = "runs/eval/rank.png",
       description = "rank vs N PNG (default: ${DEFAULT-VALUE})")
   Path plot;
 
   @Option(
       names = "--spectrum-plot",
-      defaultValue = "eval/rank-spectrum.png",
+      defaultValue = "runs/eval/rank-spectrum.png",
       description = "singular values PNG (default: ${DEFAULT-VALUE})")
   Path spectrumPlot;
+
+  @Mixin OutputGuard.Force force;
 
   @Mixin RuntimeOptions runtime;
 
   @Override
   public Integer call() throws Exception {
+    OutputGuard.file(plot, force.force);
+    OutputGuard.file(spectrumPlot, force.force);
     var device = runtime.apply();
     int n = Collections.max(counts);
     List<String> texts = PreparedData.readLines(data.resolve(PreparedData.LM_HELDOUT));

@@ -224,7 +224,9 @@ public final class BenchDecodeCommand implements Callable<Integer> {
       }
       int total = strategies.size() * batches.size() * topKs.size() * (warmup + runs);
       try (ProgressBar bar =
-          new ProgressBarBuilder().setTaskName("bench decode").setInitialMax(total).build()) {
+          TerminalProgress.quietOffTerminal(
+                  new ProgressBarBuilder().setTaskName("bench decode").setInitialMax(total))
+              .build()) {
         List<DecodeBenchStrategy> chosen = strategies.stream().map(known::get).toList();
         for (int topK : topKs) {
           DecodeBenchmark bench =

@@ -2,11 +2,10 @@ package io.armguard.cli;
 
 import io.armguard.data.ReplyLabels;
 import io.armguard.data.ReplySet;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** {@code armguard data replies}: validates the reply set and prints its per-batch counts. */
 @Command(
@@ -18,15 +17,11 @@ import picocli.CommandLine.Option;
           + " batch. A malformed line is reported with its file and line number (exit code 1)."
     })
 public final class DataRepliesCommand implements Callable<Integer> {
-  @Option(
-      names = "--replies",
-      defaultValue = "data/replies",
-      description = "the reply set folder (default: ${DEFAULT-VALUE})")
-  Path replies;
+  @Mixin ReplySetOption replies;
 
   @Override
   public Integer call() throws Exception {
-    ReplySet set = ReplySet.load(replies);
+    ReplySet set = replies.load();
     StringBuilder header =
         new StringBuilder(String.format("%-8s %6s %6s", "batch", "items", "toxic"));
     ReplyLabels.CATEGORIES.forEach(c -> header.append(String.format(" %15s", c)));

@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -62,6 +63,10 @@ public final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintStream out = System.out;
     PrintStream log = System.err;
+    // The demo narrates itself on stderr ("armguard: ..."); armguard's own INFO lines would repeat
+    // it. Warnings and errors still show.
+    org.apache.logging.log4j.core.config.Configurator.setLevel(
+        "io.armguard", org.apache.logging.log4j.Level.WARN);
     ArmguardConfig config =
         (configFile == null
                 ? ArmguardConfig.fromEnvironment(Map.of())
@@ -100,7 +105,10 @@ public final class DemoCommand implements Callable<Integer> {
                 .setTaskName("answers")
                 .setInitialMax(n)
                 .setStyle(ProgressBarStyle.ASCII)
-                .setConsumer(new ConsoleProgressBarConsumer(log))
+                .setConsumer(
+                    TerminalProgress.onTerminal()
+                        ? new ConsoleProgressBarConsumer(log)
+                        : new DelegatingProgressBarConsumer(line -> {}))
                 .build()) {
           complete = collector.await(n, n, 1, timeout, Duration.ofSeconds(2), c -> bar.step());
         }

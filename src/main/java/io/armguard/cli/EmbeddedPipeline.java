@@ -48,7 +48,9 @@ final class EmbeddedPipeline implements AutoCloseable {
       ArmguardConfig base, ServiceModels models, int partitions, PrintStream log) throws Exception {
     long t0 = System.nanoTime();
     EmbeddedBroker broker = EmbeddedBroker.start();
-    ScratchDirectory stateDir = new ScratchDirectory("armguard-state-");
+    // under the run directory, not the OS temp dir Kafka Streams warns about (it may be cleared)
+    ScratchDirectory stateDir =
+        new ScratchDirectory(java.nio.file.Path.of(OutputGuard.RUN_DIR), "armguard-state-");
     try {
       ArmguardConfig config =
           base.with(

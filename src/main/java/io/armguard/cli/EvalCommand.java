@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
       EvalPromptsCommand.class,
       EvalDetoxCommand.class,
       EvalRewardCommand.class,
-      EvalRepliesCommand.class
+      EvalRepliesCommand.class,
+      EvalModerationCommand.class
     })
 public final class EvalCommand {}

@@ -121,9 +121,11 @@ public final class EvalDetoxCommand implements Callable<Integer> {
 
   @Option(
       names = "--plot",
-      defaultValue = "eval/detox-tradeoff.png",
+      defaultValue = "runs/eval/detox-tradeoff.png",
       description = "PNG output (default: ${DEFAULT-VALUE})")
   Path plot;
+
+  @Mixin OutputGuard.Force force;
 
   @Option(names = "--json-out", description = "also write the JSON lines to this file")
   Path jsonOut;
@@ -142,6 +144,7 @@ public final class EvalDetoxCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    OutputGuard.file(plot, force.force);
     var device = runtime.apply();
     List<EvalPrompt> prompts = limit(PromptSet.read(promptFile));
     ToxicityJudge judge = ToxicityJudge.load(judgeDir);
@@ -159,7 +162,7 @@ public final class EvalDetoxCommand implements Callable<Integer> {
     List<DetoxRow> rows = new ArrayList<>();
     List<String> lines = new ArrayList<>();
     try (ProgressBar bar =
-        new ProgressBarBuilder()
+        TerminalProgress.quietOffTerminal(new ProgressBarBuilder())
             .setTaskName("eval detox")
             .setInitialMax((long) configs * evaluation.generationsPerConfig())
             .setStyle(ProgressBarStyle.ASCII)

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code armguard eval prompts}: builds the versioned detoxification prompt file. */
@@ -46,12 +47,16 @@ public final class EvalPromptsCommand implements Callable<Integer> {
 
   @Option(
       names = "--out",
-      defaultValue = "eval/prompts.jsonl",
-      description = "output (default: ${DEFAULT-VALUE})")
+      defaultValue = "runs/eval/prompts.jsonl",
+      description =
+          "output (default: ${DEFAULT-VALUE}; an existing file outside runs/ needs --force)")
   Path out;
+
+  @Mixin OutputGuard.Force force;
 
   @Override
   public Integer call() throws Exception {
+    OutputGuard.file(out, force.force);
     List<String> texts = PreparedData.readLines(data.resolve(PreparedData.LM_HELDOUT));
     ToxicityJudge judge = ToxicityJudge.load(judgeDir);
     double[] scores = judge.score(texts);

@@ -48,11 +48,7 @@ public final class EvalRepliesCommand implements Callable<Integer> {
       description = "reward model directory (default: ${DEFAULT-VALUE})")
   Path model;
 
-  @Option(
-      names = "--replies",
-      defaultValue = "data/replies",
-      description = "the reply set folder (default: ${DEFAULT-VALUE})")
-  Path replies;
+  @Mixin ReplySetOption replies;
 
   @Option(
       names = "--batches",
@@ -88,12 +84,12 @@ public final class EvalRepliesCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     var device = runtime.apply();
-    ReplySet set = ReplySet.load(replies);
+    ReplySet set = replies.load();
     Set<String> names = batches.contains("all") ? set.batches() : new LinkedHashSet<>(batches);
     for (String b : names) {
       if (!set.batches().contains(b)) {
         throw new IllegalArgumentException(
-            "no batch '" + b + "' in " + replies + " (batches: " + set.batches() + ")");
+            "no batch '" + b + "' in " + replies.path() + " (batches: " + set.batches() + ")");
       }
     }
     try (NDManager root = NDManager.newBaseManager(device);

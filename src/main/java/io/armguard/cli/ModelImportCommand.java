@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code armguard model import}: a BERT-family ONNX export to a Hugging Face BERT directory. */
@@ -46,8 +47,13 @@ public final class ModelImportCommand implements Callable<Integer> {
   @Option(names = "--license", description = "licence of --onnx, for the model card")
   String license;
 
-  @Option(names = "--out", required = true, description = "directory to write (created if needed)")
+  @Option(
+      names = "--out",
+      required = true,
+      description = "directory to write (created if needed; an existing model needs --force)")
   Path out;
+
+  @Mixin OutputGuard.Force force;
 
   @Option(names = "--fp16", description = "store the weights as F16 (default F32)")
   boolean fp16;
@@ -59,6 +65,7 @@ public final class ModelImportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    OutputGuard.modelDirectory(out, force.force);
     SafetensorsDType dtype = fp16 ? SafetensorsDType.F16 : SafetensorsDType.F32;
     ImportSource s;
     if (source.onnx != null) {

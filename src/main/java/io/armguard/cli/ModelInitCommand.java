@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -27,8 +28,13 @@ import picocli.CommandLine.Option;
     })
 public final class ModelInitCommand implements Callable<Integer> {
 
-  @Option(names = "--out", required = true, description = "directory to write (created if needed)")
+  @Option(
+      names = "--out",
+      required = true,
+      description = "directory to write (created if needed; an existing model needs --force)")
   Path out;
+
+  @Mixin OutputGuard.Force force;
 
   @Option(
       names = "--layers",
@@ -78,6 +84,7 @@ public final class ModelInitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    OutputGuard.modelDirectory(out, force.force);
     int vocab = Gpt2TokenizerBuilder.vocabSize(merges);
     GptConfig config =
         new GptConfig(

@@ -14,12 +14,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -62,10 +62,7 @@ public final class ModerateCommand implements Callable<Integer> {
   @Option(names = "--fallback", description = "moderation.fallback: redact or block")
   String fallback;
 
-  @Option(
-      names = "--set",
-      description = "any configuration key, KEY=VALUE (repeatable), e.g. model.reward.dir=DIR")
-  Map<String, String> set = new HashMap<>();
+  @Mixin ConfigOverrides overrides;
 
   @Override
   public Integer call() throws Exception {
@@ -130,7 +127,7 @@ public final class ModerateCommand implements Callable<Integer> {
         configFile == null
             ? ArmguardConfig.fromEnvironment(Map.of())
             : ArmguardConfig.load(configFile);
-    Map<String, String> overrides = new HashMap<>(set);
+    Map<String, String> overrides = this.overrides.values();
     if (threshold != null) {
       overrides.put(ArmguardConfig.TOXICITY_THRESHOLD, Float.toString(threshold));
     }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code armguard reward init}: a reward model directory with a new head on an LM's backbone. */
@@ -29,8 +30,13 @@ public final class RewardInitCommand implements Callable<Integer> {
   @Option(names = "--lm", required = true, description = "language model directory to start from")
   Path lm;
 
-  @Option(names = "--out", required = true, description = "directory to write (created if needed)")
+  @Option(
+      names = "--out",
+      required = true,
+      description = "directory to write (created if needed; an existing model needs --force)")
   Path out;
+
+  @Mixin OutputGuard.Force force;
 
   @Option(names = "--kind", required = true, description = "arm or rad")
   String kind;
@@ -67,6 +73,7 @@ public final class RewardInitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    OutputGuard.modelDirectory(out, force.force);
     RewardModelInfo info =
         new RewardModelInfo(
             RewardKind.parse(kind),

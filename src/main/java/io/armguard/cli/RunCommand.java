@@ -31,7 +31,7 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ArmguardConfig config = ArmguardConfig.load(configFile);
-    System.err.println("armguard: configuration " + config.asStrings());
+    System.err.println("armguard: configuration " + config.describe());
     CountDownLatch stopped = new CountDownLatch(1);
     ServiceModels models = ServiceModels.load(config, false, System.err);
     ArmguardService service;

@@ -6,13 +6,18 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** A temporary directory that is deleted, with everything in it, on close. */
+/** A scratch directory that is deleted, with everything in it, on close. */
 final class ScratchDirectory implements AutoCloseable {
 
   private final Path path;
 
   ScratchDirectory(String prefix) throws IOException {
     this.path = Files.createTempDirectory(prefix);
+  }
+
+  /** A fresh directory under {@code parent} (created if needed). */
+  ScratchDirectory(Path parent, String prefix) throws IOException {
+    this.path = Files.createTempDirectory(Files.createDirectories(parent), prefix);
   }
 
   Path path() {

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.streams.TopologyDescription;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code armguard topology}: prints {@code Topology.describe()} and writes it to a file. */
@@ -31,10 +32,13 @@ public final class TopologyCommand implements Callable<Integer> {
 
   @Option(
       names = "--out",
-      defaultValue = "topologies/topology.txt",
+      defaultValue = "runs/topology/topology.txt",
       description =
-          "file to write (default: ${DEFAULT-VALUE}); an SVG picture is written next to it")
+          "file to write (default: ${DEFAULT-VALUE}); an SVG picture is written next to it;"
+              + " an existing file outside runs/ needs --force")
   Path out;
+
+  @Mixin OutputGuard.Force force;
 
   /** The picture goes next to the text: topology.txt -> topology.svg. */
   private Path svgPath() {
@@ -45,6 +49,8 @@ public final class TopologyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    OutputGuard.file(out, force.force);
+    OutputGuard.file(svgPath(), force.force);
     ArmguardConfig config =
         configFile == null
             ? ArmguardConfig.fromEnvironment(Map.of())

@@ -45,8 +45,12 @@ public final class TrainArmCommand implements Callable<Integer> {
 
   @Option(
       names = "--out",
-      description = "model directory (default: models/arm-responses or models/arm-distilled)")
+      description =
+          "model directory (default: runs/arm-responses or runs/arm-distilled; an existing"
+              + " model needs --force)")
   Path out;
+
+  @Mixin OutputGuard.Force force;
 
   @Mixin RewardTrainingArgs args;
 
@@ -63,7 +67,8 @@ public final class TrainArmCommand implements Callable<Integer> {
     Path dir =
         out != null
             ? out
-            : Path.of(regime == Regime.DISTILL ? "models/arm-distilled" : "models/arm-responses");
+            : OutputGuard.runPath(regime == Regime.DISTILL ? "arm-distilled" : "arm-responses", "");
+    OutputGuard.modelDirectory(dir, force.force);
     var options =
         args.options(
             RewardKind.ARM,

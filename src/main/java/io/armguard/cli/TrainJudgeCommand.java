@@ -11,6 +11,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code armguard train judge}: bge-small-en-v1.5 embeddings + calibrated logistic heads. */
@@ -31,9 +32,11 @@ import picocli.CommandLine.Option;
 public final class TrainJudgeCommand implements Callable<Integer> {
   @Option(
       names = "--out",
-      defaultValue = "models/judge",
-      description = "model directory (default: ${DEFAULT-VALUE})")
+      defaultValue = "runs/judge",
+      description = "model directory (default: ${DEFAULT-VALUE}; an existing model needs --force)")
   Path out;
+
+  @Mixin OutputGuard.Force force;
 
   @Option(
       names = "--replies",
@@ -96,6 +99,7 @@ public final class TrainJudgeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    OutputGuard.modelDirectory(out, force.force);
     String command =
         "./armguard train judge --replies "
             + replies
@@ -111,7 +115,7 @@ public final class TrainJudgeCommand implements Callable<Integer> {
             + judgeShare
             + " --l2 "
             + l2
-            + (sentimentNegatives ? "" : " --no-sentiment-negatives");
+            + (sentimentNegatives ? " --sentiment-negatives" : "");
     JudgeTrainingOptions options =
         JudgeTrainingOptions.builder()
             .replies(replies)

@@ -29,9 +29,11 @@ public final class TrainLmCommand implements Callable<Integer> {
 
   @Option(
       names = "--out",
-      defaultValue = "models/lm",
-      description = "model directory (default: ${DEFAULT-VALUE})")
+      defaultValue = "runs/lm",
+      description = "model directory (default: ${DEFAULT-VALUE}; an existing model needs --force)")
   Path out;
+
+  @Mixin OutputGuard.Force force;
 
   @Option(
       names = "--layers",
@@ -145,6 +147,7 @@ public final class TrainLmCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    OutputGuard.modelDirectory(out, force.force);
     String command =
         String.format(
             java.util.Locale.ROOT,

@@ -23,9 +23,11 @@ import picocli.CommandLine.Option;
 public final class TrainRadCommand implements Callable<Integer> {
   @Option(
       names = "--out",
-      defaultValue = "models/rad",
-      description = "model directory (default: ${DEFAULT-VALUE})")
+      defaultValue = "runs/rad",
+      description = "model directory (default: ${DEFAULT-VALUE}; an existing model needs --force)")
   Path out;
+
+  @Mixin OutputGuard.Force force;
 
   @Mixin RewardTrainingArgs args;
 
@@ -33,6 +35,7 @@ public final class TrainRadCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    OutputGuard.modelDirectory(out, force.force);
     var options = args.options(RewardKind.RAD, null, out, null, 0f, runtime.threads());
     try (NDManager root = NDManager.newBaseManager(runtime.apply())) {
       var facts =

@@ -38,8 +38,10 @@ public final class TrainRepliesCommand implements Callable<Integer> {
   @Option(
       names = "--out",
       required = true,
-      description = "model directory to write (never defaults to a shipped model)")
+      description = "model directory to write (an existing model needs --force)")
   Path out;
+
+  @Mixin OutputGuard.Force force;
 
   @Option(
       names = "--init-from",
@@ -156,6 +158,7 @@ public final class TrainRepliesCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    OutputGuard.modelDirectory(out, force.force);
     ReplyRewardOptions options =
         ReplyRewardOptions.builder()
             .kind(kind)

@@ -98,6 +98,16 @@ public final class ArmguardConfig {
 
   public static final String LOG_CONTENT = "log.content";
 
+  public static final String HTTP_BIND_ADDRESS = "http.bind.address";
+  public static final String HTTP_AUTH_TOKEN = "http.auth.token";
+  public static final String HTTP_AUTH_TOKEN_FILE = "http.auth.token.file";
+  public static final String HTTP_METRICS_AUTH = "http.metrics.auth";
+  public static final String MODERATION_API_ENABLED = "moderation.api.enabled";
+  public static final String MODERATION_API_MAX_BODY_BYTES = "moderation.api.max.body.bytes";
+  public static final String MODERATION_API_MAX_INPUTS = "moderation.api.max.inputs";
+  public static final String MODERATION_API_MAX_CONCURRENT = "moderation.api.max.concurrent";
+  public static final String MODERATION_API_TIMEOUT_MS = "moderation.api.timeout.ms";
+
   /** Every key, in documentation order. */
   public static final List<ConfigKey> KEYS =
       List.of(
@@ -123,12 +133,56 @@ public final class ArmguardConfig {
               "Producer transaction timeout; a whole batch must decode well inside it."),
           stringKey(
               STATE_DIR,
-              Path.of(System.getProperty("java.io.tmpdir"), "armguard-state").toString(),
+              // not under the OS temp dir, which may be cleared under a running instance
+              Path.of(System.getProperty("user.home"), ".armguard", "state").toString(),
               false,
               "Kafka Streams state directory (RocksDB batch buffer)."),
           stringKey(INSTANCE_ID, "", true, "Instance id written to audits; empty = host name."),
           intKey(
               HTTP_PORT, 8080, -1, 65_535, "Port of /health /ready /metrics; 0 = any, -1 = off."),
+          stringKey(
+              HTTP_BIND_ADDRESS,
+              "127.0.0.1",
+              false,
+              "Address the HTTP port binds; 0.0.0.0 = every interface (then /v1/moderations needs"
+                  + " http.auth.token)."),
+          stringKey(
+              HTTP_AUTH_TOKEN,
+              "",
+              true,
+              "Bearer token of /v1/moderations (and of /metrics with http.metrics.auth); a secret:"
+                  + " set it through ARMGUARD_HTTP_AUTH_TOKEN or ${file:...}/${dir:...}."),
+          stringKey(
+              HTTP_AUTH_TOKEN_FILE,
+              "",
+              true,
+              "File holding the bearer token (trimmed), e.g. a mounted secret; instead of"
+                  + " http.auth.token."),
+          boolKey(HTTP_METRICS_AUTH, false, "Whether /metrics needs the bearer token too."),
+          boolKey(
+              MODERATION_API_ENABLED,
+              true,
+              "Serve POST /v1/moderations (OpenAI moderation shape) on the HTTP port."),
+          intKey(
+              MODERATION_API_MAX_BODY_BYTES,
+              65_536,
+              1_024,
+              16 << 20,
+              "Largest /v1/moderations request body; larger ones are answered 413."),
+          intKey(
+              MODERATION_API_MAX_INPUTS, 32, 1, 1024, "Most inputs in one /v1/moderations call."),
+          intKey(
+              MODERATION_API_MAX_CONCURRENT,
+              4,
+              1,
+              256,
+              "/v1/moderations calls admitted at once (scoring or waiting); more are answered 429."),
+          intKey(
+              MODERATION_API_TIMEOUT_MS,
+              30_000,
+              100,
+              600_000,
+              "A /v1/moderations call not scored within this is answered 503."),
           intKey(BATCH_SIZE, 8, 1, 1024, "Flush the micro-batch when this many requests wait."),
           intKey(
               BATCH_MAX_DELAY_MS,
@@ -249,6 +303,9 @@ public final class ArmguardConfig {
     Map<String, String> kafka = new LinkedHashMap<>();
     Map<String, String> registry = new LinkedHashMap<>();
     Map<String, Float> categories = new LinkedHashMap<>();
+    // ARMGUARD_KAFKA_* and registry variables, ${env:}/${file:}/${dir:} references (ConfigSources)
+    props = ConfigSources.properties(props, env, KEYS);
+    env = ConfigSources.fixedKeyEnvironment(env, KEYS);
     for (Map.Entry<String, String> e : props.entrySet()) {
       String key = e.getKey().trim();
       if (key.startsWith(CATEGORY_THRESHOLD_PREFIX)) {
@@ -260,19 +317,7 @@ public final class ArmguardConfig {
       } else if (key.startsWith(REGISTRY_PREFIX) || REGISTRY_KEYS.contains(key)) {
         registry.put(key, e.getValue());
       } else if (!BY_NAME.containsKey(key)) {
-        throw new ConfigException(
-            key,
-            "unknown key; known keys: "
-                + String.join(", ", BY_NAME.keySet())
-                + ", "
-                + String.join(", ", REGISTRY_KEYS)
-                + ", and any "
-                + CATEGORY_THRESHOLD_PREFIX
-                + "<label>, "
-                + KAFKA_PREFIX
-                + "* or "
-                + REGISTRY_PREFIX
-                + "* setting");
+        throw new ConfigException(key, ConfigSuggestions.unknownKey(key, knownKeys()));
       }
     }
     for (ConfigKey k : KEYS) {
@@ -340,7 +385,36 @@ public final class ArmguardConfig {
     return BY_NAME.get(name);
   }
 
-  /** Every key's effective value as text (for logs and the docs table). */
+  /** Every fixed and registry key, for "did you mean". */
+  private static List<String> knownKeys() {
+    List<String> known = new java.util.ArrayList<>(BY_NAME.keySet());
+    known.addAll(REGISTRY_KEYS);
+    known.addAll(
+        List.of(
+            REGISTRY_PREFIX + "ssl.truststore.location",
+            REGISTRY_PREFIX + "ssl.truststore.password",
+            REGISTRY_PREFIX + "ssl.keystore.location",
+            REGISTRY_PREFIX + "ssl.keystore.password"));
+    return known;
+  }
+
+  /**
+   * Every effective setting as text, fit for a log line: the fixed keys, {@code kafka.*} and the
+   * registry client's keys, with every secret value (Kafka's password-typed settings, and keys
+   * named password, secret, token, credentials, user info or jaas) replaced by {@value
+   * ConfigRedaction#HIDDEN} and the user info of URLs removed.
+   */
+  public Map<String, String> describe() {
+    Map<String, String> out = new LinkedHashMap<>();
+    asStrings().forEach((k, v) -> out.put(k, ConfigRedaction.redact(k, v)));
+    registryProps.forEach((k, v) -> out.put(k, ConfigRedaction.redact(k, v)));
+    kafkaOverrides.forEach(
+        (k, v) -> out.put(KAFKA_PREFIX + k, ConfigRedaction.redact(KAFKA_PREFIX + k, v)));
+    categoryThresholds.forEach((k, v) -> out.put(CATEGORY_THRESHOLD_PREFIX + k, v.toString()));
+    return out;
+  }
+
+  /** Every key's effective value as text (for the docs table; may hold secrets: see describe). */
   public Map<String, String> asStrings() {
     Map<String, String> out = new LinkedHashMap<>();
     values.forEach((k, v) -> out.put(k, String.valueOf(v)));

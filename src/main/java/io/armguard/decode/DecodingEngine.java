@@ -91,7 +91,7 @@ public final class DecodingEngine implements GuidedEngine {
         results[rows.get(j)] =
             new DecodeResult(
                 group.get(j).id(),
-                tokenizer.decode(o.tokenIds()),
+                casing(group.get(j).prompt(), tokenizer.decode(o.tokenIds())),
                 o.tokenIds(),
                 o.tokenRewards(),
                 prompts[j].length,
@@ -99,6 +99,11 @@ public final class DecodingEngine implements GuidedEngine {
       }
     }
     return Arrays.asList(results);
+  }
+
+  /** An uncased vocabulary decodes lower case: restore sentence case in the new text only. */
+  private String casing(String context, String decoded) {
+    return tokenizer.lowercases() ? SentenceCase.restore(context, decoded) : decoded;
   }
 
   private int[] promptIds(String prompt) {

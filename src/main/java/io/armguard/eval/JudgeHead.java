@@ -35,9 +35,30 @@ public record JudgeHead(
     return z;
   }
 
+  /**
+   * The calibrated probability that a text carries the label, from the vectors of its pieces
+   * ({@link TextSegments}): the highest logit over the pieces, calibrated.
+   */
+  public double probability(float[][] pieces) {
+    return calibrate(maxLogit(pieces));
+  }
+
+  /** The highest logit over a text's pieces, before calibration. */
+  public double maxLogit(float[][] pieces) {
+    double z = Double.NEGATIVE_INFINITY;
+    for (float[] x : pieces) {
+      z = Math.max(z, logit(x));
+    }
+    return z;
+  }
+
+  private double calibrate(double z) {
+    return 1.0 / (1.0 + Math.exp(-(calibration.scale() * z + calibration.bias())));
+  }
+
   /** The calibrated probability that {@code x} carries the label. */
   public double probability(float[] x) {
-    return 1.0 / (1.0 + Math.exp(-(calibration.scale() * logit(x) + calibration.bias())));
+    return calibrate(logit(x));
   }
 
   /** This head with its logit recalibrated by {@code fit}. */

@@ -22,12 +22,12 @@ import java.util.function.IntConsumer;
 
 /**
  * {@code train judge}: fits the {@link ToxicityJudge}'s heads (one class-balanced logistic
- * regression per label of {@link ReplyLabels#LABELS} on the frozen sentence embedding) on the
- * judge's share of the reply set ({@link JudgeSplit}), optionally with the UCI sentiment sentences
- * as clean replies, Platt-scales each head on the validation batches, measures it on the held-out
- * batches, the gold set and openings of held-out human text, and writes the model directory:
- * {@value ToxicityJudge#FILE}, the shipped lexicon, {@code README.md} and {@code training.json}.
- * Deterministic: the same data and settings give the same judge. Not thread-safe.
+ * regression per label of {@link ReplyLabels#LABELS} on the frozen sentence embedding of the whole
+ * reply) on the judge's share of the reply set ({@link JudgeSplit}), optionally with the UCI
+ * sentiment sentences as clean replies, Platt-scales each head on the validation batches, measures
+ * it on the held-out batches, the gold set and openings of held-out human text, and writes the
+ * model directory: {@value ToxicityJudge#FILE}, the shipped lexicon, {@code README.md} and {@code
+ * training.json}. Deterministic: the same data and settings give the same judge. Not thread-safe.
  */
 public final class JudgeTrainer {
   /** Decision threshold on the calibrated toxicity probability. */
@@ -49,7 +49,9 @@ public final class JudgeTrainer {
   }
 
   /**
-   * Fits one head per label on {@code x} and calibrates it on {@code validX}.
+   * Fits one head per label on {@code x} (one vector per text) and Platt-scales it on the highest
+   * logit over each validation text's pieces ({@link ToxicityJudge#embed}), the score the judge
+   * gives.
    *
    * @param y per row, 1/0 per label of {@code labels}
    * @throws IllegalArgumentException if a label has no positive or no negative training row
@@ -58,7 +60,7 @@ public final class JudgeTrainer {
       List<String> labels,
       float[][] x,
       float[][] y,
-      float[][] validX,
+      float[][][] validPieces,
       float[][] validY,
       double l2) {
     List<JudgeHead> heads = new ArrayList<>();
@@ -77,9 +79,9 @@ public final class JudgeTrainer {
       }
       JudgeHead head =
           JudgeHead.uncalibrated(labels.get(l), LogisticRegression.fit(x, target, l2, 25));
-      double[] raw = new double[validX.length];
+      double[] raw = new double[validPieces.length];
       for (int i = 0; i < raw.length; i++) {
-        raw[i] = head.logit(validX[i]);
+        raw[i] = head.maxLogit(validPieces[i]);
       }
       heads.add(head.calibrated(PlattCalibration.fit(raw, column(validY, l))));
     }
@@ -124,10 +126,10 @@ public final class JudgeTrainer {
               ? split.train().items().get(i).labelVector()
               : new float[ReplyLabels.LABELS.size()];
     }
-    float[][] validX = encoder.embed(replies(split.valid()), progress);
+    float[][][] validPieces = ToxicityJudge.embedPieces(encoder, replies(split.valid()), progress);
     float[][] validY =
         split.valid().items().stream().map(ReplyItem::labelVector).toArray(float[][]::new);
-    List<JudgeHead> heads = fitHeads(ReplyLabels.LABELS, x, y, validX, validY, o.l2);
+    List<JudgeHead> heads = fitHeads(ReplyLabels.LABELS, x, y, validPieces, validY, o.l2);
     ToxicityJudge judge = new ToxicityJudge(encoder, heads, THRESHOLD);
 
     Files.createDirectories(o.out);
@@ -152,7 +154,10 @@ public final class JudgeTrainer {
     facts.add(
         "valid",
         ReplyMetrics.of(
-            split.valid().items(), judge.scoreEmbedded(validX), ReplyLabels.TOXICITY, THRESHOLD));
+            split.valid().items(),
+            judge.scoreEmbedded(validPieces),
+            ReplyLabels.TOXICITY,
+            THRESHOLD));
     if (split.heldOut().size() > 0) {
       facts.add(
           "held_out",

@@ -57,7 +57,7 @@ public final class JudgeTrainingOptions {
     private List<String> heldOutBatches = List.of("test");
     private double judgeShare = 0.2;
     private double l2 = 1e-3;
-    private boolean sentimentNegatives = true;
+    private boolean sentimentNegatives = false;
     private List<Path> rewardModels = List.of();
     private int ordinaryTexts = 500;
     private int ordinaryWords = 15;

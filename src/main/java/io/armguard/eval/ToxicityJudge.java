@@ -67,26 +67,70 @@ public final class ToxicityJudge {
 
   /** As {@link #score(List)}; {@code progress} receives texts embedded per batch. */
   public double[] score(List<String> texts, IntConsumer progress) {
-    float[][] x = encoder.embed(texts, progress);
+    float[][][] pieces = embed(texts, progress);
     JudgeHead toxicity = heads.get(ReplyLabels.TOXICITY);
-    double[] out = new double[x.length];
-    for (int i = 0; i < x.length; i++) {
-      out[i] = toxicity.probability(x[i]);
+    double[] out = new double[pieces.length];
+    for (int i = 0; i < pieces.length; i++) {
+      out[i] = toxicity.probability(pieces[i]);
     }
     return out;
   }
 
   /** Every label's calibrated probability for each text, in order (labels in head order). */
   public List<Map<String, Float>> scoreLabels(List<String> texts, IntConsumer progress) {
-    return scoreEmbedded(encoder.embed(texts, progress));
+    return scoreEmbedded(embed(texts, progress));
   }
 
-  /** As {@link #scoreLabels} for texts already embedded by this judge's encoder. */
-  public List<Map<String, Float>> scoreEmbedded(float[][] x) {
-    List<Map<String, Float>> out = new ArrayList<>(x.length);
-    for (float[] row : x) {
+  /**
+   * The vectors of each text's {@link TextSegments pieces}, in order; {@code progress} receives the
+   * number of texts done.
+   */
+  public float[][][] embed(List<String> texts, IntConsumer progress) {
+    return embedPieces(encoder, texts, progress);
+  }
+
+  /** As {@link #embed} with any encoder (the trainer embeds before a judge exists). */
+  static float[][][] embedPieces(
+      SentenceEncoder encoder, List<String> texts, IntConsumer progress) {
+    List<String> flat = new ArrayList<>();
+    int[] counts = new int[texts.size()];
+    for (int i = 0; i < counts.length; i++) {
+      List<String> pieces = TextSegments.of(texts.get(i));
+      counts[i] = pieces.size();
+      flat.addAll(pieces);
+    }
+    // progress in texts, not pieces: a text counts once its last piece is embedded
+    int[] state = {0, 0, 0}; // pieces embedded, texts done, pieces of the texts done
+    float[][] x =
+        encoder.embed(
+            flat,
+            n -> {
+              state[0] += n;
+              int before = state[1];
+              while (state[1] < counts.length && state[2] + counts[state[1]] <= state[0]) {
+                state[2] += counts[state[1]++];
+              }
+              if (state[1] > before) {
+                progress.accept(state[1] - before);
+              }
+            });
+    float[][][] out = new float[texts.size()][][];
+    int k = 0;
+    for (int i = 0; i < out.length; i++) {
+      out[i] = new float[counts[i]][];
+      for (int j = 0; j < counts[i]; j++) {
+        out[i][j] = x[k++];
+      }
+    }
+    return out;
+  }
+
+  /** As {@link #scoreLabels} for texts already embedded by {@link #embed}. */
+  public List<Map<String, Float>> scoreEmbedded(float[][][] pieces) {
+    List<Map<String, Float>> out = new ArrayList<>(pieces.length);
+    for (float[][] text : pieces) {
       Map<String, Float> m = new LinkedHashMap<>();
-      heads.forEach((label, h) -> m.put(label, (float) h.probability(row)));
+      heads.forEach((label, h) -> m.put(label, (float) h.probability(text)));
       out.add(m);
     }
     return out;
@@ -174,6 +218,7 @@ public final class ToxicityJudge {
     o.add("encoder", encoderSpec);
     o.addProperty("threshold", threshold);
     o.addProperty("decision_label", ReplyLabels.TOXICITY);
+    o.addProperty("pieces", TextSegments.DESCRIPTION);
     JsonArray hs = new JsonArray();
     for (JudgeHead h : heads) {
       JsonObject ho = new JsonObject();

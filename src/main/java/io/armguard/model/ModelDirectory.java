@@ -139,7 +139,8 @@ public final class ModelDirectory {
       extras.put(name, file.toNDArray(name, manager));
     }
     if (!extras.isEmpty()) {
-      LOG.info("{}: tensors outside the {} backbone: {}", dir, config.modelType(), extras.keySet());
+      LOG.debug(
+          "{}: tensors outside the {} backbone: {}", dir, config.modelType(), extras.keySet());
     }
     if (!ignored.isEmpty() && config.modelType().equals("bert")) {
       LOG.info("{}: not loaded (unused by armguard): {}", dir, ignored);

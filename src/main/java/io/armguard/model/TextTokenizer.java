@@ -41,6 +41,7 @@ public final class TextTokenizer implements AutoCloseable {
   private final int eosId;
   private final int bosId;
   private final int padId;
+  private final boolean lowercases;
   private final Kind kind;
   private final String fingerprint;
 
@@ -86,6 +87,35 @@ public final class TextTokenizer implements AutoCloseable {
       this.padId = -1;
     }
     this.fingerprint = fingerprint(byId, model.get("merges"));
+    this.lowercases = lowercases(root.get("normalizer"));
+  }
+
+  /** Whether a normalizer (or one of a Sequence's) lower-cases the text. */
+  private static boolean lowercases(JsonElement normalizer) {
+    if (normalizer == null || !normalizer.isJsonObject()) {
+      return false;
+    }
+    JsonObject n = normalizer.getAsJsonObject();
+    String type = n.has("type") ? n.get("type").getAsString() : "";
+    if (type.equals("Lowercase")) {
+      return true;
+    }
+    if (type.equals("BertNormalizer")) {
+      return !n.has("lowercase") || n.get("lowercase").getAsBoolean();
+    }
+    if (type.equals("Sequence") && n.has("normalizers")) {
+      for (JsonElement e : n.getAsJsonArray("normalizers")) {
+        if (lowercases(e)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Whether encoding lower-cases text (an uncased vocabulary: decoding cannot restore case). */
+  public boolean lowercases() {
+    return lowercases;
   }
 
   /** Loads a {@code tokenizer.json} file. */

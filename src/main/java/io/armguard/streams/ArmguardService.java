@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -27,6 +28,7 @@ public final class ArmguardService implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final KafkaStreamsMetrics streamsMetrics;
   private final HealthServer health;
+  private final ModerationApi moderationApi;
   private final Topology topology;
 
   /**
@@ -50,11 +52,21 @@ public final class ArmguardService implements AutoCloseable {
     this.streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(registry);
     int port = config.intValue(ArmguardConfig.HTTP_PORT);
+    BearerAuth auth = BearerAuth.from(config);
+    this.moderationApi =
+        port < 0 || !config.bool(ArmguardConfig.MODERATION_API_ENABLED)
+            ? null
+            : new ModerationApi(config, auth, engines::forCurrentThread, registry);
     this.health =
         port < 0
             ? null
             : new HealthServer(
-                port, () -> streams.state() != KafkaStreams.State.ERROR, this::ready, registry);
+                new InetSocketAddress(config.string(ArmguardConfig.HTTP_BIND_ADDRESS), port),
+                () -> streams.state() != KafkaStreams.State.ERROR,
+                this::ready,
+                registry,
+                config.bool(ArmguardConfig.HTTP_METRICS_AUTH) ? auth : null,
+                moderationApi);
     streams.start();
     LOG.info(
         "armguard started: application.id={} requests={} health port={}",
@@ -107,10 +119,13 @@ public final class ArmguardService implements AutoCloseable {
     streams.close(
         CloseOptions.timeout(Duration.ofSeconds(30))
             .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
-    streamsMetrics.close();
-    engines.close();
     if (health != null) {
       health.close();
     }
+    if (moderationApi != null) {
+      moderationApi.close();
+    }
+    streamsMetrics.close();
+    engines.close();
   }
 }

@@ -61,7 +61,12 @@ public final class ArmguardTopology {
     RequestValidator validator = new RequestValidator(config);
     TaskFactory tasks = new TaskFactory(config);
     ModerationPolicy policy = ModerationConfig.policy(config);
-    Topology t = new Topology();
+    // Built with the service's own settings: a bare Topology() makes a default StreamsConfig,
+    // which warns about settings the service does set.
+    Topology t =
+        new Topology(
+            new org.apache.kafka.streams.TopologyConfig(
+                new org.apache.kafka.streams.StreamsConfig(streamsProperties(config))));
     t.addSource(
         SOURCE,
         Serdes.String().deserializer(),
@@ -149,6 +154,13 @@ public final class ArmguardTopology {
         StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
         LogAndContinueProcessingExceptionHandler.class);
     p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.dlqTopic());
+    // No global stores here; enabling the handler for them too only silences Streams' warning.
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    // ...and for the partition assignor's copy of the config, built from the consumer's settings
+    p.put(
+        StreamsConfig.mainConsumerPrefix(
+            StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG),
+        true);
     p.putAll(config.kafkaOverrides());
     return p;
   }

@@ -19,6 +19,8 @@ import org.apache.kafka.common.test.TestKitNodes;
  */
 public final class EmbeddedBroker implements AutoCloseable {
 
+  private static final String NETWORK_CLIENT = "org.apache.kafka.clients.NetworkClient";
+
   private final KafkaClusterTestKit cluster;
   private final Path dataDir;
 
@@ -50,14 +52,18 @@ public final class EmbeddedBroker implements AutoCloseable {
             .setConfigProp("auto.create.topics.enable", "false")
             .setDeleteOnClose(true)
             .build();
-    // The test kit's formatter prints to System.out; stdout belongs to the commands' results.
+    // The test kit's formatter prints its bootstrap records to System.out; stdout belongs to the
+    // commands' results and stderr to what went wrong, so the dump is shown only if start-up fails.
     java.io.PrintStream stdout = System.out;
+    java.io.ByteArrayOutputStream formatLog = new java.io.ByteArrayOutputStream();
     try {
-      System.setOut(System.err);
+      System.setOut(
+          new java.io.PrintStream(formatLog, true, java.nio.charset.StandardCharsets.UTF_8));
       cluster.format();
       cluster.startup();
       cluster.waitForReadyBrokers();
     } catch (Exception e) {
+      System.err.print(formatLog.toString(java.nio.charset.StandardCharsets.UTF_8));
       cluster.close();
       throw e;
     } finally {
@@ -91,6 +97,11 @@ public final class EmbeddedBroker implements AutoCloseable {
 
   @Override
   public void close() {
+    // The test kit closes one of its controller channels twice on shutdown and warns about it.
+    org.apache.logging.log4j.Level before =
+        org.apache.logging.log4j.LogManager.getLogger(NETWORK_CLIENT).getLevel();
+    org.apache.logging.log4j.core.config.Configurator.setLevel(
+        NETWORK_CLIENT, org.apache.logging.log4j.Level.ERROR);
     try {
       cluster.close();
     } catch (InterruptedException e) {
@@ -98,6 +109,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("stopping the embedded broker failed", e);
     } finally {
+      org.apache.logging.log4j.core.config.Configurator.setLevel(NETWORK_CLIENT, before);
       deleteQuietly(dataDir);
     }
   }

@@ -26,6 +26,13 @@ class SampleConfigsTest {
 
   private static final Path DIR = Path.of("topologies");
 
+  /** The secrets production.properties reads from the environment ({@code ${env:...}}). */
+  static final Map<String, String> SECRETS_ENV =
+      Map.of(
+          "KAFKA_PASSWORD", "kafka-pw",
+          "TRUSTSTORE_PASSWORD", "trust-pw",
+          "REGISTRY_USER_INFO", "armguard:registry-pw");
+
   static ArmguardConfig load(Path file) throws IOException {
     Properties p = new Properties();
     try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -33,7 +40,8 @@ class SampleConfigsTest {
     }
     Map<String, String> props = new HashMap<>();
     p.stringPropertyNames().forEach(n -> props.put(n, p.getProperty(n)));
-    return ArmguardConfig.from(props, Map.of()); // no environment: the file alone must be valid
+    // no ARMGUARD_* environment: the file alone must be valid, given the secrets it references
+    return ArmguardConfig.from(props, SECRETS_ENV);
   }
 
   @Test
@@ -62,9 +70,12 @@ class SampleConfigsTest {
     assertEquals("SASL_SSL", streams.getProperty("security.protocol"));
     assertEquals("SCRAM-SHA-512", streams.getProperty("sasl.mechanism"));
     assertTrue(streams.getProperty("sasl.jaas.config").contains("ScramLoginModule"));
+    assertTrue(streams.getProperty("sasl.jaas.config").contains("password=\"kafka-pw\""));
+    assertEquals("trust-pw", streams.getProperty("ssl.truststore.password"));
     RegistryClientConfig registry = RegistryClientConfig.from(config.registryProperties());
     assertTrue(registry.url().startsWith("https://"), registry.url());
-    assertEquals("armguard:CHANGE_ME", registry.basicAuthUserInfo());
+    assertEquals("armguard:registry-pw", registry.basicAuthUserInfo());
+    assertEquals("trust-pw", registry.trustStorePassword());
     assertEquals("/etc/armguard/truststore.p12", registry.trustStorePath());
   }
 

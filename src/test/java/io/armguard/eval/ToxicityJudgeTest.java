@@ -94,7 +94,7 @@ class ToxicityJudgeTest {
             LABELS,
             encoder.embed(train, n -> {}),
             labels(train),
-            encoder.embed(valid, n -> {}),
+            ToxicityJudge.embedPieces(encoder, valid, n -> {}),
             labels(valid),
             1e-3);
     ToxicityJudge judge = new ToxicityJudge(encoder, heads, 0.5);
@@ -137,7 +137,14 @@ class ToxicityJudgeTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> JudgeTrainer.fitHeads(LABELS, x, labels(clean), x, labels(clean), 1e-3));
+            () ->
+                JudgeTrainer.fitHeads(
+                    LABELS,
+                    x,
+                    labels(clean),
+                    ToxicityJudge.embedPieces(encoder, clean, n -> {}),
+                    labels(clean),
+                    1e-3));
     assertTrue(e.getMessage().contains("toxicity"), e.getMessage());
     JudgeHead threat = JudgeHead.uncalibrated("threat", new LogisticRegression(new double[4], 0));
     assertThrows(
