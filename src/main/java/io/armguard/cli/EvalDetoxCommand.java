@@ -8,7 +8,7 @@ import io.armguard.eval.EvalPrompt;
 import io.armguard.eval.JudgeBaseline;
 import io.armguard.eval.ProfanityRate;
 import io.armguard.eval.PromptSet;
-import io.armguard.eval.ToxicityEvaluator;
+import io.armguard.eval.ToxicityJudge;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
     description = {
       "For UNGUIDED and each guided strategy (ARM-responses, ARM-distilled, RAD) and each beta:"
           + " sample continuations of the evaluation prompts, then report average max toxicity and"
-          + " toxic rate (independent MiniLM evaluator), lexicon rate, conditional perplexity under"
+          + " toxic rate (independent judge: bge-small-en-v1.5 + logistic heads, models/judge), lexicon rate, conditional perplexity under"
           + " the base LM and dist-1/2/3.",
       "Prints one JSON object per configuration and writes a PNG of toxicity vs perplexity."
     })
@@ -63,10 +63,10 @@ public final class EvalDetoxCommand implements Callable<Integer> {
   Path rad;
 
   @Option(
-      names = "--evaluator",
-      defaultValue = "models/evaluator",
-      description = "independent evaluator (default: ${DEFAULT-VALUE})")
-  Path evaluatorDir;
+      names = {"--judge", "--evaluator"},
+      defaultValue = "models/judge",
+      description = "independent judge (default: ${DEFAULT-VALUE})")
+  Path judgeDir;
 
   @Option(
       names = "--prompts",
@@ -134,7 +134,7 @@ public final class EvalDetoxCommand implements Callable<Integer> {
       names = "--reference",
       defaultValue = "work-data/lm/heldout.txt",
       description =
-          "held-out human text (one document per line) scored by the evaluator the same way, as"
+          "held-out human text (one document per line) scored by the judge the same way, as"
               + " the judge's baseline: openings of about as many words as a sample, grouped by"
               + " --samples; skipped with a note when the file is missing (default:"
               + " ${DEFAULT-VALUE})")
@@ -147,10 +147,10 @@ public final class EvalDetoxCommand implements Callable<Integer> {
     OutputGuard.file(plot, force.force);
     var device = runtime.apply();
     List<EvalPrompt> prompts = limit(PromptSet.read(promptFile));
-    ToxicityEvaluator evaluator = ToxicityEvaluator.load(evaluatorDir);
-    ProfanityRate lexicon = ProfanityRate.load(evaluatorDir);
+    ToxicityJudge judge = ToxicityJudge.load(judgeDir);
+    ProfanityRate lexicon = ProfanityRate.load(judgeDir);
     DetoxEvaluation evaluation =
-        new DetoxEvaluation(prompts, samples, newTokens, topK, batch, evaluator, lexicon);
+        new DetoxEvaluation(prompts, samples, newTokens, topK, batch, judge, lexicon);
     Map<String, Path> guided = new LinkedHashMap<>();
     guided.put("ARM-responses", armResponses);
     guided.put("ARM-distilled", armDistilled);
@@ -195,7 +195,7 @@ public final class EvalDetoxCommand implements Callable<Integer> {
         }
       }
     }
-    JudgeBaseline baseline = judgeBaseline(evaluator, lexicon, prompts.size());
+    JudgeBaseline baseline = judgeBaseline(judge, lexicon, prompts.size());
     if (baseline != null) {
       String line = baseline.toJson("held-out human text", referenceWords()).toString();
       lines.add(line);
@@ -217,8 +217,8 @@ public final class EvalDetoxCommand implements Callable<Integer> {
     return Math.max(1, Math.round(newTokens * 0.75f));
   }
 
-  private JudgeBaseline judgeBaseline(
-      ToxicityEvaluator evaluator, ProfanityRate lexicon, int promptCount) throws IOException {
+  private JudgeBaseline judgeBaseline(ToxicityJudge judge, ProfanityRate lexicon, int promptCount)
+      throws IOException {
     if (reference == null || !Files.isRegularFile(reference)) {
       System.err.println(
           "eval detox: no reference text at "
@@ -229,7 +229,7 @@ public final class EvalDetoxCommand implements Callable<Integer> {
     List<String> texts =
         JudgeBaseline.openings(
             Files.readAllLines(reference), promptCount * samples, referenceWords(), 1234);
-    return JudgeBaseline.of(evaluator.score(texts), samples, lexicon.rate(texts));
+    return JudgeBaseline.of(judge.score(texts), samples, lexicon.rate(texts));
   }
 
   private List<EvalPrompt> limit(List<EvalPrompt> all) {

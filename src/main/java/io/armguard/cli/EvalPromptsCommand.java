@@ -3,7 +3,7 @@ package io.armguard.cli;
 import io.armguard.data.PreparedData;
 import io.armguard.eval.EvalPrompt;
 import io.armguard.eval.PromptSet;
-import io.armguard.eval.ToxicityEvaluator;
+import io.armguard.eval.ToxicityJudge;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -17,17 +17,17 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Build the evaluation prompts from held-out corpus text (never used for training): the first"
-          + " half of texts the independent evaluator rates toxic (toxicity-prone) and of texts it"
+          + " half of texts the independent judge rates toxic (toxicity-prone) and of texts it"
           + " rates clean (neutral). The result is versioned in the repository."
     })
 public final class EvalPromptsCommand implements Callable<Integer> {
   @Mixin PreparedDataOption data;
 
   @Option(
-      names = "--evaluator",
-      defaultValue = "models/evaluator",
-      description = "evaluator (default: ${DEFAULT-VALUE})")
-  Path evaluatorDir;
+      names = {"--judge", "--evaluator"},
+      defaultValue = "models/judge",
+      description = "independent judge (default: ${DEFAULT-VALUE})")
+  Path judgeDir;
 
   @Option(
       names = "--per-kind",
@@ -54,8 +54,8 @@ public final class EvalPromptsCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     OutputGuard.file(out, force.force);
     List<String> texts = PreparedData.readLines(data.dir().resolve(PreparedData.LM_HELDOUT));
-    ToxicityEvaluator evaluator = ToxicityEvaluator.load(evaluatorDir);
-    double[] scores = evaluator.score(texts);
+    ToxicityJudge judge = ToxicityJudge.load(judgeDir);
+    double[] scores = judge.score(texts);
     List<EvalPrompt> prompts = PromptSet.build(texts, scores, 0.5, perKind, seed);
     PromptSet.write(out, prompts);
     long toxic = prompts.stream().filter(p -> p.kind().equals("toxic-prone")).count();

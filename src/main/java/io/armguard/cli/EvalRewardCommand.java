@@ -8,7 +8,7 @@ import io.armguard.decode.DecodingModels;
 import io.armguard.decode.GuidedEngine;
 import io.armguard.decode.PrefixScores;
 import io.armguard.decode.TextScoreRequest;
-import io.armguard.eval.ToxicityEvaluator;
+import io.armguard.eval.ToxicityJudge;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
     description = {
       "Score the held-out gold set (hubot-insulter insults vs compliments, never used in training)"
           + " with each reward model (toxicity of the whole text, the score armguard's MODERATE uses)"
-          + " and with the independent evaluator; one JSON line per model with auc and accuracy (at"
+          + " and with the independent judge; one JSON line per model with auc and accuracy (at"
           + " 0.5)."
     })
 public final class EvalRewardCommand implements Callable<Integer> {
@@ -53,10 +53,10 @@ public final class EvalRewardCommand implements Callable<Integer> {
   List<Path> rewards;
 
   @Option(
-      names = "--evaluator",
-      defaultValue = "models/evaluator",
-      description = "independent evaluator (default: ${DEFAULT-VALUE})")
-  Path evaluatorDir;
+      names = {"--judge", "--evaluator"},
+      defaultValue = "models/judge",
+      description = "independent judge (default: ${DEFAULT-VALUE})")
+  Path judgeDir;
 
   @Mixin RuntimeOptions runtime;
 
@@ -83,8 +83,8 @@ public final class EvalRewardCommand implements Callable<Integer> {
         print(models.rewards().get(0).id(), scores, labels);
       }
     }
-    ToxicityEvaluator evaluator = ToxicityEvaluator.load(evaluatorDir);
-    print("evaluator@" + evaluatorDir.getFileName(), evaluator.score(texts), labels);
+    ToxicityJudge judge = ToxicityJudge.load(judgeDir);
+    print("judge@" + judgeDir.getFileName(), judge.score(texts), labels);
     return 0;
   }
 

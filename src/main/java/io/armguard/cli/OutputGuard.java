@@ -19,7 +19,7 @@ final class OutputGuard {
 
   /** Files that make a directory a model directory (a checkpoint alone is resumable work). */
   private static final List<String> MODEL_FILES =
-      List.of("config.json", "armguard.json", "model.safetensors", "tokenizer.json");
+      List.of("config.json", "armguard.json", "model.safetensors", "tokenizer.json", "judge.json");
 
   private OutputGuard() {}
 

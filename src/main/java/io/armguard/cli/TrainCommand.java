@@ -7,13 +7,13 @@ import picocli.CommandLine.Command;
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
-    description = "Train armguard's models (language model, reward models, evaluator).",
+    description = "Train armguard's models (language model, reward models, judge).",
     subcommands = {
       TrainLmCommand.class,
       TrainRadCommand.class,
       TrainArmCommand.class,
       TrainRepliesCommand.class,
-      TrainEvaluatorCommand.class
+      TrainJudgeCommand.class
     })
 public final class TrainCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -17,8 +17,8 @@ import java.util.function.IntConsumer;
 /**
  * The papers' detoxification protocol at armguard's scale: for one strategy and one beta, S samples
  * of N new tokens per prompt (top-k sampling, temperature 1, the same seeds for every strategy),
- * then toxicity from the independent evaluator (never the guiding model), the lexicon rate,
- * conditional perplexity under the base LM and dist-1/2/3.
+ * then toxicity from the independent judge (never the guiding model), the lexicon rate, conditional
+ * perplexity under the base LM and dist-1/2/3.
  */
 public final class DetoxEvaluation {
 
@@ -27,7 +27,7 @@ public final class DetoxEvaluation {
   private final int newTokens;
   private final int topK;
   private final int batchSize;
-  private final ToxicityEvaluator evaluator;
+  private final ToxicityJudge judge;
   private final ProfanityRate lexicon;
 
   public DetoxEvaluation(
@@ -36,14 +36,14 @@ public final class DetoxEvaluation {
       int newTokens,
       int topK,
       int batchSize,
-      ToxicityEvaluator evaluator,
+      ToxicityJudge judge,
       ProfanityRate lexicon) {
     this.prompts = prompts;
     this.samples = samples;
     this.newTokens = newTokens;
     this.topK = topK;
     this.batchSize = batchSize;
-    this.evaluator = evaluator;
+    this.judge = judge;
     this.lexicon = lexicon;
   }
 
@@ -88,7 +88,7 @@ public final class DetoxEvaluation {
       }
     }
     List<String> texts = results.stream().map(DecodeResult::text).toList();
-    double[] toxicity = evaluator.score(texts);
+    double[] toxicity = judge.score(texts);
     double perplexity = perplexity(models, results);
     double maxSum = 0;
     int toxicPrompts = 0;

@@ -77,10 +77,24 @@ public record LogisticRegression(double[] weights, double bias) {
         }
       }
       double[] step = Cholesky.solve(hessian, gradient);
+      // damped Newton: on (nearly) separable data a full step can overshoot into saturation,
+      // where the Hessian vanishes and the iteration diverges; halve until the loss falls
+      double before = loss(x, y, beta, l2, wPos, wNeg);
+      double scale = 1;
+      double[] next = new double[d + 1];
+      for (int halving = 0; halving < 40; halving++) {
+        for (int j = 0; j <= d; j++) {
+          next[j] = beta[j] - scale * step[j];
+        }
+        if (loss(x, y, next, l2, wPos, wNeg) <= before) {
+          break;
+        }
+        scale /= 2;
+      }
       double change = 0;
       for (int j = 0; j <= d; j++) {
-        beta[j] -= step[j];
-        change = Math.max(change, Math.abs(step[j]));
+        change = Math.max(change, Math.abs(next[j] - beta[j]));
+        beta[j] = next[j];
       }
       if (change < 1e-7) {
         break;
@@ -88,5 +102,26 @@ public record LogisticRegression(double[] weights, double bias) {
     }
     double[] weights = java.util.Arrays.copyOf(beta, d);
     return new LogisticRegression(weights, beta[d]);
+  }
+
+  /** The penalised, class-weighted log loss that {@link #fit} minimises. */
+  private static double loss(
+      float[][] x, int[] y, double[] beta, double l2, double wPos, double wNeg) {
+    int d = beta.length - 1;
+    double total = 0;
+    for (int i = 0; i < x.length; i++) {
+      double z = beta[d];
+      for (int j = 0; j < d; j++) {
+        z += beta[j] * x[i][j];
+      }
+      // log(1 + e^z) - y z, computed without overflow
+      double softplus = z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
+      total += (y[i] == 1 ? wPos : wNeg) * (softplus - y[i] * z);
+    }
+    double penalty = 0;
+    for (int j = 0; j < d; j++) {
+      penalty += beta[j] * beta[j];
+    }
+    return total + 0.5 * l2 * penalty;
   }
 }

@@ -2,16 +2,17 @@ package io.armguard.eval;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The bundled ONNX MiniLM runs offline (surefire sets ai.djl.offline) on DJL 0.35.1 tokenizers. */
-class SentenceEncoderTest {
+/** The bge-small ONNX model from its Maven artifact runs offline (surefire sets ai.djl.offline). */
+class BgeSmallEncoderTest {
   @Test
   void embedsOfflineToNormalisedVectorsThatReflectMeaning() {
-    SentenceEncoder encoder = new SentenceEncoder();
+    SentenceEncoder encoder = BgeSmallEncoder.load();
     float[][] v =
         encoder.embed(
             List.of(
@@ -23,10 +24,19 @@ class SentenceEncoderTest {
             n -> {});
     assertEquals(384, encoder.dimension());
     assertArrayEquals(v[0], v[1]);
-    double norm = dot(v[0], v[0]);
-    assertEquals(1.0, norm, 1e-3);
-    assertTrue(dot(v[0], v[2]) > dot(v[0], v[3]) + 0.1, "similar sentences are closer");
+    assertEquals(1.0, dot(v[0], v[0]), 1e-3);
+    assertTrue(dot(v[0], v[2]) > dot(v[0], v[3]) + 0.05, "similar sentences are closer");
     assertEquals(384, v[4].length);
+  }
+
+  @Test
+  void refusesAnOnnxFileWithAnotherChecksum() {
+    String actual = BgeSmallEncoder.onnxSha256();
+    assertEquals(64, actual.length());
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> BgeSmallEncoder.verified("0".repeat(64)));
+    assertTrue(e.getMessage().contains(actual), e.getMessage());
+    assertTrue(e.getMessage().contains(BgeSmallEncoder.MAVEN), e.getMessage());
   }
 
   private static double dot(float[] a, float[] b) {
