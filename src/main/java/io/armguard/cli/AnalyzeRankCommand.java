@@ -37,7 +37,7 @@ public final class AnalyzeRankCommand implements Callable<Integer> {
   @Option(
       names = "--reward",
       split = ",",
-      defaultValue = "models/rad,models/arm-distilled",
+      defaultValue = "models/arm",
       description = "reward models (default: ${DEFAULT-VALUE})")
   List<Path> rewards;
 

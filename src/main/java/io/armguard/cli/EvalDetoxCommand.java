@@ -45,21 +45,27 @@ public final class EvalDetoxCommand implements Callable<Integer> {
   Path lm;
 
   @Option(
+      names = "--arm",
+      defaultValue = "models/arm",
+      description = "the default ARM reward model, strategy ARM (default: ${DEFAULT-VALUE})")
+  Path arm;
+
+  @Option(
       names = "--arm-responses",
       defaultValue = "models/arm-responses",
-      description = "ARM trained on responses (default: ${DEFAULT-VALUE})")
+      description = "an ARM trained on responses, strategy ARM-responses (default: ${DEFAULT-VALUE})")
   Path armResponses;
 
   @Option(
       names = "--arm-distilled",
       defaultValue = "models/arm-distilled",
-      description = "ARM distilled from RAD (default: ${DEFAULT-VALUE})")
+      description = "an ARM distilled from RAD, strategy ARM-distilled (default: ${DEFAULT-VALUE})")
   Path armDistilled;
 
   @Option(
       names = "--rad",
       defaultValue = "models/rad",
-      description = "RAD teacher (default: ${DEFAULT-VALUE})")
+      description = "a RAD model, strategy RAD (default: ${DEFAULT-VALUE})")
   Path rad;
 
   @Option(
@@ -77,7 +83,7 @@ public final class EvalDetoxCommand implements Callable<Integer> {
   @Option(
       names = "--strategies",
       split = ",",
-      defaultValue = "UNGUIDED,ARM-responses,ARM-distilled,RAD",
+      defaultValue = "UNGUIDED,ARM",
       description = "which (default: ${DEFAULT-VALUE})")
   List<String> strategies;
 
@@ -152,6 +158,7 @@ public final class EvalDetoxCommand implements Callable<Integer> {
     DetoxEvaluation evaluation =
         new DetoxEvaluation(prompts, samples, newTokens, topK, batch, judge, lexicon);
     Map<String, Path> guided = new LinkedHashMap<>();
+    guided.put("ARM", arm);
     guided.put("ARM-responses", armResponses);
     guided.put("ARM-distilled", armDistilled);
     guided.put("RAD", rad);

@@ -48,7 +48,7 @@ public final class EvalRewardCommand implements Callable<Integer> {
   @Option(
       names = "--reward",
       split = ",",
-      defaultValue = "models/rad,models/arm-responses,models/arm-distilled",
+      defaultValue = "models/arm",
       description = "reward model directories (default: ${DEFAULT-VALUE})")
   List<Path> rewards;
 

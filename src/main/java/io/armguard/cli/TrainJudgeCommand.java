@@ -90,7 +90,7 @@ public final class TrainJudgeCommand implements Callable<Integer> {
   @Option(
       names = "--reward-models",
       split = ",",
-      defaultValue = "models/rad,models/arm-responses,models/arm-distilled",
+      defaultValue = "models/arm",
       description =
           "reward model directories whose recorded training split the judge must not overlap;"
               + " directories that record none are noted and skipped (default: ${DEFAULT-VALUE})")

@@ -208,7 +208,7 @@ public final class ArmguardConfig {
           stringKey(MODEL_LM_DIR, "models/lm", false, "Language model directory (HF layout)."),
           stringKey(
               MODEL_REWARD_DIR,
-              "models/arm-distilled",
+              "models/arm",
               false,
               "ARM reward model directory: guides ARM requests and scores every MODERATE response."),
           stringKey(

@@ -88,7 +88,7 @@ class ExactlyOnceSystemIT {
         Map.entry("batch.max.delay.ms", "50"),
         Map.entry("device", "cpu"),
         Map.entry("model.lm.dir", Path.of("models/lm").toAbsolutePath().toString()),
-        Map.entry("model.reward.dir", Path.of("models/arm-distilled").toAbsolutePath().toString()),
+        Map.entry("model.reward.dir", Path.of("models/arm").toAbsolutePath().toString()),
         Map.entry("model.rad.dir", ""),
         Map.entry("rewrite.max.attempts", "1"));
   }
