@@ -135,7 +135,20 @@ public final class DemoCommand implements Callable<Integer> {
                         d.partition(),
                         d.offset(),
                         header(d.headers(), "__streams.errors.message")));
-        reportOnly(config, models, out);
+        offlinePass(
+            config,
+            Map.of(ArmguardConfig.MODERATION_MODE, "report-only"),
+            "the MODERATE requests again with moderation.mode=report-only (flag, score, audit,"
+                + " deliver unchanged):",
+            models,
+            out);
+        offlinePass(
+            config,
+            Map.of(ArmguardConfig.REWRITE_MAX_ATTEMPTS, "0"),
+            "the MODERATE requests again with rewrite.max.attempts=0 (straight to the fallback,"
+                + " moderation.fallback=redact):",
+            models,
+            out);
         out.printf(
             "{\"demo\":\"done\",\"requests\":%d,\"completions\":%d,\"audits\":%d,\"dead_letters\":%d}%n",
             n,
@@ -148,15 +161,20 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   /**
-   * The MODERATE requests again in {@code moderation.mode=report-only}, through the service's own
-   * path without Kafka ({@link OfflineModeration}): flagged and audited, delivered unchanged.
+   * The MODERATE requests again under other settings ({@code overrides}), through the service's own
+   * path without Kafka ({@link OfflineModeration}).
    */
-  private static void reportOnly(ArmguardConfig config, ServiceModels models, PrintStream out) {
-    ArmguardConfig reportOnly = config.with(Map.of(ArmguardConfig.MODERATION_MODE, "report-only"));
-    out.println("-- the MODERATE requests again with moderation.mode=report-only:");
+  private static void offlinePass(
+      ArmguardConfig config,
+      Map<String, String> overrides,
+      String title,
+      ServiceModels models,
+      PrintStream out) {
+    ArmguardConfig changed = config.with(overrides);
+    out.println("-- " + title);
     try (GuidedEngine engine = models.newEngine()) {
       for (OutcomeRecords.Outcome o :
-          new OfflineModeration(reportOnly, engine, System::currentTimeMillis)
+          new OfflineModeration(changed, engine, System::currentTimeMillis)
               .answer(SampleRequests.moderations(), "demo")) {
         print(out, o.completion(), o.audit());
       }

@@ -53,7 +53,8 @@ public final class EvalDetoxCommand implements Callable<Integer> {
   @Option(
       names = "--arm-responses",
       defaultValue = "models/arm-responses",
-      description = "an ARM trained on responses, strategy ARM-responses (default: ${DEFAULT-VALUE})")
+      description =
+          "an ARM trained on responses, strategy ARM-responses (default: ${DEFAULT-VALUE})")
   Path armResponses;
 
   @Option(

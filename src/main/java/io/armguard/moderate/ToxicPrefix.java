@@ -25,16 +25,54 @@ public final class ToxicPrefix {
   }
 
   /**
-   * Chars of the reply to keep: the last word boundary ({@link WordBoundaries}) at or before the
-   * start of the first token whose prefix score reaches {@code threshold}; the whole text when no
-   * prefix reaches it. A token that straddles a word is dropped with its whole word.
+   * Chars of the reply to keep: the start of the clause in which the reply turns, i.e. the last
+   * clause boundary (after {@code . , ; : ! ?} or a dash and whitespace, or after a line break) at
+   * or before the word in which the first token whose prefix score reaches {@code threshold} starts
+   * ({@link #wordCut}); 0 when that clause is the first; the whole text when no prefix reaches the
+   * threshold. Why a clause and not the word: the words just before an insult ("honestly, you are
+   * an") already commit the reply to it, and a guided rewrite that must continue them mostly cannot
+   * get clean; a clause boundary leaves the rewrite free. A clause boundary is a word boundary, so
+   * a token that straddles a word is still dropped with its whole word.
    */
   public static int keptChars(PrefixScores scores, float threshold, String text) {
+    int word = wordCut(scores, threshold, text);
+    return word == text.length() ? word : clauseStartAtOrBefore(text, word);
+  }
+
+  /**
+   * The last word boundary ({@link WordBoundaries}) at or before the start of the first token whose
+   * prefix score reaches {@code threshold}; the whole text when no prefix reaches it.
+   */
+  public static int wordCut(PrefixScores scores, float threshold, String text) {
     int t = firstCrossing(scores, threshold);
     if (t < 0) {
       return text.length();
     }
     return WordBoundaries.boundaryAtOrBefore(text, tokenStart(scores, t, text));
+  }
+
+  /**
+   * The last clause boundary at or before {@code end}: 0, or the end of a word that ends with
+   * clause punctuation and is followed by whitespace (a word boundary, as {@link #wordCut} gives).
+   */
+  static int clauseStartAtOrBefore(String text, int end) {
+    for (int p = Math.min(end, text.length()); p > 0; p--) {
+      if (!Character.isWhitespace(text.charAt(p - 1))) {
+        continue;
+      }
+      int q = p - 1;
+      while (q > 0 && Character.isWhitespace(text.charAt(q - 1))) {
+        q--;
+      }
+      if (q == 0) {
+        return 0;
+      }
+      char c = text.charAt(q - 1);
+      if (text.charAt(p - 1) == '\n' || ".,;:!?\u2014\u2013-".indexOf(c) >= 0) {
+        return q; // right after the punctuation, like every word cut (the rewrite adds the space)
+      }
+    }
+    return 0;
   }
 
   /**
@@ -44,7 +82,7 @@ public final class ToxicPrefix {
   public static int firstFlaggedChar(PrefixScores scores, float threshold, String text) {
     return firstCrossing(scores, threshold) < 0
         ? -1
-        : WordBoundaries.skipWhitespace(text, keptChars(scores, threshold, text));
+        : WordBoundaries.skipWhitespace(text, wordCut(scores, threshold, text));
   }
 
   /**

@@ -67,22 +67,22 @@ class BatchModeratorTest {
   void cleanPromptDoesNotHideAToxicReply() {
     Verdict v =
         moderator
-            .decide(List.of(moderate("b", "how do I bake bread?", "you are an idiot and rude")))
+            .decide(List.of(moderate("b", "how do I bake bread?", "ok, you are an idiot and rude")))
             .get(0);
     assertTrue(v.flagged());
     assertEquals(Action.REWRITTEN, v.action());
-    // "you are an" is kept (its prefixes score below 0.5, cut at a word end), the rest regenerated
-    assertEquals("you are an fine words", v.text());
-    assertEquals(new Verdict.ReplacedSpan(10, 25), v.replaced());
-    assertEquals(11, v.evidence().firstFlaggedChar());
+    // the clause "ok," is kept (the reply turns in the next one, at "idiot"), the rest regenerated
+    assertEquals("ok, fine words", v.text());
+    assertEquals(new Verdict.ReplacedSpan(3, 29), v.replaced());
+    assertEquals(15, v.evidence().firstFlaggedChar());
     assertEquals(1, v.decoding().attempts());
     assertTrue(v.toxicity() < 0.5f);
     assertEquals(Map.of("toxicity", true, "insult", true), v.input().categories());
     assertFalse(v.output().flagged());
     // the LM sees prompt + kept prefix, the reward model only the kept prefix
     DecodeRequest rewrite = engine.generateRequests.get(0);
-    assertEquals("how do I bake bread? you are an", rewrite.prompt());
-    assertEquals("you are an", rewrite.rewardContext());
+    assertEquals("how do I bake bread? ok,", rewrite.prompt());
+    assertEquals("ok,", rewrite.rewardContext());
     assertEquals(2, rewrite.minNewTokens());
   }
 
@@ -103,9 +103,9 @@ class BatchModeratorTest {
     // " fine words" has 2 tokens; with a minimum of 4 it never counts as a rewrite
     BatchModerator strict =
         moderator(ModerationPolicy.builder().maxAttempts(2).rewriteMinNewTokens(4));
-    Verdict v = strict.decide(List.of(moderate("m", "q", "you are an idiot"))).get(0);
+    Verdict v = strict.decide(List.of(moderate("m", "q", "ok, you are an idiot"))).get(0);
     assertEquals(Action.REDACTED, v.action());
-    assertEquals("you are an [removed]", v.text());
+    assertEquals("ok, [removed]", v.text());
     assertEquals(2, v.decoding().attempts());
     assertTrue(engine.generateRequests.stream().allMatch(r -> r.minNewTokens() == 4));
   }
@@ -123,13 +123,13 @@ class BatchModeratorTest {
   void stillToxicAfterAllAttemptsIsRedacted() {
     Verdict v =
         moderator
-            .decide(List.of(moderate("c", "ALWAYS_TOXIC prompt", "you are stupid here")))
+            .decide(List.of(moderate("c", "ALWAYS_TOXIC prompt", "ok, you are stupid here")))
             .get(0);
     assertEquals(Action.REDACTED, v.action());
-    assertEquals("you are [removed]", v.text());
-    assertEquals(7, v.evidence().keptChars());
+    assertEquals("ok, [removed]", v.text());
+    assertEquals(3, v.evidence().keptChars());
     assertEquals(2, v.decoding().attempts());
-    assertEquals(new Verdict.ReplacedSpan(7, 19), v.replaced());
+    assertEquals(new Verdict.ReplacedSpan(3, 23), v.replaced());
     assertEquals(2, engine.generateCalls.get());
     assertTrue(v.toxicity() < 0.5f);
   }

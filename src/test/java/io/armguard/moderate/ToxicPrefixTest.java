@@ -21,12 +21,30 @@ class ToxicPrefixTest {
     String text = "you are too stupid"; // BPE-like tokens: "you" " are" " too" " st" "upid"
     PrefixScores s =
         scores(new int[] {3, 7, 11, 14, 18}, new float[] {0.1f, 0.2f, 0.3f, 0.4f, 0.9f});
-    assertEquals(11, ToxicPrefix.keptChars(s, 0.5f, text)); // not after "too st"
+    assertEquals(11, ToxicPrefix.wordCut(s, 0.5f, text)); // not after "too st"
     assertEquals(12, ToxicPrefix.firstFlaggedChar(s, 0.5f, text)); // first char of "stupid"
-    assertEquals(7, ToxicPrefix.keptChars(s, 0.25f, text));
-    assertEquals(0, ToxicPrefix.keptChars(s, 0.05f, text));
-    assertEquals(18, ToxicPrefix.keptChars(s, 0.95f, text));
+    assertEquals(7, ToxicPrefix.wordCut(s, 0.25f, text));
+    assertEquals(0, ToxicPrefix.wordCut(s, 0.05f, text));
+    assertEquals(18, ToxicPrefix.wordCut(s, 0.95f, text));
     assertEquals(-1, ToxicPrefix.firstFlaggedChar(s, 0.95f, text));
+  }
+
+  @Test
+  void theKeptPrefixEndsAtTheClauseInWhichTheReplyTurns() {
+    // "Sure, here it is. Honestly you are an idiot." flagged at "idiot"
+    String text = "Sure, here it is. Honestly you are an idiot.";
+    int[] ends = {4, 5, 10, 13, 16, 17, 26, 30, 34, 37, 43, 44};
+    float[] steering = {0, 0, 0, 0, 0, 0, 0.1f, 0.2f, 0.2f, 0.3f, 0.9f, 0.9f};
+    PrefixScores s = scores(ends, steering);
+    assertEquals(37, ToxicPrefix.wordCut(s, 0.5f, text)); // "... you are an"
+    assertEquals(17, ToxicPrefix.keptChars(s, 0.5f, text)); // "Sure, here it is."
+    assertEquals(38, ToxicPrefix.firstFlaggedChar(s, 0.5f, text)); // still the flagged word
+    // no clause boundary before the flag: the whole reply is rewritten
+    String plain = "you are an idiot";
+    PrefixScores p = scores(new int[] {3, 7, 10, 16}, new float[] {0, 0, 0.1f, 0.9f});
+    assertEquals(0, ToxicPrefix.keptChars(p, 0.5f, plain));
+    // unflagged: everything is kept
+    assertEquals(text.length(), ToxicPrefix.keptChars(s, 0.95f, text));
   }
 
   @Test
@@ -34,7 +52,7 @@ class ToxicPrefixTest {
     String text = "They are loud, stupid people";
     PrefixScores s =
         scores(new int[] {4, 8, 13, 14, 21, 28}, new float[] {0, 0, 0, 0.1f, 0.8f, 0.8f});
-    assertEquals(14, ToxicPrefix.keptChars(s, 0.5f, text)); // "They are loud,"
+    assertEquals(14, ToxicPrefix.wordCut(s, 0.5f, text)); // "They are loud,"
     // word ends only: "loud" is not one (",", follows), "loud," is
     assertEquals(
         List.of(4, 8, 14, 21, 28),

@@ -68,6 +68,8 @@ class ModerationTopologyTest {
                 "state.dir", stateDir.toString(),
                 "application.id", "armguard-moderation-ttd",
                 "rewrite.min.new.tokens", "2")); // the word-list engine writes two-word rewrites
+    // decoding on the stream thread: the worst-case batch must fit in the transaction timeout
+    props.put("transaction.timeout.ms", "60000");
     props.putAll(more);
     config = ArmguardConfig.from(props, Map.of());
     driver =
@@ -121,22 +123,23 @@ class ModerationTopologyTest {
         run(
             List.of(
                 TestRequests.moderate("toxic-prompt", "you stupid idiot, I hate you", "sorry"),
-                TestRequests.moderate("toxic-reply", "how do I bake bread", "you stupid fool")));
+                TestRequests.moderate(
+                    "toxic-reply", "how do I bake bread", "ok, you stupid fool")));
     Completion allowed = out.completions().get("toxic-prompt");
     assertEquals(Action.ALLOWED, allowed.getAction());
     assertFalse(allowed.getFlagged());
     Completion flagged = out.completions().get("toxic-reply");
     assertEquals(Action.REWRITTEN, flagged.getAction());
-    assertEquals("you fine words", flagged.getText());
+    assertEquals("ok, fine words", flagged.getText());
     assertTrue(flagged.getFlagged());
     assertEquals(Map.of("toxicity", true, "insult", true), flagged.getCategories());
     assertEquals(0.9f, flagged.getCategoryScores().get("toxicity"));
     AuditRecord audit = out.audits().get("toxic-reply");
     assertEquals(2, audit.getSchemaVersion());
     assertEquals("toxicity", audit.getSteeringLabel());
-    assertEquals(4, audit.getFirstFlaggedChar());
+    assertEquals(8, audit.getFirstFlaggedChar());
     assertEquals(3, audit.getKeptChars());
-    assertEquals(3, audit.getScoreTrajectory().size());
+    assertEquals(4, audit.getScoreTrajectory().size());
     assertEquals(Map.of("toxicity", 0.5f, "insult", 0.5f), audit.getThresholds());
     assertFalse(audit.getOutputFlagged());
   }
@@ -144,9 +147,10 @@ class ModerationTopologyTest {
   @Test
   void redactedAndReportOnlyOutputs() {
     start(Map.of("toxicity.threshold.insult", "0.85"));
-    Answers out = run(List.of(TestRequests.moderate("redact", "ALWAYS_TOXIC", "you stupid fool")));
+    Answers out =
+        run(List.of(TestRequests.moderate("redact", "ALWAYS_TOXIC", "ok, you stupid fool")));
     assertEquals(Action.REDACTED, out.completions().get("redact").getAction());
-    assertEquals("you [removed]", out.completions().get("redact").getText());
+    assertEquals("ok, [removed]", out.completions().get("redact").getText());
     assertEquals(false, out.completions().get("redact").getCategories().get("insult"));
     assertTrue(out.audits().get("redact").getReason().contains("redacted"));
     driver.close();
