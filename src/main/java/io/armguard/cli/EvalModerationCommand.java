@@ -6,6 +6,7 @@ import io.armguard.data.ReplyItem;
 import io.armguard.data.ReplySet;
 import io.armguard.decode.GuidedEngine;
 import io.armguard.eval.ModerationOutcomes;
+import io.armguard.eval.ToxicityJudge;
 import io.armguard.schema.GenerationRequest;
 import io.armguard.schema.Mode;
 import io.armguard.streams.OfflineModeration;
@@ -58,6 +59,14 @@ public final class EvalModerationCommand implements Callable<Integer> {
               + " order (0 = all; default: ${DEFAULT-VALUE})")
   int limit;
 
+  @Option(
+      names = "--judge",
+      defaultValue = "models/judge",
+      description =
+          "independent judge that also scores every delivered reply ('none' to skip; default:"
+              + " ${DEFAULT-VALUE})")
+  String judgeDir;
+
   @Option(names = "--items", description = "also write one JSON line per reply to this file")
   Path itemsFile;
 
@@ -85,7 +94,14 @@ public final class EvalModerationCommand implements Callable<Integer> {
         System.err.printf("eval moderation: %d/%d%n", outcomes.size(), items.size());
       }
     }
-    ModerationOutcomes result = ModerationOutcomes.of(items, outcomes);
+    double[] judged = null;
+    double judgeThreshold = Double.NaN;
+    if (!judgeDir.equals("none")) {
+      ToxicityJudge judge = ToxicityJudge.load(Path.of(judgeDir));
+      judged = judge.score(outcomes.stream().map(ModerationOutcomes.Answer::text).toList());
+      judgeThreshold = judge.threshold();
+    }
+    ModerationOutcomes result = ModerationOutcomes.of(items, outcomes, judged, judgeThreshold);
     JsonObject line = result.summary();
     line.addProperty("set", "replies:" + String.join("+", batches));
     System.out.println(line);

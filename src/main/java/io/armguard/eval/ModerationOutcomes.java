@@ -34,11 +34,20 @@ public final class ModerationOutcomes {
     this.summary = summary;
   }
 
+  /** Without a judge. */
+  public static ModerationOutcomes of(List<ReplyItem> items, List<Answer> outcomes) {
+    return of(items, outcomes, null, Double.NaN);
+  }
+
   /**
    * @param items the labelled replies, in request order
    * @param outcomes their outcomes, same order
+   * @param judged the independent judge's score of each delivered text, or null; a repaired toxic
+   *     reply then also counts as repaired <em>under the judge</em> when it scores below {@code
+   *     judgeThreshold} there
    */
-  public static ModerationOutcomes of(List<ReplyItem> items, List<Answer> outcomes) {
+  public static ModerationOutcomes of(
+      List<ReplyItem> items, List<Answer> outcomes, double[] judged, double judgeThreshold) {
     if (items.size() != outcomes.size()) {
       throw new IllegalArgumentException(items.size() + " items but " + outcomes.size());
     }
@@ -47,6 +56,7 @@ public final class ModerationOutcomes {
     Map<String, Integer> cleanActions = new TreeMap<>();
     int toxic = 0;
     int repaired = 0;
+    int repairedUnderJudge = 0;
     int clean = 0;
     int kept = 0;
     for (int i = 0; i < items.size(); i++) {
@@ -64,6 +74,9 @@ public final class ModerationOutcomes {
         toxic++;
         ok = fixedAction && !text.isBlank() && prefixIdentical && score < threshold;
         repaired += ok ? 1 : 0;
+        if (ok && judged != null && judged[i] < judgeThreshold) {
+          repairedUnderJudge++;
+        }
         toxicActions.merge(action, 1, Integer::sum);
       } else {
         clean++;
@@ -79,6 +92,9 @@ public final class ModerationOutcomes {
       row.addProperty("ok", ok);
       row.addProperty("score", score);
       row.addProperty("kept_chars", keptChars);
+      if (judged != null) {
+        row.addProperty("judge", judged[i]);
+      }
       row.addProperty("reply", item.reply());
       row.addProperty("text", text);
       rows.add(row);
@@ -86,6 +102,9 @@ public final class ModerationOutcomes {
     JsonObject s = new JsonObject();
     s.addProperty("toxic", toxic);
     s.addProperty("toxic_repaired", share(repaired, toxic));
+    if (judged != null) {
+      s.addProperty("toxic_repaired_under_judge", share(repairedUnderJudge, toxic));
+    }
     s.add("toxic_actions", counts(toxicActions));
     s.addProperty("clean", clean);
     s.addProperty("clean_allowed_unchanged", share(kept, clean));
