@@ -163,7 +163,7 @@ class ArmguardTopologyTest {
   void generateAndModerateRequestsAreAnsweredOnceEachAfterTheDelay() {
     requests.pipeInput("g1", TestRequests.generate("g1", "once upon a time"));
     requests.pipeInput("m1", TestRequests.moderate("m1", "how are you", "fine thanks"));
-    requests.pipeInput("m2", TestRequests.moderate("m2", "how are you", "you stupid fool"));
+    requests.pipeInput("m2", TestRequests.moderate("m2", "how are you", "ok, you stupid fool"));
     assertTrue(completions.isEmpty(), "3 < batch.size: still buffered");
     advance(199);
     assertTrue(completions.isEmpty(), "oldest waited 199 ms < 200 ms");
@@ -176,7 +176,7 @@ class ArmguardTopologyTest {
     assertEquals(Action.ALLOWED, out.get("m1").getAction());
     assertEquals("fine thanks", out.get("m1").getText());
     assertEquals(Action.REWRITTEN, out.get("m2").getAction());
-    assertEquals("you fine words", out.get("m2").getText());
+    assertEquals("ok, fine words", out.get("m2").getText()); // the clause before the insult kept
     Map<String, AuditRecord> audit = audits.readKeyValuesToMap();
     assertEquals(3, audit.size());
     assertEquals(3, audit.get("m2").getRewrittenSpan().getBegin());

@@ -151,7 +151,7 @@ class MicroBatchProcessorTest {
   void flushesWhenBatchSizeRequestsWait() {
     Harness h = new Harness(config, engine, List.of());
     h.offer(TestRequests.generate("r1", "once upon a time"), 1);
-    h.offer(TestRequests.moderate("r2", "hi", "you are an idiot"), 2);
+    h.offer(TestRequests.moderate("r2", "hi", "ok, you are an idiot"), 2);
     assertTrue(h.context.forwarded().isEmpty());
     assertEquals(2, h.storeContents().size());
     h.offer(TestRequests.moderate("r3", "hi", "hello friend"), 3);
@@ -163,8 +163,8 @@ class MicroBatchProcessorTest {
         h.completions().stream().map(Completion::getAction).toList());
     assertEquals(3, h.audits().size());
     AuditRecord rewritten = h.audits().get(1);
-    assertEquals(10, rewritten.getRewrittenSpan().getBegin());
-    assertEquals(16, rewritten.getRewrittenSpan().getEnd());
+    assertEquals(3, rewritten.getRewrittenSpan().getBegin()); // the clause "ok," is kept
+    assertEquals(20, rewritten.getRewrittenSpan().getEnd());
     assertEquals(2L, rewritten.getSource().getOffset());
     assertEquals(3, rewritten.getTimings().getBatchSize());
     assertEquals("wordlist-lm", rewritten.getModels().get(0).getName());
