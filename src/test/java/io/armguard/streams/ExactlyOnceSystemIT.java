@@ -143,32 +143,31 @@ class ExactlyOnceSystemIT {
       // a steady 10 requests/s from the start until 8 s after the last fault, however long the
       // restarts take on a loaded machine
       AtomicReference<Throwable> producerError = new AtomicReference<>();
-      AtomicBoolean stopFeeding = new AtomicBoolean();
       AtomicInteger produced = new AtomicInteger();
-      Thread feeder =
-          new Thread(
-              () -> {
-                try {
-                  long t0 = System.nanoTime();
-                  for (int i = 0; !stopFeeding.get(); i++) {
-                    long due = t0 + i * 100_000_000L;
-                    long wait = due - System.nanoTime();
-                    if (wait > 0) {
-                      Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000)); // pacing
-                    }
-                    GenerationRequest r = request(i);
-                    producer.send(new ProducerRecord<>(c.requestsTopic(), r.getRequestId(), r));
-                    produced.incrementAndGet();
-                  }
-                  producer.flush();
-                } catch (Throwable t) { // an Error too: the test must not wait on a dead feeder
-                  producerError.set(t);
-                } finally {
-                  feederDone.set(true);
-                }
-              },
-              "eos-feeder");
-      feeder.start();
+      // one request every 100 ms on a scheduler (fixed rate: a slow send does not shift the rest)
+      java.util.concurrent.ScheduledExecutorService feeder =
+          java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "eos-feeder");
+                t.setDaemon(true); // a failing test must not leave the JVM feeding
+                return t;
+              });
+      feeder.scheduleAtFixedRate(
+          () -> {
+            if (producerError.get() != null) {
+              return;
+            }
+            try {
+              GenerationRequest r = request(produced.get());
+              producer.send(new ProducerRecord<>(c.requestsTopic(), r.getRequestId(), r));
+              produced.incrementAndGet();
+            } catch (Throwable t) { // an Error too: the test must not wait on a dead feeder
+              producerError.set(t);
+            }
+          },
+          0,
+          100,
+          java.util.concurrent.TimeUnit.MILLISECONDS);
       // the read_committed consumer polls all along on its own thread: receipt times are when
       // output became visible downstream
       AtomicBoolean reached = new AtomicBoolean();
@@ -209,8 +208,10 @@ class ExactlyOnceSystemIT {
       long killForGood = System.currentTimeMillis();
       a.kill();
       sleepUntil(killForGood + 8_000);
-      stopFeeding.set(true);
-      feeder.join(120_000);
+      feeder.shutdown();
+      assertTrue(feeder.awaitTermination(120, java.util.concurrent.TimeUnit.SECONDS));
+      producer.flush();
+      feederDone.set(true);
       assertEquals(null, producerError.get(), "producer failed");
       collector.join(360_000);
       int total = produced.get();
@@ -319,16 +320,10 @@ class ExactlyOnceSystemIT {
 
   private static ArmguardProcess.Answer awaitNotReadyFor(
       ArmguardProcess p, String check, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    ArmguardProcess.Answer last = null;
-    while (System.nanoTime() < deadline) {
-      last = p.ready();
-      if (last.status() == 503 && last.body().contains("NOT OK " + check)) {
-        return last;
-      }
-      Thread.sleep(100); // readiness-probe interval
-    }
-    throw new AssertionError("/ready never named " + check + ": " + last + "; see " + p.log());
+    return p.awaitReadiness(
+        a -> a.status() == 503 && a.body().contains("NOT OK " + check),
+        timeout,
+        "reporting NOT OK " + check);
   }
 
   /**

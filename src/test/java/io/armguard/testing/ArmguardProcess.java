@@ -121,23 +121,37 @@ public final class ArmguardProcess implements AutoCloseable {
    */
   public record Answer(int status, String body) {}
 
-  /** Polls {@code /ready} every 100 ms until 200; returns how long that took. */
+  /** Polls {@code /ready} until 200; returns how long that took. */
   public Duration awaitReady(Duration timeout) throws InterruptedException {
     long t0 = System.nanoTime();
-    long deadline = t0 + timeout.toNanos();
+    awaitReadiness(a -> a.status() == 200, timeout, "ready");
+    return Duration.ofNanos(System.nanoTime() - t0);
+  }
+
+  /**
+   * Polls {@code /ready} (every 100 ms, as a readiness probe does: the endpoint offers nothing to
+   * wait on) until {@code done} accepts its answer; returns that answer.
+   *
+   * @param what names the awaited state in the failure message
+   * @throws IllegalStateException if the JVM exits or the timeout passes first
+   */
+  public Answer awaitReadiness(
+      java.util.function.Predicate<Answer> done, Duration timeout, String what)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
     Answer last = null;
     while (System.nanoTime() < deadline) {
       if (!jvm.isAlive()) {
         throw new IllegalStateException(instanceId + " exited; see " + log());
       }
       last = ready();
-      if (last.status() == 200) {
-        return Duration.ofNanos(System.nanoTime() - t0);
+      if (done.test(last)) {
+        return last;
       }
-      Thread.sleep(100); // polling interval of a readiness probe, not a stand-in for a condition
+      Thread.sleep(100); // the probe's polling interval
     }
     throw new IllegalStateException(
-        instanceId + " not ready within " + timeout + ": " + last + "; see " + log());
+        instanceId + " not " + what + " within " + timeout + ": " + last + "; see " + log());
   }
 
   @Override
