@@ -120,15 +120,7 @@ public final class EvalRepliesCommand implements Callable<Integer> {
       if (gold) {
         List<LabelledText> g = PreparedData.readLabelled(data.resolve(PreparedData.GOLD));
         List<PrefixScores> gs = score(scorer, g.stream().map(LabelledText::text).toList());
-        List<ReplyItem> asItems = new ArrayList<>();
-        for (int i = 0; i < g.size(); i++) {
-          String text = g.get(i).text();
-          asItems.add(
-              g.get(i).label() == 1
-                  ? ReplyItem.toxic(
-                      "gold-" + i, "gold", "", text, Set.of("insult"), text, "gold", "gold")
-                  : ReplyItem.clean("gold-" + i, "gold", "", text, "gold", "gold"));
-        }
+        List<ReplyItem> asItems = ReplySet.fromLabelled(g, "gold").items();
         JsonObject go = ReplyMetrics.of(asItems, finals(gs), steering, threshold);
         go.remove("categories");
         go.remove("flagged_by_kind");

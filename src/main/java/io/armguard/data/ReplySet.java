@@ -173,4 +173,24 @@ public final class ReplySet {
     }
     return new ReplySet[] {new ReplySet(a), new ReplySet(b)};
   }
+
+  /**
+   * Whole labelled texts (e.g. the gold set) as a batch of replies without prompts, so they are
+   * scored and measured exactly like the reply set: a toxic text is an {@code insult} whose span is
+   * the whole text.
+   *
+   * @param batch the batch name (and id prefix) to give them
+   */
+  public static ReplySet fromLabelled(List<LabelledText> texts, String batch) {
+    List<ReplyItem> out = new ArrayList<>();
+    for (int i = 0; i < texts.size(); i++) {
+      String t = texts.get(i).text();
+      String id = batch + "-" + i;
+      out.add(
+          texts.get(i).label() == 1
+              ? ReplyItem.toxic(id, batch, "", t, Set.of("insult"), t, batch, batch)
+              : ReplyItem.clean(id, batch, "", t, batch, batch));
+    }
+    return new ReplySet(out);
+  }
 }

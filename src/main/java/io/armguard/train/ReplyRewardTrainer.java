@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
-import io.armguard.data.LabelledText;
 import io.armguard.data.PreparedData;
 import io.armguard.data.ReplyItem;
 import io.armguard.data.ReplyLabels;
@@ -174,16 +173,9 @@ public final class ReplyRewardTrainer {
   }
 
   private List<ReplyItem> goldItems() throws IOException {
-    List<ReplyItem> out = new ArrayList<>();
-    List<LabelledText> gold = PreparedData.readLabelled(o.data.resolve(PreparedData.GOLD));
-    for (int i = 0; i < gold.size(); i++) {
-      String t = gold.get(i).text();
-      out.add(
-          gold.get(i).label() == 1
-              ? ReplyItem.toxic("gold-" + i, "gold", "", t, Set.of("insult"), t, "gold", "gold")
-              : ReplyItem.clean("gold-" + i, "gold", "", t, "gold", "gold"));
-    }
-    return out;
+    return ReplySet.fromLabelled(
+            PreparedData.readLabelled(o.data.resolve(PreparedData.GOLD)), "gold")
+        .items();
   }
 
   private NDArray loss(RewardModel model, NDList batch, long step, NDManager m) {
