@@ -6,7 +6,7 @@ TOXIC_KINDS = {"direct_insult", "indirect_insult", "condescension", "sarcasm", "
                "identity_attack", "sexual_harassment", "profanity", "obfuscated", "dismissive_hostile"}
 CLEAN_KINDS = {"plain", "civil_negative", "technical", "medical", "quoting_condemn", "discussing_toxicity",
                "refusal", "innocent_substring", "friendly_banter", "emotional_clean", "toxic_prompt_clean_reply",
-               "blunt_feedback", "violent_fiction_or_history", "profanity_free_anger"}
+               "blunt_feedback", "violent_fiction_or_history", "profanity_free_anger", "compliment"}
 ok = True
 for path in sys.argv[1:]:
     ids, texts = set(), set()

@@ -77,6 +77,7 @@ public final class ArmguardConfig {
   public static final String REWRITE_MAX_ATTEMPTS = "rewrite.max.attempts";
   public static final String REWRITE_FALLBACK_TEXT = "rewrite.fallback.text";
   public static final String REWRITE_MIN_NEW_TOKENS = "rewrite.min.new.tokens";
+  public static final String REWRITE_ACCEPT_RATIO = "rewrite.accept.ratio";
   public static final String GENERATE_MIN_NEW_TOKENS = "generate.min.new.tokens";
   public static final String MODERATION_MODE = "moderation.mode";
   public static final String MODERATION_FALLBACK = "moderation.fallback";
@@ -262,6 +263,13 @@ public final class ArmguardConfig {
               64,
               "A rewrite must add at least this many tokens (EOS is suppressed before; an empty,"
                   + " blank or shorter rewrite is a failed attempt); capped at max_new_tokens."),
+          floatKey(
+              REWRITE_ACCEPT_RATIO,
+              1f,
+              0.05f,
+              1f,
+              "A rewrite or redaction is delivered only when its score is below this share of the"
+                  + " threshold (1 = the threshold itself; lower asks for a margin)."),
           intKey(
               GENERATE_MIN_NEW_TOKENS,
               1,

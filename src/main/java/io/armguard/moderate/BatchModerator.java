@@ -30,10 +30,11 @@ import java.util.Map;
  * threshold, the kept prefix is continued with the task's guided decoding (LM: prompt + kept
  * prefix; reward model: BOS + kept prefix), and the delivered reply (kept + new text) is scored as
  * a whole. An attempt fails when it adds fewer than {@link ModerationPolicy#rewriteMinNewTokens()}
- * tokens, only whitespace, or is still at or above the threshold. After {@link
- * ModerationPolicy#maxAttempts()} failed attempts the fallback runs: REDACT delivers the kept
- * prefix plus the mask if that scores below the threshold, else (and under BLOCK) the fallback text
- * is delivered, BLOCKED.
+ * tokens, only whitespace, or does not score below {@link ModerationPolicy#acceptBelow} the
+ * threshold (the threshold itself unless {@code rewrite.accept.ratio} asks for a margin). After
+ * {@link ModerationPolicy#maxAttempts()} failed attempts the fallback runs: REDACT delivers the
+ * kept prefix plus the mask if that scores below the threshold, else (and under BLOCK) the fallback
+ * text is delivered, BLOCKED.
  *
  * <p>Not thread-safe: one instance per engine (per stream thread).
  */
@@ -159,7 +160,7 @@ public final class BatchModerator {
       PrefixScores s = scores.get(j);
       DecodeResult r = results.get(j);
       String delivered = toScore.get(j).text();
-      if (!delivered.isEmpty() && s.finalScore() < p.threshold) {
+      if (!delivered.isEmpty() && s.finalScore() < policy.acceptBelow(p.threshold)) {
         out[p.index] =
             Verdict.rewritten(
                 p.task.id(),
@@ -186,7 +187,7 @@ public final class BatchModerator {
       List<PrefixScores> scores = score(redactions);
       for (int j = 0; j < pending.size(); j++) {
         Rewrite p = pending.get(j);
-        if (scores.get(j).finalScore() < p.threshold) {
+        if (scores.get(j).finalScore() < policy.acceptBelow(p.threshold)) {
           out[p.index] =
               Verdict.redacted(
                   p.task.id(),

@@ -8,6 +8,10 @@ package io.armguard.moderate;
  * @param maxAttempts guided regenerations tried before the fallback (0 = fallback at once)
  * @param rewriteMinNewTokens a rewrite must add at least this many tokens (EOS is suppressed
  *     before; a shorter, empty or blank rewrite is a failed attempt)
+ * @param rewriteAcceptRatio a rewrite (or redaction) is delivered only when its steering score is
+ *     below this share of the threshold, in (0, 1]: a margin, because a reply that the reward model
+ *     scores just under the threshold after a rewrite is more often still toxic than one it scores
+ *     just under the threshold as written
  * @param generateMinNewTokens GENERATE: EOS suppressed before this many tokens
  * @param fallback what follows the failed attempts
  * @param redactionMask text that replaces the flagged span under {@link Fallback#REDACT}
@@ -17,6 +21,7 @@ public record ModerationPolicy(
     ModerationMode mode,
     int maxAttempts,
     int rewriteMinNewTokens,
+    float rewriteAcceptRatio,
     int generateMinNewTokens,
     Fallback fallback,
     String redactionMask,
@@ -26,6 +31,10 @@ public record ModerationPolicy(
     if (maxAttempts < 0) {
       throw new IllegalArgumentException("maxAttempts must be >= 0, got " + maxAttempts);
     }
+    if (!(rewriteAcceptRatio > 0f && rewriteAcceptRatio <= 1f)) {
+      throw new IllegalArgumentException(
+          "rewriteAcceptRatio must be in (0, 1], got " + rewriteAcceptRatio);
+    }
     if (rewriteMinNewTokens < 1 || generateMinNewTokens < 0) {
       throw new IllegalArgumentException(
           "need rewriteMinNewTokens >= 1 and generateMinNewTokens >= 0, got "
@@ -33,6 +42,14 @@ public record ModerationPolicy(
               + " / "
               + generateMinNewTokens);
     }
+  }
+
+  /** The service default of {@link #rewriteAcceptRatio()}. */
+  public static final float DEFAULT_REWRITE_ACCEPT_RATIO = 1f;
+
+  /** The score below which a rewrite or redaction of a reply with this threshold is delivered. */
+  public float acceptBelow(float threshold) {
+    return threshold * rewriteAcceptRatio;
   }
 
   public static Builder builder() {
@@ -44,6 +61,7 @@ public record ModerationPolicy(
     private ModerationMode mode = ModerationMode.ENFORCE;
     private int maxAttempts = 2;
     private int rewriteMinNewTokens = 4;
+    private float rewriteAcceptRatio = DEFAULT_REWRITE_ACCEPT_RATIO;
     private int generateMinNewTokens = 1;
     private Fallback fallback = Fallback.REDACT;
     private String redactionMask = "[removed]";
@@ -62,6 +80,11 @@ public record ModerationPolicy(
 
     public Builder rewriteMinNewTokens(int v) {
       rewriteMinNewTokens = v;
+      return this;
+    }
+
+    public Builder rewriteAcceptRatio(float v) {
+      rewriteAcceptRatio = v;
       return this;
     }
 
@@ -90,6 +113,7 @@ public record ModerationPolicy(
           mode,
           maxAttempts,
           rewriteMinNewTokens,
+          rewriteAcceptRatio,
           generateMinNewTokens,
           fallback,
           redactionMask,

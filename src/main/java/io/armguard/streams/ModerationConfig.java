@@ -16,6 +16,7 @@ public final class ModerationConfig {
         .mode(ModerationMode.parse(c.moderationMode()))
         .maxAttempts(c.rewriteMaxAttempts())
         .rewriteMinNewTokens(c.intValue(ArmguardConfig.REWRITE_MIN_NEW_TOKENS))
+        .rewriteAcceptRatio(c.floatValue(ArmguardConfig.REWRITE_ACCEPT_RATIO))
         .generateMinNewTokens(c.intValue(ArmguardConfig.GENERATE_MIN_NEW_TOKENS))
         .fallback(Fallback.parse(c.moderationFallback()))
         .redactionMask(c.string(ArmguardConfig.MODERATION_REDACTION_MASK))

@@ -111,6 +111,32 @@ class BatchModeratorTest {
   }
 
   @Test
+  void acceptRatioAsksRewritesAndRedactionsForAMargin() {
+    // the word-list engine scores clean text 0.1: under 0.5 * 0.3 = 0.15 a rewrite is delivered,
+    // under 0.5 * 0.1 = 0.05 neither the rewrite nor the redaction is, so the reply is blocked
+    Task t = moderate("r", "q", "ok, you are an idiot");
+    Verdict loose =
+        moderator(ModerationPolicy.builder().rewriteMinNewTokens(2).rewriteAcceptRatio(0.3f))
+            .decide(List.of(t))
+            .get(0);
+    assertEquals(Action.REWRITTEN, loose.action());
+    Verdict strict =
+        moderator(ModerationPolicy.builder().rewriteMinNewTokens(2).rewriteAcceptRatio(0.1f))
+            .decide(List.of(t))
+            .get(0);
+    assertEquals(Action.BLOCKED, strict.action());
+  }
+
+  @Test
+  void acceptRatioOutsideItsRangeIsRefused() {
+    for (float bad : new float[] {0f, -0.5f, 1.5f, Float.NaN}) {
+      org.junit.jupiter.api.Assertions.assertThrows(
+          IllegalArgumentException.class,
+          () -> ModerationPolicy.builder().rewriteAcceptRatio(bad).build());
+    }
+  }
+
+  @Test
   void emptyRewriteIsAFailedAttemptNotACleanReply() {
     Verdict v = moderator.decide(List.of(moderate("e", "STUB", "idiot"))).get(0);
     assertNotEquals(Action.REWRITTEN, v.action());
