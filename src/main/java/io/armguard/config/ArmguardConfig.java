@@ -2,12 +2,10 @@ package io.armguard.config;
 
 import static io.armguard.config.ConfigKey.boolKey;
 import static io.armguard.config.ConfigKey.choiceKey;
-import static io.armguard.config.ConfigKey.enumKey;
 import static io.armguard.config.ConfigKey.floatKey;
 import static io.armguard.config.ConfigKey.intKey;
 import static io.armguard.config.ConfigKey.stringKey;
 
-import io.armguard.schema.Strategy;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -77,6 +75,10 @@ public final class ArmguardConfig {
   public static final String REWRITE_MAX_ATTEMPTS = "rewrite.max.attempts";
   public static final String REWRITE_FALLBACK_TEXT = "rewrite.fallback.text";
   public static final String REWRITE_MIN_NEW_TOKENS = "rewrite.min.new.tokens";
+
+  /** The values of {@value #DECODE_STRATEGY}: the schema's strategies, lower case. */
+  public static final List<String> DECODE_STRATEGIES = List.of("arm", "rad", "unguided");
+
   public static final String REWRITE_ACCEPT_RATIO = "rewrite.accept.ratio";
   public static final String GENERATE_MIN_NEW_TOKENS = "generate.min.new.tokens";
   public static final String MODERATION_MODE = "moderation.mode";
@@ -220,7 +222,11 @@ public final class ArmguardConfig {
                   + " REJECTED."),
           stringKey(DEVICE, "auto", false, "auto, cpu, gpu or gpu:N."),
           intKey(ENGINE_THREADS, 1, 1, 64, "Intra-op threads of the decoding engine."),
-          enumKey(DECODE_STRATEGY, Strategy.ARM, Strategy.class, "Default decoding strategy."),
+          choiceKey(
+              DECODE_STRATEGY,
+              "arm",
+              DECODE_STRATEGIES,
+              "Default decoding strategy of requests that name none."),
           intKey(DECODE_MAX_NEW_TOKENS, 32, 1, 4096, "Default max_new_tokens."),
           intKey(DECODE_MAX_NEW_TOKENS_LIMIT, 64, 1, 4096, "Largest max_new_tokens accepted."),
           intKey(DECODE_TOP_K, 20, 1, 100_000, "Default top_k."),
@@ -538,8 +544,12 @@ public final class ArmguardConfig {
     return intValue(TRANSACTION_TIMEOUT_MS);
   }
 
-  public Strategy decodeStrategy() {
-    return (Strategy) values.get(DECODE_STRATEGY);
+  /**
+   * The default decoding strategy, lower case, one of {@link #DECODE_STRATEGIES}; the streams layer
+   * maps it onto the schema's enum (the configuration does not depend on generated Avro code).
+   */
+  public String decodeStrategy() {
+    return (String) values.get(DECODE_STRATEGY);
   }
 
   public int decodeMaxNewTokens() {

@@ -32,7 +32,9 @@ public final class RequestValidator {
               + "): send GENERATE or MODERATE");
     }
     io.armguard.schema.Strategy avroStrategy =
-        r.getStrategy() == null ? config.decodeStrategy() : r.getStrategy();
+        r.getStrategy() == null
+            ? SchemaEnums.configuredStrategy(config.decodeStrategy())
+            : r.getStrategy();
     Optional<Strategy> strategy = SchemaEnums.strategy(avroStrategy);
     if (strategy.isEmpty()) {
       return Optional.of(

@@ -28,6 +28,11 @@ public final class SchemaEnums {
       new EnumMap<>(io.armguard.schema.Strategy.class);
   private static final Map<Strategy, io.armguard.schema.Strategy> AVRO_STRATEGIES =
       new EnumMap<>(Strategy.class);
+  private static final Map<String, io.armguard.schema.Strategy> CONFIGURED_STRATEGIES =
+      Map.of(
+          "arm", io.armguard.schema.Strategy.ARM,
+          "rad", io.armguard.schema.Strategy.RAD,
+          "unguided", io.armguard.schema.Strategy.UNGUIDED);
   private static final Map<Verdict.Action, Action> ACTIONS = new EnumMap<>(Verdict.Action.class);
 
   static {
@@ -52,6 +57,20 @@ public final class SchemaEnums {
   /** The task kind of a request's mode; empty for UNKNOWN. */
   public static Optional<Task.Kind> kind(Mode mode) {
     return Optional.ofNullable(KINDS.get(mode));
+  }
+
+  /**
+   * The schema's strategy for a {@code decode.strategy} value ({@link
+   * io.armguard.config.ArmguardConfig#DECODE_STRATEGIES}, which the configuration has validated).
+   *
+   * @throws IllegalArgumentException for a value the configuration would not accept
+   */
+  public static io.armguard.schema.Strategy configuredStrategy(String name) {
+    io.armguard.schema.Strategy s = CONFIGURED_STRATEGIES.get(name);
+    if (s == null) {
+      throw new IllegalArgumentException("decode.strategy " + name + " has no schema symbol");
+    }
+    return s;
   }
 
   /** The decoding strategy of a request's strategy; empty for UNKNOWN. */

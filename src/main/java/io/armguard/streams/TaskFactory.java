@@ -33,7 +33,10 @@ public final class TaskFactory {
 
   public Task toTask(GenerationRequest r) {
     Strategy strategy =
-        SchemaEnums.strategy(r.getStrategy() == null ? config.decodeStrategy() : r.getStrategy())
+        SchemaEnums.strategy(
+                r.getStrategy() == null
+                    ? SchemaEnums.configuredStrategy(config.decodeStrategy())
+                    : r.getStrategy())
             .orElseThrow(() -> new IllegalArgumentException("unknown strategy: not validated"));
     Task.Kind kind =
         SchemaEnums.kind(r.getMode())

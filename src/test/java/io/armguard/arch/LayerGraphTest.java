@@ -100,6 +100,18 @@ class LayerGraphTest {
   }
 
   @Test
+  void configurationImportsNoGeneratedAvroCode() {
+    // config is read by every layer; the schema's enums are mapped onto config values in streams
+    check(
+        noClasses()
+            .that()
+            .resideInAPackage("io.armguard.config..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("io.armguard.schema.."));
+  }
+
+  @Test
   void nothingDependsOnTheCommandLine() {
     check(
         noClasses()

@@ -47,6 +47,17 @@ class SchemaEnumsTest {
   }
 
   @Test
+  void everyConfigurableStrategyIsASchemaSymbolAndEveryDomainStrategyIsConfigurable() {
+    Set<String> configurable = new TreeSet<>();
+    for (String name : io.armguard.config.ArmguardConfig.DECODE_STRATEGIES) {
+      configurable.add(SchemaEnums.configuredStrategy(name).name());
+    }
+    assertEquals(names(Strategy.values()), configurable);
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> SchemaEnums.configuredStrategy("unknown"));
+  }
+
+  @Test
   void actionsMatch() {
     assertEquals(names(Verdict.Action.values()), names(Action.values(), "UNKNOWN", "REJECTED"));
     for (Verdict.Action a : Verdict.Action.values()) {
