@@ -47,7 +47,7 @@ public final class EvalModerationCommand implements Callable<Integer> {
   @Option(
       names = "--batches",
       split = ",",
-      defaultValue = "test",
+      defaultValue = "test,pval",
       description = "batches to moderate (default: ${DEFAULT-VALUE})")
   List<String> batches;
 

@@ -62,7 +62,7 @@ public final class TrainJudgeCommand implements Callable<Integer> {
   @Option(
       names = "--held-out-batches",
       split = ",",
-      defaultValue = "test",
+      defaultValue = "test,pval",
       description = "batches only scored (default: ${DEFAULT-VALUE})")
   List<String> heldOut;
 

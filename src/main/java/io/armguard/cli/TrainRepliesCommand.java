@@ -64,7 +64,7 @@ public final class TrainRepliesCommand implements Callable<Integer> {
   @Option(
       names = "--held-out-batches",
       split = ",",
-      defaultValue = "test",
+      defaultValue = "test,pval",
       description = "batches only scored after training (default: ${DEFAULT-VALUE})")
   List<String> heldOut;
 

@@ -26,6 +26,15 @@ public final class ReplySet {
   /** Where the set lives in the repository. */
   public static final Path DEFAULT_DIR = Path.of("data", "replies");
 
+  /**
+   * The batches that only validate or test ({@code val} calibrates and chooses; {@code test} and
+   * {@code pval} are scored only): no trainer (reward models, judge, LM corpus) reads them.
+   */
+  public static final Set<String> EVALUATION_BATCHES = Set.of("val", "test", "pval");
+
+  /** The batches scored only, never used for a choice: the default held-out set of trainers. */
+  public static final List<String> HELD_OUT_BATCHES = List.of("test", "pval");
+
   private final List<ReplyItem> items;
 
   private ReplySet(List<ReplyItem> items) {

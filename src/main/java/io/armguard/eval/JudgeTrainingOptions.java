@@ -54,7 +54,7 @@ public final class JudgeTrainingOptions {
     private Path data = Path.of("work-data");
     private Path out = Path.of("models", "judge");
     private List<String> validBatches = List.of("val");
-    private List<String> heldOutBatches = List.of("test");
+    private List<String> heldOutBatches = io.armguard.data.ReplySet.HELD_OUT_BATCHES;
     private double judgeShare = 0.2;
     private double l2 = 1e-3;
     private boolean sentimentNegatives = false;

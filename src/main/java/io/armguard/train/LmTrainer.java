@@ -178,7 +178,8 @@ public final class LmTrainer {
       return base;
     }
     io.armguard.data.ReplySet set =
-        io.armguard.data.ReplySet.load(o.chatReplies).without(java.util.Set.of("val", "test"));
+        io.armguard.data.ReplySet.load(o.chatReplies)
+            .without(io.armguard.data.ReplySet.EVALUATION_BATCHES);
     java.util.List<String> lines = new java.util.ArrayList<>(PreparedData.readLines(base));
     for (int r = 0; r < CHAT_REPEATS; r++) {
       for (io.armguard.data.ReplyItem item : set.items()) {

@@ -70,7 +70,7 @@ public final class ReplyRewardOptions {
     private RewardKind kind = RewardKind.ARM;
     private Path replies = Path.of("data", "replies");
     private List<String> validBatches = List.of("val");
-    private List<String> heldOutBatches = List.of("test");
+    private List<String> heldOutBatches = io.armguard.data.ReplySet.HELD_OUT_BATCHES;
     private double judgeShare = 0.2;
     private Path initFrom;
     private Path data = Path.of("work-data");

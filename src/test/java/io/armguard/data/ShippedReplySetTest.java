@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** The reply set shipped in data/replies: it loads, and its evaluation batches do not leak. */
 class ShippedReplySetTest {
-  private static final Set<String> EVALUATION = Set.of("val", "test");
+  private static final Set<String> EVALUATION = ReplySet.EVALUATION_BATCHES;
 
   @Test
   void loadsAndEveryBatchIsRoughlyBalanced() throws IOException {
