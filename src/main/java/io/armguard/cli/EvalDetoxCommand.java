@@ -6,9 +6,10 @@ import io.armguard.eval.DetoxEvaluation;
 import io.armguard.eval.DetoxRow;
 import io.armguard.eval.EvalPrompt;
 import io.armguard.eval.JudgeBaseline;
+import io.armguard.eval.Judges;
 import io.armguard.eval.ProfanityRate;
 import io.armguard.eval.PromptSet;
-import io.armguard.eval.ToxicityJudge;
+import io.armguard.eval.TextJudge;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -154,7 +155,7 @@ public final class EvalDetoxCommand implements Callable<Integer> {
     OutputGuard.file(plot, force.force);
     var device = runtime.apply();
     List<EvalPrompt> prompts = limit(PromptSet.read(promptFile));
-    ToxicityJudge judge = ToxicityJudge.load(judgeDir);
+    TextJudge judge = Judges.load(judgeDir);
     ProfanityRate lexicon = ProfanityRate.load(judgeDir);
     DetoxEvaluation evaluation =
         new DetoxEvaluation(prompts, samples, newTokens, topK, batch, judge, lexicon);
@@ -225,7 +226,7 @@ public final class EvalDetoxCommand implements Callable<Integer> {
     return Math.max(1, Math.round(newTokens * 0.75f));
   }
 
-  private JudgeBaseline judgeBaseline(ToxicityJudge judge, ProfanityRate lexicon, int promptCount)
+  private JudgeBaseline judgeBaseline(TextJudge judge, ProfanityRate lexicon, int promptCount)
       throws IOException {
     if (reference == null || !Files.isRegularFile(reference)) {
       System.err.println(

@@ -5,8 +5,9 @@ import io.armguard.config.ArmguardConfig;
 import io.armguard.data.ReplyItem;
 import io.armguard.data.ReplySet;
 import io.armguard.decode.GuidedEngine;
+import io.armguard.eval.Judges;
 import io.armguard.eval.ModerationOutcomes;
-import io.armguard.eval.ToxicityJudge;
+import io.armguard.eval.TextJudge;
 import io.armguard.schema.GenerationRequest;
 import io.armguard.schema.Mode;
 import io.armguard.streams.OfflineModeration;
@@ -97,7 +98,7 @@ public final class EvalModerationCommand implements Callable<Integer> {
     double[] judged = null;
     double judgeThreshold = Double.NaN;
     if (!judgeDir.equals("none")) {
-      ToxicityJudge judge = ToxicityJudge.load(Path.of(judgeDir));
+      TextJudge judge = Judges.load(Path.of(judgeDir));
       judged = judge.score(outcomes.stream().map(ModerationOutcomes.Answer::text).toList());
       judgeThreshold = judge.threshold();
     }

@@ -2,8 +2,9 @@ package io.armguard.cli;
 
 import io.armguard.data.PreparedData;
 import io.armguard.eval.EvalPrompt;
+import io.armguard.eval.Judges;
 import io.armguard.eval.PromptSet;
-import io.armguard.eval.ToxicityJudge;
+import io.armguard.eval.TextJudge;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -54,7 +55,7 @@ public final class EvalPromptsCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     OutputGuard.file(out, force.force);
     List<String> texts = PreparedData.readLines(data.dir().resolve(PreparedData.LM_HELDOUT));
-    ToxicityJudge judge = ToxicityJudge.load(judgeDir);
+    TextJudge judge = Judges.load(judgeDir);
     double[] scores = judge.score(texts);
     List<EvalPrompt> prompts = PromptSet.build(texts, scores, 0.5, perKind, seed);
     PromptSet.write(out, prompts);

@@ -8,7 +8,8 @@ import io.armguard.decode.DecodingModels;
 import io.armguard.decode.GuidedEngine;
 import io.armguard.decode.PrefixScores;
 import io.armguard.decode.TextScoreRequest;
-import io.armguard.eval.ToxicityJudge;
+import io.armguard.eval.Judges;
+import io.armguard.eval.TextJudge;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,7 +84,7 @@ public final class EvalRewardCommand implements Callable<Integer> {
         print(models.rewards().get(0).id(), scores, labels);
       }
     }
-    ToxicityJudge judge = ToxicityJudge.load(judgeDir);
+    TextJudge judge = Judges.load(judgeDir);
     print("judge@" + judgeDir.getFileName(), judge.score(texts), labels);
     return 0;
   }

@@ -82,6 +82,13 @@ public final class TrainRepliesCommand implements Callable<Integer> {
   Path data;
 
   @Option(
+      names = "--train-on-judge-share",
+      description =
+          "train on the judge's share instead (an independent judge of this architecture, e.g. on"
+              + " another encoder: disjoint by id and text from what the reward models train on)")
+  boolean trainOnJudgeShare;
+
+  @Option(
       names = "--layers",
       defaultValue = "6",
       description = "backbone layers to keep (default: ${DEFAULT-VALUE})")
@@ -121,6 +128,7 @@ public final class TrainRepliesCommand implements Callable<Integer> {
             .validBatches(valid)
             .heldOutBatches(heldOut)
             .judgeShare(judgeShare)
+            .trainOnJudgeShare(trainOnJudgeShare)
             .data(data)
             .layers(layers)
             .frozenLayers(frozenLayers)

@@ -27,7 +27,7 @@ public final class DetoxEvaluation {
   private final int newTokens;
   private final int topK;
   private final int batchSize;
-  private final ToxicityJudge judge;
+  private final TextJudge judge;
   private final ProfanityRate lexicon;
 
   public DetoxEvaluation(
@@ -36,7 +36,7 @@ public final class DetoxEvaluation {
       int newTokens,
       int topK,
       int batchSize,
-      ToxicityJudge judge,
+      TextJudge judge,
       ProfanityRate lexicon) {
     this.prompts = prompts;
     this.samples = samples;

@@ -53,17 +53,11 @@ public record JudgeSplit(ReplySet train, ReplySet valid, ReplySet heldOut, int d
     ReplySet rewardTraining =
         ReplyRewardTrainer.rewardTrainingSet(all, validBatches, heldOutBatches, judgeShare);
     ReplySet share = all.without(excluded).splitByHash(judgeShare, "judge")[1];
-    Set<String> rewardTexts =
-        rewardTraining.items().stream().map(i -> TextKey.of(i.reply())).collect(Collectors.toSet());
-    List<ReplyItem> kept = new ArrayList<>();
-    for (ReplyItem i : share.items()) {
-      if (!rewardTexts.contains(TextKey.of(i.reply()))) {
-        kept.add(i);
-      }
-    }
+    ReplySet kept =
+        ReplyRewardTrainer.judgeTrainingSet(all, validBatches, heldOutBatches, judgeShare);
     JudgeSplit split =
         new JudgeSplit(
-            ReplySet.of(kept),
+            kept,
             all.only(new HashSet<>(validBatches)),
             all.only(new HashSet<>(heldOutBatches)),
             share.size() - kept.size());

@@ -25,7 +25,7 @@ import java.util.function.IntConsumer;
  * the Maven artifact, never from the directory. Never used for steering. Thread-safe after
  * construction.
  */
-public final class ToxicityJudge {
+public final class ToxicityJudge implements TextJudge {
   public static final String FILE = "judge.json";
   public static final String KIND = "toxicity-judge";
 
@@ -60,12 +60,8 @@ public final class ToxicityJudge {
     this.threshold = threshold;
   }
 
-  /** Calibrated {@code toxicity} probability of each text, in order. */
-  public double[] score(List<String> texts) {
-    return score(texts, n -> {});
-  }
-
-  /** As {@link #score(List)}; {@code progress} receives texts embedded per batch. */
+  /** As {@link TextJudge#score(List)}; {@code progress} receives texts embedded per batch. */
+  @Override
   public double[] score(List<String> texts, IntConsumer progress) {
     float[][][] pieces = embed(texts, progress);
     JudgeHead toxicity = heads.get(ReplyLabels.TOXICITY);
@@ -137,6 +133,7 @@ public final class ToxicityJudge {
   }
 
   /** Decision threshold for "toxic" on the calibrated toxicity probability. */
+  @Override
   public double threshold() {
     return threshold;
   }

@@ -18,6 +18,7 @@ public final class ReplyRewardOptions {
   final List<String> validBatches;
   final List<String> heldOutBatches;
   final double judgeShare;
+  final boolean trainOnJudgeShare;
   final Path initFrom;
   final Path data;
   final int layers;
@@ -32,6 +33,7 @@ public final class ReplyRewardOptions {
     this.validBatches = List.copyOf(b.validBatches);
     this.heldOutBatches = List.copyOf(b.heldOutBatches);
     this.judgeShare = b.judgeShare;
+    this.trainOnJudgeShare = b.trainOnJudgeShare;
     this.initFrom = Objects.requireNonNull(b.initFrom, "initFrom");
     this.data = b.data;
     this.layers = b.layers;
@@ -55,6 +57,10 @@ public final class ReplyRewardOptions {
     o.addProperty("valid_batches", String.join(",", validBatches));
     o.addProperty("held_out_batches", String.join(",", heldOutBatches));
     o.addProperty("judge_share", judgeShare);
+    if (trainOnJudgeShare) {
+      // only recorded when set, so checkpoints and cards of reward models read as before
+      o.addProperty("train_on", "judge_share");
+    }
     o.addProperty("init_from", initFrom.toString());
     o.addProperty("layers", layers);
     o.addProperty("frozen_layers", frozenLayers);
@@ -72,6 +78,7 @@ public final class ReplyRewardOptions {
     private List<String> validBatches = List.of("val");
     private List<String> heldOutBatches = io.armguard.data.ReplySet.HELD_OUT_BATCHES;
     private double judgeShare = 0.2;
+    private boolean trainOnJudgeShare = false;
     private Path initFrom;
     private Path data = Path.of("work-data");
     private int layers = 6;
@@ -110,6 +117,15 @@ public final class ReplyRewardOptions {
 
     public Builder judgeShare(double v) {
       judgeShare = v;
+      return this;
+    }
+
+    /**
+     * Train on the judge's share instead of the reward models' part (an independent judge of the
+     * same architecture; the replies a reward model trains on are left out by text as well).
+     */
+    public Builder trainOnJudgeShare(boolean v) {
+      trainOnJudgeShare = v;
       return this;
     }
 

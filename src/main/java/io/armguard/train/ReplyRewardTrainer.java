@@ -10,6 +10,7 @@ import io.armguard.data.ReplyItem;
 import io.armguard.data.ReplyLabels;
 import io.armguard.data.ReplyMetrics;
 import io.armguard.data.ReplySet;
+import io.armguard.data.TextKey;
 import io.armguard.model.ModelDirectory;
 import io.armguard.model.SafetensorsDType;
 import io.armguard.model.TextTokenizer;
@@ -64,6 +65,29 @@ public final class ReplyRewardTrainer {
     return all.without(excluded).splitByHash(judgeShare, "judge")[0];
   }
 
+  /**
+   * The replies an independent judge trains on: the judge's share of the training batches, minus
+   * any reply whose text (by {@link TextKey}) is also in {@link #rewardTrainingSet} (a text written
+   * twice can fall on both sides of the hash split). Disjoint from the reward models' training set
+   * by id and by text.
+   */
+  public static ReplySet judgeTrainingSet(
+      ReplySet all, List<String> valid, List<String> heldOut, double judgeShare) {
+    Set<String> excluded = new HashSet<>(valid);
+    excluded.addAll(heldOut);
+    Set<String> rewardTexts = new HashSet<>();
+    for (ReplyItem i : rewardTrainingSet(all, valid, heldOut, judgeShare).items()) {
+      rewardTexts.add(TextKey.of(i.reply()));
+    }
+    List<ReplyItem> kept = new ArrayList<>();
+    for (ReplyItem i : all.without(excluded).splitByHash(judgeShare, "judge")[1].items()) {
+      if (!rewardTexts.contains(TextKey.of(i.reply()))) {
+        kept.add(i);
+      }
+    }
+    return ReplySet.of(kept);
+  }
+
   /** Trains, calibrates, writes the model directory with its card and returns the card's facts. */
   public JsonObject train(NDManager root) throws IOException {
     String task = "train replies " + o.kind.name().toLowerCase(Locale.ROOT);
@@ -74,7 +98,10 @@ public final class ReplyRewardTrainer {
         throw new IllegalArgumentException("no batch '" + b + "' in " + o.replies);
       }
     }
-    ReplySet trainSet = rewardTrainingSet(all, o.validBatches, o.heldOutBatches, o.judgeShare);
+    ReplySet trainSet =
+        o.trainOnJudgeShare
+            ? judgeTrainingSet(all, o.validBatches, o.heldOutBatches, o.judgeShare)
+            : rewardTrainingSet(all, o.validBatches, o.heldOutBatches, o.judgeShare);
     ReplySet validSet = all.only(new HashSet<>(o.validBatches));
     Optional<Path> resumed = training.resume();
     RewardModel model =
@@ -131,7 +158,9 @@ public final class ReplyRewardTrainer {
         o.replies
             + " batches "
             + trainSet.batches()
-            + " minus the judge's share ("
+            + (o.trainOnJudgeShare
+                ? ": the judge's share only, disjoint from the reward models' training ("
+                : " minus the judge's share (")
             + train.size()
             + " replies)");
     training.addRunFacts(facts, outcome);
@@ -140,10 +169,12 @@ public final class ReplyRewardTrainer {
     if (heldOut.size() > 0) {
       facts.add("held_out", metrics(saved, heldOut.items(), root));
     }
-    ReplySet judgeShare =
-        all.without(new HashSet<>(concat(o.validBatches, o.heldOutBatches)))
-            .splitByHash(o.judgeShare, "judge")[1];
-    facts.add("judge_share_in_distribution", metrics(saved, judgeShare.items(), root));
+    if (!o.trainOnJudgeShare) {
+      ReplySet judgeShare =
+          all.without(new HashSet<>(concat(o.validBatches, o.heldOutBatches)))
+              .splitByHash(o.judgeShare, "judge")[1];
+      facts.add("judge_share_in_distribution", metrics(saved, judgeShare.items(), root));
+    }
     if (Files.exists(o.data.resolve(PreparedData.GOLD))) {
       facts.add("gold", metrics(saved, goldItems(), root));
     }

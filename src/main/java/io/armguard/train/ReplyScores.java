@@ -14,24 +14,33 @@ import java.util.List;
  * Raw (uncalibrated) whole-reply scores of replies, each tokenised alone and cut to {@code
  * maxTokens}: the head outputs at the last real token. Inference only.
  */
-final class ReplyScores {
+public final class ReplyScores {
   private ReplyScores() {}
 
-  /** [item][label] raw scores; an empty reply scores 0 everywhere. */
+  /** [item][label] raw scores of the items' replies; an empty reply scores 0 everywhere. */
   static double[][] finalRaw(
       RewardModel model, List<ReplyItem> items, int maxTokens, NDManager root) {
+    return finalRawOfTexts(model, items.stream().map(ReplyItem::reply).toList(), maxTokens, root);
+  }
+
+  /**
+   * [text][label] raw scores of texts, each scored alone (BOS + text, cut to {@code maxTokens}); an
+   * empty text scores 0 everywhere. Thread-safe if the model is (inference only).
+   */
+  public static double[][] finalRawOfTexts(
+      RewardModel model, List<String> texts, int maxTokens, NDManager root) {
     TextTokenizer tokenizer = model.tokenizer();
     int labels = model.info().labelCount();
     int pad = tokenizer.padId() >= 0 ? tokenizer.padId() : Math.max(0, tokenizer.eosId());
-    double[][] out = new double[items.size()][labels];
+    double[][] out = new double[texts.size()][labels];
     return EngineThreads.inferenceOnly(
         () -> {
-          for (int start = 0; start < items.size(); start += 32) {
-            int n = Math.min(32, items.size() - start);
+          for (int start = 0; start < texts.size(); start += 32) {
+            int n = Math.min(32, texts.size() - start);
             int[][] seqs = new int[n][];
             int t = 1;
             for (int i = 0; i < n; i++) {
-              int[] ids = tokenizer.encode(items.get(start + i).reply());
+              int[] ids = tokenizer.encode(texts.get(start + i));
               seqs[i] = Arrays.copyOf(ids, Math.min(ids.length, maxTokens));
               t = Math.max(t, seqs[i].length);
             }

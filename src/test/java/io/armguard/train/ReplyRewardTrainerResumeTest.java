@@ -69,6 +69,7 @@ class ReplyRewardTrainerResumeTest {
     return ReplyRewardOptions.builder()
         .kind(kind)
         .replies(replies)
+        .heldOutBatches(List.of("test")) // the tiny set has no pval
         .initFrom(init)
         .data(tmp.resolve("no-prepared-data")) // no gold set: not scored
         .out(out)
@@ -133,5 +134,47 @@ class ReplyRewardTrainerResumeTest {
   void radOnATinyBertWithAFrozenLayerResumesBitIdentically() throws Exception {
     assertResumesBitIdentically(
         RewardKind.RAD, BertFineTuneTest.tinyBert(tmp.resolve("tiny-bert")), 1);
+  }
+
+  @Test
+  void aJudgeTrainsOnTheJudgeShareOnlyAndLoadsAsAJudge() throws Exception {
+    Path replies = tinyReplySet();
+    Path out = tmp.resolve("judge");
+    io.armguard.data.ReplySet all = io.armguard.data.ReplySet.load(replies);
+    int judgeShare =
+        ReplyRewardTrainer.judgeTrainingSet(all, List.of("val"), List.of("test"), 0.5).size();
+    int rewardShare =
+        ReplyRewardTrainer.rewardTrainingSet(all, List.of("val"), List.of("test"), 0.5).size();
+    assertTrue(judgeShare > 0 && rewardShare > 0, judgeShare + " / " + rewardShare);
+    List<String> log = new ArrayList<>();
+    try (NDManager root = NDManager.newBaseManager()) {
+      JsonObject facts =
+          new ReplyRewardTrainer(
+                  options(RewardKind.RAD, replies, tinyGpt(), out, 0, 4)
+                      .validBatches(List.of("val"))
+                      .heldOutBatches(List.of("test"))
+                      .judgeShare(0.5)
+                      .trainOnJudgeShare(true)
+                      .build(),
+                  log::add)
+              .train(root);
+      assertTrue(
+          log.stream().anyMatch(l -> l.startsWith("training replies " + judgeShare + " ")),
+          log.toString());
+      assertTrue(
+          facts.get("data").getAsString().contains("the judge's share only"), facts.toString());
+      assertEquals("judge_share", facts.getAsJsonObject("settings").get("train_on").getAsString());
+    }
+    try (io.armguard.eval.TextJudge judge = io.armguard.eval.Judges.load(out)) {
+      double[] s = judge.score(List.of("sure, you stupid idiot", "sure, happy to help", ""));
+      for (double v : s) {
+        assertTrue(v >= 0 && v <= 1, java.util.Arrays.toString(s));
+      }
+      assertEquals(0.0, s[2]);
+      assertEquals(0.5, judge.threshold());
+    }
+    java.io.IOException neither =
+        assertThrows(java.io.IOException.class, () -> io.armguard.eval.Judges.load(tmp));
+    assertTrue(neither.getMessage().contains("is not a judge"), neither.getMessage());
   }
 }
