@@ -19,8 +19,8 @@ public final class PipelineMetrics {
 
   /**
    * Bucket bounds of the latency timers: a request's queue wait and a batch's decode range from a
-   * millisecond (a one-token score on a GPU) to about a minute (a long CPU rewrite of a full batch,
-   * bounded by {@code transaction.timeout.ms}); roughly 1-2.5-5 steps per decade.
+   * millisecond (a short batch on a fast device) to about a minute (a long CPU rewrite of a full
+   * batch, bounded by {@code transaction.timeout.ms}); three bounds per decade.
    */
   static final Duration[] LATENCY_BUCKETS = {
     Duration.ofMillis(1),
