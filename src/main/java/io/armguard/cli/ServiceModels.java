@@ -115,7 +115,7 @@ final class ServiceModels implements AutoCloseable {
 
   /** A pool handing each stream thread its own engine over these models. */
   EnginePool newPool() {
-    return new EnginePool(this::newEngine);
+    return new EnginePool(this::newEngine, models.loaded());
   }
 
   /** A new engine for the calling thread, steering by the configured label. */

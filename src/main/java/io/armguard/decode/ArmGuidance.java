@@ -17,8 +17,8 @@ import java.util.concurrent.Future;
 /**
  * ARM guidance for one batch: the reward model keeps its own KV cache over BOS + its prefix ({@link
  * DecodeRequest#rewardText()}) + emitted tokens and runs <b>one step per generated token for the
- * whole batch</b>; the step's hidden state h scores the candidates as w·h + (W h)·e_c (ALGORITHM.md
- * section 3), so the cost does not grow with k.
+ * whole batch</b>; the step's hidden state h scores the candidates as w·h + (W h)·e_c
+ * (docs/algorithm.md section 3), so the cost does not grow with k.
  *
  * <p>The reward-model step for the tokens chosen at step s needs nothing but those tokens, so it is
  * started on a worker thread as soon as they are known ({@link #advance}) and runs while the LM

@@ -138,6 +138,14 @@ public final class DecodingModels implements AutoCloseable {
     return rewards;
   }
 
+  /** The language model, then each reward model in the order given; for metrics and logs. */
+  public List<LoadedModel> loaded() {
+    List<LoadedModel> all = new ArrayList<>();
+    all.add(new LoadedModel(LoadedModel.LM, lmId));
+    rewards.forEach(r -> all.add(new LoadedModel(LoadedModel.REWARD, r.id())));
+    return List.copyOf(all);
+  }
+
   @Override
   public void close() {
     for (RewardModel r : rewards) {

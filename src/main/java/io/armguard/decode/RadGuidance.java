@@ -10,10 +10,10 @@ import io.armguard.reward.RadRewardModel;
 import java.util.List;
 
 /**
- * RAD guidance for one batch (ALGORITHM.md section 2): the reward model keeps <b>k copies of its KV
- * cache</b> per sequence, so the k candidates of every sequence are scored in one batched call of
- * batch*k rows of one token; after sampling, the chosen row's cache (which already holds the chosen
- * token) is copied into that sequence's k rows. Cost per step grows linearly with k.
+ * RAD guidance for one batch (docs/algorithm.md section 2): the reward model keeps <b>k copies of
+ * its KV cache</b> per sequence, so the k candidates of every sequence are scored in one batched
+ * call of batch*k rows of one token; after sampling, the chosen row's cache (which already holds
+ * the chosen token) is copied into that sequence's k rows. Cost per step grows linearly with k.
  */
 final class RadGuidance implements Guidance {
 

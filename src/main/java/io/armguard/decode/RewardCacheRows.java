@@ -6,7 +6,8 @@ import ai.djl.ndarray.NDManager;
 /**
  * Bookkeeping of a reward model's own KV cache over a left-padded batch: how many padding columns
  * each sequence has and how many columns the cache holds, so every one-token step gets the right
- * attention mask and position ids (the reference code feeds pads unmasked; ALGORITHM.md 5).
+ * attention mask and position ids (the reference code feeds pads unmasked; docs/algorithm.md
+ * section 7).
  */
 final class RewardCacheRows {
 

@@ -1,6 +1,6 @@
 package io.armguard.decode;
 
-/** How the reward model steers decoding (ALGORITHM.md section 1). */
+/** How the reward model steers decoding (docs/algorithm.md section 1). */
 public enum Strategy {
   /** Plain top-k sampling; no reward model call. */
   UNGUIDED,

@@ -13,11 +13,11 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * The detoxification prompts, built the way shared/DATA.md describes for want of
- * RealToxicityPrompts: held-out corpus texts (never seen by any training step) are scored by the
- * independent evaluator; the first half (by words) of texts rated toxic become
- * <em>toxicity-prone</em> prompts, the first half of texts rated clearly clean become
- * <em>neutral</em> prompts. Fixed by seed, versioned in the repository as JSON lines.
+ * The detoxification prompts, built as docs/data.md describes for want of RealToxicityPrompts:
+ * held-out corpus texts (never seen by any training step) are scored by the independent evaluator;
+ * the first half (by words) of texts rated toxic become <em>toxicity-prone</em> prompts, the first
+ * half of texts rated clearly clean become <em>neutral</em> prompts. Fixed by seed, versioned in
+ * the repository as JSON lines.
  */
 public final class PromptSet {
 

@@ -14,8 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * ARM's reward head over a frozen token embedding E [V, d] (ALGORITHM.md section 3): for label j,
- * prefix hidden state h and next token v,
+ * ARM's reward head over a frozen token embedding E [V, d] (docs/algorithm.md section 3): for label
+ * j, prefix hidden state h and next token v,
  *
  * <pre>r_j(x, v) = &lt;w_j, h&gt; + &lt;W_j h, e_v&gt;</pre>
  *

@@ -14,10 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * ARM's reward model (ALGORITHM.md section 3): a causal transformer over BOS + prefix whose last
- * hidden state h scores every next token at once, r(x, v) = w·h + (W h)·e_v, with E the backbone's
- * own token embedding, kept frozen (GPT-2's {@code wte} or BERT's word embeddings never receive a
- * gradient). One reward-model step per generated token, whatever k is.
+ * ARM's reward model (docs/algorithm.md section 3): a causal transformer over BOS + prefix whose
+ * last hidden state h scores every next token at once, r(x, v) = w·h + (W h)·e_v, with E the
+ * backbone's own token embedding, kept frozen (GPT-2's {@code wte} or BERT's word embeddings never
+ * receive a gradient). One reward-model step per generated token, whatever k is.
  *
  * <p>The BOS token (config {@code bos_token_id}; BERT: {@code [CLS]}) is placed right before each
  * sequence's first real token, so the empty prefix has a hidden state and left/right padding give
@@ -45,7 +45,7 @@ public final class ArmRewardModel implements RewardModel {
     backbone
         .namedParameters()
         .get(backbone.tokenEmbeddingName())
-        .freeze(true); // E is frozen (ALGORITHM.md 3)
+        .freeze(true); // E is frozen (docs/algorithm.md 3)
   }
 
   /**

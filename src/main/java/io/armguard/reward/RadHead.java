@@ -12,9 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * RAD's reward head: rho(x) = W h(x) + b, one output per label, no sigmoid (ALGORITHM.md section
- * 2). Stored as {@code rad_head.weight} [L, d] (torch {@code nn.Linear} orientation) and {@code
- * rad_head.bias} [L]. Trainable DJL parameters.
+ * RAD's reward head: rho(x) = W h(x) + b, one output per label, no sigmoid (docs/algorithm.md
+ * section 2). Stored as {@code rad_head.weight} [L, d] (torch {@code nn.Linear} orientation) and
+ * {@code rad_head.bias} [L]. Trainable DJL parameters.
  */
 public final class RadHead {
 

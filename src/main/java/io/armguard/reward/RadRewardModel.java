@@ -11,10 +11,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * RAD's reward model (ALGORITHM.md section 2): a causal transformer whose output is a linear head
- * with bias read at the last token, so the score of prefix x plus candidate c is the head at c's
- * position. Every candidate passes through all layers; {@link #stepScores} scores one new token per
- * row against a {@link KvCache}, which RAD's guidance uses with k cache copies per sequence.
+ * RAD's reward model (docs/algorithm.md section 2): a causal transformer whose output is a linear
+ * head with bias read at the last token, so the score of prefix x plus candidate c is the head at
+ * c's position. Every candidate passes through all layers; {@link #stepScores} scores one new token
+ * per row against a {@link KvCache}, which RAD's guidance uses with k cache copies per sequence.
  */
 public final class RadRewardModel implements RewardModel {
 

@@ -2,7 +2,7 @@ package io.armguard.reward;
 
 import java.util.Locale;
 
-/** The two reward-model families armguard runs (ALGORITHM.md sections 2 and 3). */
+/** The two reward-model families armguard runs (docs/algorithm.md sections 2 and 3). */
 public enum RewardKind {
   /** Reward-augmented decoding: linear head with bias read at the candidate's position. */
   RAD,

@@ -23,9 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running service: config → topology → {@link KafkaStreams} → start, plus metrics and the
- * health endpoints. Close stops Kafka Streams (buffered requests stay in the changelogged store for
- * whichever instance owns the partition next), then the engines, then the HTTP server.
+ * The running service: config → topology → {@link KafkaStreams} → start, plus metrics (Kafka
+ * Streams', the JVM's and process's, the loaded models', armguard's own) and the health endpoints.
+ * Close stops Kafka Streams (buffered requests stay in the changelogged store for whichever
+ * instance owns the partition next), then the engines, then the HTTP server.
  */
 public final class ArmguardService implements AutoCloseable {
 
@@ -35,6 +36,7 @@ public final class ArmguardService implements AutoCloseable {
   private final EnginePool engines;
   private final PrometheusMeterRegistry registry;
   private final KafkaStreamsMetrics streamsMetrics;
+  private final JvmProcessMetrics jvmMetrics = new JvmProcessMetrics();
   private final HealthServer health;
   private final ModerationApi moderationApi;
   private final Topology topology;
@@ -52,6 +54,8 @@ public final class ArmguardService implements AutoCloseable {
       throws IOException {
     this.engines = engines;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    jvmMetrics.bindTo(registry);
+    new ModelInfoMetrics(engines.models()).bindTo(registry);
     PipelineMetrics metrics = new PipelineMetrics(registry);
     this.topology = ArmguardTopology.buildTopology(config, serdes, engines, metrics);
     Properties props = ArmguardTopology.streamsProperties(config);
@@ -196,6 +200,7 @@ public final class ArmguardService implements AutoCloseable {
     if (eviction != null) {
       eviction.close();
     }
+    jvmMetrics.close();
     streamsMetrics.close();
     engines.close();
     if (health != null) {

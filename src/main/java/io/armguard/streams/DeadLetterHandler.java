@@ -17,10 +17,10 @@ import org.slf4j.LoggerFactory;
  * schema id the registry says does not exist, a corrupt body) goes to the dead-letter topic with
  * Kafka's KIP-1034 headers (exception, message, stack trace, source topic/partition/offset), logged
  * as one line naming node, task, topic, partition, offset and reason, rate-limited, and counted in
- * {@code armguard.dead.letters}. A registry that could not be asked ({@link
- * RegistryUnavailableException}) is not bad input: the handler answers FAIL without a dead letter,
- * so the stream thread stops without committing the record; the uncaught-exception handler starts a
- * new thread, which reads the record again from the last commit.
+ * {@code armguard.dead.letters} by exception class ({@link #reason}). A registry that could not be
+ * asked ({@link RegistryUnavailableException}) is not bad input: the handler answers FAIL without a
+ * dead letter, so the stream thread stops without committing the record; the uncaught-exception
+ * handler starts a new thread, which reads the record again from the last commit.
  *
  * <p>Instantiated by Kafka Streams ({@value
  * StreamsConfig#DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG}); {@link #configure} takes the
@@ -57,14 +57,28 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler 
       log("holding", context, exception);
       return Response.fail();
     }
-    if (metrics != null) {
-      metrics.deadLetter(exception.getClass().getSimpleName());
-    }
     log("dead letter", context, exception);
     List<ProducerRecord<byte[], byte[]>> letters =
         ExceptionHandlerUtils.maybeBuildDeadLetterQueueRecords(
             deadLetterTopic, context.sourceRawKey(), context.sourceRawValue(), context, exception);
+    count(metrics, letters, exception);
     return Response.resume(letters);
+  }
+
+  /**
+   * The dead-letter reason a record is counted under: the exception's class name, the value Kafka
+   * writes to the dead letter's {@code __streams.errors.exception} header.
+   */
+  static String reason(Exception exception) {
+    return exception.getClass().getName();
+  }
+
+  /** Counts the dead letters actually built (none when no dead-letter topic is configured). */
+  static void count(
+      PipelineMetrics metrics, List<ProducerRecord<byte[], byte[]>> letters, Exception exception) {
+    if (metrics != null) {
+      letters.forEach(letter -> metrics.deadLetter(reason(exception)));
+    }
   }
 
   private static void log(String what, ErrorHandlerContext c, Exception e) {

@@ -1,6 +1,8 @@
 package io.armguard.streams;
 
 import io.armguard.decode.GuidedEngine;
+import io.armguard.decode.LoadedModel;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -11,17 +13,35 @@ import org.slf4j.LoggerFactory;
  * One {@link DecodeLane} (an engine and its decode worker) per stream thread, created on the
  * thread's first use (an engine, like a DJL Predictor, is not thread-safe; the factory shares model
  * weights between engines). Lanes of threads that died (a replaced stream thread) are closed when
- * the next lane is created; the rest when the pool closes, after Kafka Streams has stopped.
+ * the next lane is created; the rest when the pool closes, after Kafka Streams has stopped. The
+ * pool also names the models behind its engines ({@link #models()}), which the service publishes as
+ * {@code armguard_model_info}.
  */
 public final class EnginePool implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EnginePool.class);
 
   private final Supplier<GuidedEngine> factory;
+  private final List<LoadedModel> models;
   private final Map<Thread, DecodeLane> lanes = new ConcurrentHashMap<>();
 
+  /** A pool over engines whose models are not named (test doubles). */
   public EnginePool(Supplier<GuidedEngine> factory) {
+    this(factory, List.of());
+  }
+
+  /**
+   * @param factory makes one engine per stream thread, sharing the models' weights
+   * @param models the models those engines run with (e.g. {@code DecodingModels.loaded()})
+   */
+  public EnginePool(Supplier<GuidedEngine> factory, List<LoadedModel> models) {
     this.factory = factory;
+    this.models = List.copyOf(models);
+  }
+
+  /** The models behind this pool's engines; empty when not named. */
+  public List<LoadedModel> models() {
+    return models;
   }
 
   /** The calling thread's engine (read-only uses such as counting tokens are thread-safe). */

@@ -7,9 +7,9 @@ import io.armguard.reward.ArmRewardModel;
 import java.util.Random;
 
 /**
- * ARM's baseline-prior regulariser (ALGORITHM.md section 3) as the reward trainers apply it: the
- * token deltas of one token per position, drawn uniformly from the vocabulary by a generator seeded
- * with (seed, step), so a resumed run draws exactly the tokens an uninterrupted one would.
+ * ARM's baseline-prior regulariser (docs/algorithm.md section 3) as the reward trainers apply it:
+ * the token deltas of one token per position, drawn uniformly from the vocabulary by a generator
+ * seeded with (seed, step), so a resumed run draws exactly the tokens an uninterrupted one would.
  */
 final class ArmRegulariser {
   private ArmRegulariser() {}

@@ -179,10 +179,10 @@ public final class RewardTrainer {
     String what =
         switch (o.kind) {
           case RAD ->
-              "RAD reward model (ALGORITHM.md section 2): linear head with bias on every position,"
+              "RAD reward model (docs/algorithm.md section 2): linear head with bias on every position,"
                   + " trained with the position-weighted cumulative MSE.";
           case ARM ->
-              "ARM low-rank autoregressive reward model (ALGORITHM.md section 3): baseline + token"
+              "ARM low-rank autoregressive reward model (docs/algorithm.md section 3): baseline + token"
                   + " delta over the frozen token embedding, "
                   + (o.regime == Regime.DISTILL
                       ? "distilled from the RAD teacher " + o.teacher

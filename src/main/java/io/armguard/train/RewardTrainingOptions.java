@@ -47,7 +47,7 @@ public final class RewardTrainingOptions {
     return new Builder(Objects.requireNonNull(kind, "kind"));
   }
 
-  /** ARM training regimes (ALGORITHM.md section 3). */
+  /** ARM training regimes (docs/algorithm.md section 3). */
   public enum Regime {
     RESPONSES,
     DISTILL

@@ -5,7 +5,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 
 /**
- * The training objectives as pure functions on NDArrays (ALGORITHM.md sections 2-3). Masks are
+ * The training objectives as pure functions on NDArrays (docs/algorithm.md sections 2-3). Masks are
  * int64 or float {@code [B, T]} with 1 = real token and may be left- or right-padded; results are
  * scalars in the first operand's manager, differentiable with respect to the predictions.
  */

@@ -1,5 +1,6 @@
 package io.armguard.decode;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,6 +57,12 @@ class DecodingModelsTest {
       assertTrue(r.stats().steps() >= 1);
       assertTrue(engine.lmId().startsWith("lm@"), engine.lmId());
       assertTrue(engine.rewardId().startsWith("arm@"), engine.rewardId());
+      assertEquals(
+          List.of(
+              new LoadedModel(LoadedModel.LM, engine.lmId()),
+              new LoadedModel(LoadedModel.REWARD, engine.rewardId())),
+          models.loaded(),
+          "the models a service publishes as armguard_model_info");
       IllegalArgumentException noRad =
           assertThrows(
               IllegalArgumentException.class,

@@ -117,7 +117,8 @@ class ArmguardPipelineIT {
             badK);
 
     try (ArmguardService service =
-            new ArmguardService(config, serdes, new EnginePool(models::newEngine));
+            new ArmguardService(
+                config, serdes, new EnginePool(models::newEngine, models.loaded()));
         KafkaProducer<String, GenerationRequest> producer =
             new KafkaProducer<>(
                 Map.of("bootstrap.servers", broker.bootstrapServers()),
@@ -200,6 +201,30 @@ class ArmguardPipelineIT {
       assertTrue(metrics.contains("armguard_batch_size"), "armguard metrics exported");
       assertTrue(metrics.contains("armguard_completions_total"), "action counters exported");
       assertTrue(metrics.contains("kafka_stream"), "Kafka Streams metrics bound");
+      assertTrue(metrics.contains("armguard_decode_seconds_bucket{le=\"+Inf\"}"), metrics);
+      assertTrue(metrics.contains("armguard_queue_wait_seconds_bucket{le=\"0.001\"}"), metrics);
+      for (var m : models.loaded()) {
+        assertTrue(
+            metrics.contains(
+                "armguard_model_info{name=\""
+                    + m.name()
+                    + "\",role=\""
+                    + m.role()
+                    + "\",sha256=\""
+                    + m.sha256()
+                    + "\"} 1"),
+            "model info of " + m);
+      }
+      assertTrue(metrics.contains("jvm_memory_used_bytes{"), "JVM metrics bound");
+      assertTrue(metrics.contains("process_cpu_usage"), "process metrics bound");
+      assertTrue(
+          metrics.contains(
+              "armguard_dead_letters_total{reason=\""
+                  + new String(
+                      dead.headers().lastHeader("__streams.errors.exception").value(),
+                      StandardCharsets.UTF_8)
+                  + "\"} 1"),
+          "the dead letter counted under its header's reason: " + metrics);
     }
   }
 

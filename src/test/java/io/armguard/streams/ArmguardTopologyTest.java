@@ -409,7 +409,7 @@ class ArmguardTopologyTest {
         30.0,
         meters
             .get("armguard.dead.letters")
-            .tag("reason", "SerializationException")
+            .tag("reason", "org.apache.kafka.common.errors.SerializationException")
             .counter()
             .count());
   }
