@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       EvalDetoxCommand.class,
       EvalRewardCommand.class,
       EvalRepliesCommand.class,
-      EvalModerationCommand.class
+      EvalModerationCommand.class,
+      EvalJudgeCommand.class
     })
 public final class EvalCommand {}

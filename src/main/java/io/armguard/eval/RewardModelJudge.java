@@ -6,7 +6,10 @@ import io.armguard.reward.RewardModels;
 import io.armguard.train.ReplyScores;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntConsumer;
 
 /**
@@ -46,15 +49,27 @@ public final class RewardModelJudge implements TextJudge {
 
   @Override
   public double[] score(List<String> texts, IntConsumer progress) {
-    int label = model.info().steeringIndex();
-    double[] out = new double[texts.size()];
+    String steering = model.info().steeringLabel();
+    return scoreLabels(texts, progress).stream().mapToDouble(m -> m.get(steering)).toArray();
+  }
+
+  @Override
+  public List<Map<String, Float>> scoreLabels(List<String> texts, IntConsumer progress) {
+    List<String> labels = model.info().labels();
+    List<Map<String, Float>> out = new ArrayList<>(texts.size());
     int chunk = 256;
     for (int start = 0; start < texts.size(); start += chunk) {
       List<String> part = texts.subList(start, Math.min(texts.size(), start + chunk));
       double[][] raw = ReplyScores.finalRawOfTexts(model, part, model.maxTokens(), manager);
       for (int i = 0; i < raw.length; i++) {
-        out[start + i] =
-            part.get(i).isEmpty() ? 0 : model.info().output().apply(raw[i][label], label);
+        Map<String, Float> m = new LinkedHashMap<>();
+        for (int j = 0; j < labels.size(); j++) {
+          // an empty text is no evidence of anything
+          m.put(
+              labels.get(j),
+              part.get(i).isEmpty() ? 0f : (float) model.info().output().apply(raw[i][j], j));
+        }
+        out.add(m);
       }
       progress.accept(part.size());
     }

@@ -1,6 +1,8 @@
 package io.armguard.eval;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntConsumer;
 
 /**
@@ -17,6 +19,19 @@ public interface TextJudge extends AutoCloseable {
   /** As {@link #score(List, IntConsumer)} without progress. */
   default double[] score(List<String> texts) {
     return score(texts, n -> {});
+  }
+
+  /**
+   * Every label's calibrated probability for each text, in order ({@code toxicity} among them); a
+   * judge without category heads returns {@code toxicity} alone.
+   */
+  default List<Map<String, Float>> scoreLabels(List<String> texts, IntConsumer progress) {
+    double[] s = score(texts, progress);
+    List<Map<String, Float>> out = new ArrayList<>(s.length);
+    for (double v : s) {
+      out.add(Map.of(io.armguard.data.ReplyLabels.TOXICITY, (float) v));
+    }
+    return out;
   }
 
   /** A text is toxic to the judge when its probability is at least this. */

@@ -73,6 +73,7 @@ public final class ToxicityJudge implements TextJudge {
   }
 
   /** Every label's calibrated probability for each text, in order (labels in head order). */
+  @Override
   public List<Map<String, Float>> scoreLabels(List<String> texts, IntConsumer progress) {
     return scoreEmbedded(embed(texts, progress));
   }
