@@ -1,0 +1,255 @@
+package io.armguard.cli;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import io.armguard.config.ArmguardConfig;
+import io.armguard.config.ClientProperties;
+import io.armguard.serde.RegistryUnavailableException;
+import io.armguard.streams.TopicTail;
+import io.armguard.streams.TopologySerdes;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Header;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code armguard tail completions|audit|dlq}: prints one of armguard's output topics, Avro-decoded
+ * through the schema registry (the dead-letter topic as Kafka Streams writes it: the original bytes
+ * and the KIP-1034 error headers), as short lines or as one JSON object per record. Reads as a
+ * bystander ({@link TopicTail}: assigned partitions, no consumer group, nothing committed).
+ */
+@Command(
+    name = "tail",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Print the records of topic.completions, topic.audit or topic.dlq of a real cluster, decoded"
+          + " (Avro through the schema registry; dead letters as their original bytes and Kafka's"
+          + " error headers), with the service's configuration (--config FILE, ARMGUARD_*, -b / -r"
+          + " / --set).",
+      "Starts at the end of each partition (--from-beginning: at its start) and stops where the"
+          + " topic ended when tail started, unless --follow. Never joins or commits to a consumer"
+          + " group. Only committed records are read (read_committed).",
+      "--json: one object per record: topic, partition, offset, timestamp, key, value (the"
+          + " record's fields; for dlq the value as text or value_base64, and headers)."
+    })
+public final class TailCommand implements Callable<Integer> {
+
+  /** The topics tail can read. */
+  enum Topic {
+    COMPLETIONS,
+    AUDIT,
+    DLQ
+  }
+
+  private static final Gson GSON =
+      new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
+
+  @Parameters(index = "0", paramLabel = "TOPIC", description = "completions, audit or dlq")
+  Topic topic;
+
+  @Mixin ClusterOptions cluster;
+
+  @Option(
+      names = {"-f", "--follow"},
+      description = "keep reading new records until stopped (Ctrl-C), --max or --timeout")
+  boolean follow;
+
+  @Option(names = "--from-beginning", description = "start at each partition's first record")
+  boolean fromBeginning;
+
+  @Option(names = "--max", description = "stop after this many records (with --id: matching ones)")
+  Integer max;
+
+  @Option(names = "--id", description = "only records of this request id (the record key)")
+  String id;
+
+  @Option(
+      names = "--timeout",
+      description =
+          "stop after this long, ISO-8601 (e.g. PT60S); exit code 1 if --max was not reached")
+  Duration timeout;
+
+  @Option(names = "--json", description = "one JSON object per record")
+  boolean json;
+
+  /** The open tail, for the shutdown hook's wakeup; set once by the reading thread. */
+  private volatile TopicTail tail;
+
+  @Override
+  public Integer call() throws IOException {
+    if (max != null && max < 1) {
+      throw new IllegalArgumentException("--max must be at least 1");
+    }
+    ArmguardConfig config = cluster.config();
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    if (topic != Topic.DLQ) {
+      ClusterOptions.warnIfInMemoryRegistry(config, "tail", err);
+    }
+    if (!follow && !fromBeginning) {
+      err.println(
+          "tail: starting at the end without --follow reads nothing; add --from-beginning or"
+              + " --follow");
+    }
+    String name = topicName(config);
+    TopologySerdes serdes = topic == Topic.DLQ ? null : TopologySerdes.fromConfig(config);
+    long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+    int printed = 0;
+    int undecodable = 0;
+    CountDownLatch stopRequested = new CountDownLatch(1);
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread stopper =
+        new Thread(() -> stopOnShutdown(stopRequested, finished), "armguard-tail-stop");
+    try (TopicTail tail =
+        new TopicTail(
+            ClientProperties.consumer(config),
+            name,
+            fromBeginning ? TopicTail.Start.BEGINNING : TopicTail.Start.END,
+            Duration.ofSeconds(30))) {
+      this.tail = tail;
+      Runtime.getRuntime().addShutdownHook(stopper);
+      read:
+      while (stopRequested.getCount() > 0 && System.nanoTime() < deadline) {
+        if (!follow && tail.caughtUp()) {
+          break;
+        }
+        for (ConsumerRecord<byte[], byte[]> r : tail.poll(Duration.ofMillis(200))) {
+          if (id != null && (r.key() == null || !id.equals(Utf8Text.decode(r.key())))) {
+            continue;
+          }
+          try {
+            print(r, serdes, out);
+          } catch (SerializationException e) {
+            if (RegistryUnavailableException.isCause(e)) {
+              throw new IOException("schema registry unreachable: " + e.getMessage(), e);
+            }
+            err.printf(
+                "tail: %s-%d@%d: cannot decode: %s%n",
+                r.topic(), r.partition(), r.offset(), e.getMessage());
+            undecodable++;
+            continue;
+          }
+          printed++;
+          if (max != null && printed >= max) {
+            break read;
+          }
+        }
+      }
+    } finally {
+      finished.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(stopper);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running; it only waits for this thread to finish
+      }
+    }
+    out.flush();
+    err.printf(
+        "tail: %d record%s from %s%s%n",
+        printed,
+        printed == 1 ? "" : "s",
+        name,
+        undecodable > 0 ? ", " + undecodable + " could not be decoded" : "");
+    boolean maxNotReached = max != null && printed < max && timeout != null;
+    return undecodable > 0 || maxNotReached ? 1 : 0;
+  }
+
+  /**
+   * The shutdown hook (Ctrl-C, SIGTERM): asks the reading thread to stop, ends its blocked poll,
+   * and waits a little for it to print what it has and close the consumer.
+   */
+  private void stopOnShutdown(CountDownLatch stopRequested, CountDownLatch finished) {
+    stopRequested.countDown();
+    TopicTail reading = tail;
+    if (reading != null && finished.getCount() > 0) {
+      reading.wakeup();
+    }
+    try {
+      finished.await(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private String topicName(ArmguardConfig config) {
+    return switch (topic) {
+      case COMPLETIONS -> config.completionsTopic();
+      case AUDIT -> config.auditTopic();
+      case DLQ -> config.dlqTopic();
+    };
+  }
+
+  private void print(ConsumerRecord<byte[], byte[]> r, TopologySerdes serdes, PrintStream out) {
+    switch (topic) {
+      case COMPLETIONS -> {
+        var c = serdes.completion().deserializer().deserialize(r.topic(), r.value());
+        if (json) {
+          out.println(GSON.toJson(avroLine(r, c)));
+        } else {
+          RecordText.completion(c).forEach(out::println);
+        }
+      }
+      case AUDIT -> {
+        var a = serdes.audit().deserializer().deserialize(r.topic(), r.value());
+        out.println(json ? GSON.toJson(avroLine(r, a)) : RecordText.audit(a));
+      }
+      case DLQ -> {
+        if (json) {
+          out.println(GSON.toJson(deadLetterLine(r)));
+        } else {
+          RecordText.deadLetter(r).forEach(out::println);
+        }
+      }
+    }
+  }
+
+  private static JsonObject position(ConsumerRecord<byte[], byte[]> r) {
+    JsonObject o = new JsonObject();
+    o.addProperty("topic", r.topic());
+    o.addProperty("partition", r.partition());
+    o.addProperty("offset", r.offset());
+    o.addProperty("timestamp", Instant.ofEpochMilli(r.timestamp()).toString());
+    return o;
+  }
+
+  private static JsonObject avroLine(ConsumerRecord<byte[], byte[]> r, SpecificRecord value) {
+    JsonObject o = position(r);
+    bytes(o, "key", r.key());
+    o.add("value", AvroJson.of(value));
+    return o;
+  }
+
+  private static JsonObject deadLetterLine(ConsumerRecord<byte[], byte[]> r) {
+    JsonObject o = position(r);
+    bytes(o, "key", r.key());
+    bytes(o, "value", r.value());
+    JsonObject headers = new JsonObject();
+    for (Header h : r.headers()) {
+      bytes(headers, h.key(), h.value());
+    }
+    o.add("headers", headers);
+    return o;
+  }
+
+  /** {@code name}: the bytes as text; when they are not UTF-8, null and {@code name_base64}. */
+  private static void bytes(JsonObject o, String name, byte[] value) {
+    String text = value == null ? null : Utf8Text.decode(value);
+    o.addProperty(name, text);
+    if (value != null && text == null) {
+      o.addProperty(name + "_base64", Base64.getEncoder().encodeToString(value));
+    }
+  }
+}
