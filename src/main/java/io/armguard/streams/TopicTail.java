@@ -50,6 +50,7 @@ public final class TopicTail implements AutoCloseable {
     props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false); // a typo must not create one
     props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "armguard-tail");
     this.consumer =
         new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
