@@ -16,16 +16,21 @@ import picocli.CommandLine.Option;
  */
 public final class ClusterOptions {
 
-  @Option(names = "--config", description = "the service's properties file (as for run)")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "the service's properties file (as for run)")
   Path configFile;
 
   @Option(
       names = {"-b", "--bootstrap-servers"},
+      paramLabel = "HOST:PORT,...",
       description = "bootstrap.servers (default: the configuration's)")
   String bootstrapServers;
 
   @Option(
       names = {"-r", "--schema-registry-url"},
+      paramLabel = "URL",
       description = "schema.registry.url (default: the configuration's)")
   String registryUrl;
 

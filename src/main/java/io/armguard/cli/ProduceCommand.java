@@ -60,25 +60,34 @@ public final class ProduceCommand implements Callable<Integer> {
       description = "one MODERATE request: check --reply, the answer to --prompt")
   boolean moderate;
 
-  @Option(names = "--prompt", description = "with --moderate: the user turn")
+  @Option(names = "--prompt", paramLabel = "TEXT", description = "with --moderate: the user turn")
   String prompt;
 
-  @Option(names = "--reply", description = "with --moderate: the reply to check")
+  @Option(
+      names = "--reply",
+      paramLabel = "TEXT",
+      description = "with --moderate: the reply to check")
   String reply;
 
   @Option(names = "--input", paramLabel = "FILE", description = "JSON-lines file; - = stdin")
   String input;
 
-  @Option(names = "--id", description = "with flags: the request id (default: a random UUID)")
+  @Option(
+      names = "--id",
+      paramLabel = "ID",
+      description = "with flags: the request id (default: a random UUID)")
   String id;
 
   @Option(names = "--strategy", description = "with flags: ARM, RAD or UNGUIDED")
   Strategy strategy;
 
-  @Option(names = "--max-new-tokens", description = "with flags: the generation budget")
+  @Option(
+      names = "--max-new-tokens",
+      paramLabel = "N",
+      description = "with flags: the generation budget")
   Integer maxNewTokens;
 
-  @Option(names = "--seed", description = "with flags: the sampler's seed")
+  @Option(names = "--seed", paramLabel = "N", description = "with flags: the sampler's seed")
   Long seed;
 
   @Option(names = "--verbose", description = "print topic-partition@offset with each id")

@@ -54,6 +54,8 @@ public final class TailCommand implements Callable<Integer> {
     DLQ
   }
 
+  private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
+
   private static final Gson GSON =
       new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
 
@@ -70,14 +72,21 @@ public final class TailCommand implements Callable<Integer> {
   @Option(names = "--from-beginning", description = "start at each partition's first record")
   boolean fromBeginning;
 
-  @Option(names = "--max", description = "stop after this many records (with --id: matching ones)")
+  @Option(
+      names = "--max",
+      paramLabel = "N",
+      description = "stop after this many records (with --id: matching ones)")
   Integer max;
 
-  @Option(names = "--id", description = "only records of this request id (the record key)")
+  @Option(
+      names = "--id",
+      paramLabel = "ID",
+      description = "only records of this request id (the record key)")
   String id;
 
   @Option(
       names = "--timeout",
+      paramLabel = "DURATION",
       description =
           "stop after this long, ISO-8601 (e.g. PT60S); exit code 1 if --max was not reached")
   Duration timeout;
@@ -113,12 +122,7 @@ public final class TailCommand implements Callable<Integer> {
     CountDownLatch finished = new CountDownLatch(1);
     Thread stopper =
         new Thread(() -> stopOnShutdown(stopRequested, finished), "armguard-tail-stop");
-    try (TopicTail tail =
-        new TopicTail(
-            ClientProperties.consumer(config),
-            name,
-            fromBeginning ? TopicTail.Start.BEGINNING : TopicTail.Start.END,
-            Duration.ofSeconds(30))) {
+    try (TopicTail tail = open(config, name)) {
       this.tail = tail;
       Runtime.getRuntime().addShutdownHook(stopper);
       read:
@@ -181,6 +185,26 @@ public final class TailCommand implements Callable<Integer> {
       finished.await(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  private TopicTail open(ArmguardConfig config, String name) throws IOException {
+    try {
+      return new TopicTail(
+          ClientProperties.consumer(config),
+          name,
+          fromBeginning ? TopicTail.Start.BEGINNING : TopicTail.Start.END,
+          METADATA_TIMEOUT);
+    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+      throw new IOException(
+          "no answer from the cluster at "
+              + config.bootstrapServers()
+              + " within "
+              + METADATA_TIMEOUT.toSeconds()
+              + " s ("
+              + e.getMessage()
+              + ")",
+          e);
     }
   }
 
