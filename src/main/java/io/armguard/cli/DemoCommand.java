@@ -15,8 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -100,14 +98,11 @@ public final class DemoCommand implements Callable<Integer> {
       try (OutputCollector collector = new OutputCollector(running, pipeline.serdes(), 1)) {
         boolean complete;
         try (ProgressBar bar =
-            new ProgressBarBuilder()
-                .setTaskName("answers")
-                .setInitialMax(n)
-                .setStyle(ProgressBarStyle.ASCII)
-                .setConsumer(
-                    TerminalProgress.onTerminal()
-                        ? new ConsoleProgressBarConsumer(log)
-                        : new DelegatingProgressBarConsumer(line -> {}))
+            TerminalProgress.quietOffTerminal(
+                    new ProgressBarBuilder()
+                        .setTaskName("answers")
+                        .setInitialMax(n)
+                        .setStyle(ProgressBarStyle.ASCII))
                 .build()) {
           complete = collector.await(n, n, 1, timeout, Duration.ofSeconds(2), c -> bar.step());
         }
