@@ -2,7 +2,6 @@ package io.armguard.cli;
 
 import io.armguard.config.ArmguardConfig;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Mixin;
@@ -53,15 +52,19 @@ public final class ClusterOptions {
   }
 
   /**
-   * Warns when the registry is an in-memory one: its schema ids exist only inside this process, so
-   * another process cannot read what this one writes (or the reverse).
+   * Refuses an in-memory registry ({@code mock://}, the configuration's default): its schema ids
+   * exist only inside this process, so the service could not read what this process writes, nor
+   * this process what the service wrote.
+   *
+   * @throws IllegalArgumentException naming the setting and how to give the cluster's registry
    */
-  static void warnIfInMemoryRegistry(ArmguardConfig config, String command, PrintStream err) {
+  static void requireSharedRegistry(ArmguardConfig config) {
     if (config.schemaRegistryUrl().startsWith("mock://")) {
-      err.printf(
-          "%s: warning: schema.registry.url is %s, an in-memory registry of this process only;"
-              + " give the cluster's registry with --schema-registry-url URL%n",
-          command, config.schemaRegistryUrl());
+      throw new IllegalArgumentException(
+          "schema.registry.url is "
+              + config.schemaRegistryUrl()
+              + ", an in-memory registry of this process only; give the cluster's registry with"
+              + " -r URL or schema.registry.url in --config");
     }
   }
 }

@@ -100,7 +100,7 @@ public final class ProduceCommand implements Callable<Integer> {
     checkOptions();
     ArmguardConfig config = cluster.config();
     PrintStream err = System.err;
-    ClusterOptions.warnIfInMemoryRegistry(config, "produce", err);
+    ClusterOptions.requireSharedRegistry(config);
     Map<String, Object> props = ClientProperties.producer(config);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

@@ -106,7 +106,7 @@ public final class TailCommand implements Callable<Integer> {
     PrintStream out = System.out;
     PrintStream err = System.err;
     if (topic != Topic.DLQ) {
-      ClusterOptions.warnIfInMemoryRegistry(config, "tail", err);
+      ClusterOptions.requireSharedRegistry(config);
     }
     if (!follow && !fromBeginning) {
       err.println(
@@ -147,8 +147,8 @@ public final class TailCommand implements Callable<Integer> {
             continue;
           }
           printed++;
-          if (max != null && printed >= max) {
-            break read;
+          if ((max != null && printed >= max) || out.checkError()) {
+            break read; // checkError: stdout is gone (e.g. piped into head), stop following
           }
         }
       }

@@ -30,15 +30,14 @@ class ProduceCommandTest {
       System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
       var cmd = Main.commandLine();
       cmd.setErr(new java.io.PrintWriter(System.err, true));
-      String[] all = new String[args.length + 5];
-      all[0] = "produce";
       // nothing listens there: these runs must fail before they would need a broker
-      all[1] = "-b";
-      all[2] = "localhost:1";
-      all[3] = "-r";
-      all[4] = "http://localhost:1";
-      System.arraycopy(args, 0, all, 5, args.length);
-      int code = cmd.execute(all);
+      java.util.List<String> all =
+          new java.util.ArrayList<>(java.util.List.of("produce", "-b", "localhost:1"));
+      if (!java.util.List.of(args).contains("-r")) {
+        all.addAll(java.util.List.of("-r", "http://localhost:1"));
+      }
+      all.addAll(java.util.List.of(args));
+      int code = cmd.execute(all.toArray(String[]::new));
       return new Run(
           code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     } finally {
@@ -76,6 +75,16 @@ class ProduceCommandTest {
     assertTrue(run.err().contains("produce: 0 written to armguard.requests, 2 bad lines skipped"));
     assertFalse(run.err().contains("Exception"), "no stack trace: " + run.err());
     assertEquals("", run.out());
+  }
+
+  @Test
+  void anInMemoryRegistryIsRefused() {
+    // the default schema.registry.url: the service in another process could not read the records
+    Run run = produce("--generate", "hi", "-r", "mock://armguard");
+    assertEquals(1, run.code());
+    assertTrue(
+        run.err().contains("schema.registry.url is mock://armguard, an in-memory registry"),
+        run.err());
   }
 
   @Test
