@@ -18,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Header;
 import picocli.CommandLine.Command;
@@ -103,72 +104,95 @@ public final class TailCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--max must be at least 1");
     }
     ArmguardConfig config = cluster.config();
-    PrintStream out = System.out;
-    PrintStream err = System.err;
     if (topic != Topic.DLQ) {
       ClusterOptions.requireSharedRegistry(config);
     }
     if (!follow && !fromBeginning) {
-      err.println(
+      System.err.println(
           "tail: starting at the end without --follow reads nothing; add --from-beginning or"
               + " --follow");
     }
     String name = topicName(config);
     TopologySerdes serdes = topic == Topic.DLQ ? null : TopologySerdes.fromConfig(config);
-    long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
-    int printed = 0;
-    int undecodable = 0;
+    Counts counts = new Counts();
     CountDownLatch stopRequested = new CountDownLatch(1);
     CountDownLatch finished = new CountDownLatch(1);
     Thread stopper =
         new Thread(() -> stopOnShutdown(stopRequested, finished), "armguard-tail-stop");
-    try (TopicTail tail = open(config, name)) {
-      this.tail = tail;
-      Runtime.getRuntime().addShutdownHook(stopper);
-      read:
-      while (stopRequested.getCount() > 0 && System.nanoTime() < deadline) {
-        if (!follow && tail.caughtUp()) {
-          break;
-        }
-        for (ConsumerRecord<byte[], byte[]> r : tail.poll(Duration.ofMillis(200))) {
-          if (id != null && (r.key() == null || !id.equals(Utf8Text.decode(r.key())))) {
-            continue;
-          }
-          try {
-            print(r, serdes, out);
-          } catch (SerializationException e) {
-            if (RegistryUnavailableException.isCause(e)) {
-              throw new IOException("schema registry unreachable: " + e.getMessage(), e);
-            }
-            err.printf(
-                "tail: %s-%d@%d: cannot decode: %s%n",
-                r.topic(), r.partition(), r.offset(), e.getMessage());
-            undecodable++;
-            continue;
-          }
-          printed++;
-          if ((max != null && printed >= max) || out.checkError()) {
-            break read; // checkError: stdout is gone (e.g. piped into head), stop following
-          }
-        }
+    try {
+      try (TopicTail opened = open(config, name)) {
+        this.tail = opened;
+        Runtime.getRuntime().addShutdownHook(stopper);
+        read(opened, serdes, stopRequested, counts, System.out, System.err);
       }
+      System.out.flush();
+      System.err.printf(
+          "tail: %d record%s from %s%s%n",
+          counts.printed,
+          counts.printed == 1 ? "" : "s",
+          name,
+          counts.undecodable > 0 ? ", " + counts.undecodable + " could not be decoded" : "");
     } finally {
-      finished.countDown();
+      finished.countDown(); // after the summary: a shutdown hook waits for it
       try {
         Runtime.getRuntime().removeShutdownHook(stopper);
       } catch (IllegalStateException shuttingDown) {
         // the hook is running; it only waits for this thread to finish
       }
     }
-    out.flush();
-    err.printf(
-        "tail: %d record%s from %s%s%n",
-        printed,
-        printed == 1 ? "" : "s",
-        name,
-        undecodable > 0 ? ", " + undecodable + " could not be decoded" : "");
-    boolean maxNotReached = max != null && printed < max && timeout != null;
-    return undecodable > 0 || maxNotReached ? 1 : 0;
+    boolean maxNotReached = max != null && counts.printed < max && timeout != null;
+    return counts.undecodable > 0 || maxNotReached ? 1 : 0;
+  }
+
+  /** What a run printed and what it could not decode. */
+  private static final class Counts {
+    int printed;
+    int undecodable;
+  }
+
+  /**
+   * Prints records until caught up (without --follow), --max, --timeout, a stop request or a closed
+   * stdout. A record that cannot be decoded is reported and counted; a registry that cannot be
+   * reached ends the run.
+   */
+  private void read(
+      TopicTail tail,
+      TopologySerdes serdes,
+      CountDownLatch stopRequested,
+      Counts counts,
+      PrintStream out,
+      PrintStream err)
+      throws IOException {
+    long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+    while (stopRequested.getCount() > 0 && System.nanoTime() < deadline) {
+      if (!follow && tail.caughtUp()) {
+        return;
+      }
+      for (ConsumerRecord<byte[], byte[]> r : tail.poll(Duration.ofMillis(200))) {
+        if (id != null && (r.key() == null || !id.equals(Utf8Text.decode(r.key())))) {
+          continue;
+        }
+        try {
+          print(r, serdes, out);
+        } catch (KafkaException e) {
+          if (RegistryUnavailableException.isCause(e)) {
+            throw new IOException("schema registry unreachable: " + e.getMessage(), e);
+          }
+          if (!(e instanceof SerializationException)) {
+            throw e;
+          }
+          err.printf(
+              "tail: %s-%d@%d: cannot decode: %s%n",
+              r.topic(), r.partition(), r.offset(), e.getMessage());
+          counts.undecodable++;
+          continue;
+        }
+        counts.printed++;
+        if ((max != null && counts.printed >= max) || out.checkError()) {
+          return; // checkError: stdout is gone (e.g. piped into head), stop following
+        }
+      }
+    }
   }
 
   /**
