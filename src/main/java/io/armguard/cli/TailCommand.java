@@ -2,7 +2,6 @@ package io.armguard.cli;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonObject;
 import io.armguard.config.ArmguardConfig;
 import io.armguard.config.ClientProperties;
 import io.armguard.serde.RegistryUnavailableException;
@@ -11,16 +10,12 @@ import io.armguard.streams.TopologySerdes;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Base64;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.header.Header;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -245,59 +240,22 @@ public final class TailCommand implements Callable<Integer> {
       case COMPLETIONS -> {
         var c = serdes.completion().deserializer().deserialize(r.topic(), r.value());
         if (json) {
-          out.println(GSON.toJson(avroLine(r, c)));
+          out.println(GSON.toJson(RecordJson.avro(r, c)));
         } else {
           RecordText.completion(c).forEach(out::println);
         }
       }
       case AUDIT -> {
         var a = serdes.audit().deserializer().deserialize(r.topic(), r.value());
-        out.println(json ? GSON.toJson(avroLine(r, a)) : RecordText.audit(a));
+        out.println(json ? GSON.toJson(RecordJson.avro(r, a)) : RecordText.audit(a));
       }
       case DLQ -> {
         if (json) {
-          out.println(GSON.toJson(deadLetterLine(r)));
+          out.println(GSON.toJson(RecordJson.deadLetter(r)));
         } else {
           RecordText.deadLetter(r).forEach(out::println);
         }
       }
-    }
-  }
-
-  private static JsonObject position(ConsumerRecord<byte[], byte[]> r) {
-    JsonObject o = new JsonObject();
-    o.addProperty("topic", r.topic());
-    o.addProperty("partition", r.partition());
-    o.addProperty("offset", r.offset());
-    o.addProperty("timestamp", Instant.ofEpochMilli(r.timestamp()).toString());
-    return o;
-  }
-
-  private static JsonObject avroLine(ConsumerRecord<byte[], byte[]> r, SpecificRecord value) {
-    JsonObject o = position(r);
-    bytes(o, "key", r.key());
-    o.add("value", AvroJson.of(value));
-    return o;
-  }
-
-  private static JsonObject deadLetterLine(ConsumerRecord<byte[], byte[]> r) {
-    JsonObject o = position(r);
-    bytes(o, "key", r.key());
-    bytes(o, "value", r.value());
-    JsonObject headers = new JsonObject();
-    for (Header h : r.headers()) {
-      bytes(headers, h.key(), h.value());
-    }
-    o.add("headers", headers);
-    return o;
-  }
-
-  /** {@code name}: the bytes as text; when they are not UTF-8, null and {@code name_base64}. */
-  private static void bytes(JsonObject o, String name, byte[] value) {
-    String text = value == null ? null : Utf8Text.decode(value);
-    o.addProperty(name, text);
-    if (value != null && text == null) {
-      o.addProperty(name + "_base64", Base64.getEncoder().encodeToString(value));
     }
   }
 }
