@@ -2,7 +2,8 @@
 """A second, independent client of armguard's topics: Debian's python3-confluent-kafka (1.7, legacy
 confluent_kafka.avro API: CachedSchemaRegistryClient + MessageSerializer) with python3-avro. It produces GenerationRequests and consumes Completions and
 AuditRecords through a broker and a Confluent-compatible schema registry, so armguard is checked against a
-client it did not write.
+client it did not write. (Debian's 1.7 has no fastavro, so this test client keeps the legacy API; users
+should start from examples/python/armguard_client.py, on the current schema_registry API.)
 
   armguard_client.py produce --bootstrap HOST:PORT --registry URL [--count N] [--prefix ID]
   armguard_client.py consume --bootstrap HOST:PORT --registry URL --count N [--timeout S]

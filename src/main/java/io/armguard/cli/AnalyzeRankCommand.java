@@ -98,10 +98,11 @@ public final class AnalyzeRankCommand implements Callable<Integer> {
         int[][] prefixes = prefixes(texts, model.tokenizer(), n);
         float[][] matrix;
         try (ProgressBar bar =
-            new ProgressBarBuilder()
-                .setTaskName("rank " + dir.getFileName())
-                .setInitialMax(n)
-                .setStyle(ProgressBarStyle.ASCII)
+            TerminalProgress.quietOffTerminal(
+                    new ProgressBarBuilder()
+                        .setTaskName("rank " + dir.getFileName())
+                        .setInitialMax(n)
+                        .setStyle(ProgressBarStyle.ASCII))
                 .build()) {
           matrix = new float[n][];
           for (int i = 0; i < n; i++) {

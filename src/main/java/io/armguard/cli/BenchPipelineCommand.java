@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -116,11 +115,11 @@ public final class BenchPipelineCommand implements Callable<Integer> {
   }
 
   private static ProgressBar progress(int steps) {
-    return new ProgressBarBuilder()
-        .setTaskName("bench")
-        .setInitialMax(steps)
-        .setStyle(ProgressBarStyle.ASCII)
-        .setConsumer(new ConsoleProgressBarConsumer(System.err))
+    return TerminalProgress.quietOffTerminal(
+            new ProgressBarBuilder()
+                .setTaskName("bench")
+                .setInitialMax(steps)
+                .setStyle(ProgressBarStyle.ASCII))
         .build();
   }
 }

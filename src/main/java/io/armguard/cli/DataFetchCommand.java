@@ -31,11 +31,12 @@ public final class DataFetchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     SourceFetcher fetcher = new SourceFetcher(new DataCache(cache), line -> {});
     try (ProgressBar bar =
-        new ProgressBarBuilder()
-            .setTaskName("fetch")
-            .setInitialMax(PinnedSource.ALL.size())
-            .setStyle(ProgressBarStyle.ASCII)
-            .continuousUpdate()
+        TerminalProgress.quietOffTerminal(
+                new ProgressBarBuilder()
+                    .setTaskName("fetch")
+                    .setInitialMax(PinnedSource.ALL.size())
+                    .setStyle(ProgressBarStyle.ASCII)
+                    .continuousUpdate())
             .build()) {
       for (PinnedSource source : PinnedSource.ALL) {
         bar.setExtraMessage(source.name());

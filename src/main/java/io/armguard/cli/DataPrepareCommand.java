@@ -3,6 +3,7 @@ package io.armguard.cli;
 import io.armguard.data.DataCache;
 import io.armguard.data.DataPreparer;
 import io.armguard.data.Manifest;
+import io.armguard.data.PreparedData;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -16,7 +17,9 @@ import picocli.CommandLine.Option;
       "Build from the fetched sources: the LM corpus (train/valid/heldout), the weakly labelled"
           + " toxicity splits (reward-train, evaluator-train, valid; disjoint) and the held-out"
           + " gold set (hubot-insulter insults vs compliments), plus manifest.json with counts and"
-          + " hashes. Deterministic for a seed."
+          + " hashes. Deterministic for a seed.",
+      "Prints the prepared files (rows, toxic rows, characters, sources, sha256 prefix) and the"
+          + " source archives as two tables; the full counts and hashes are in manifest.json."
     })
 public final class DataPrepareCommand implements Callable<Integer> {
   @Option(
@@ -50,7 +53,8 @@ public final class DataPrepareCommand implements Callable<Integer> {
     Manifest manifest =
         new DataPreparer(new DataCache(cache), line -> System.err.println("prepare: " + line))
             .prepare(out, seed, augmentRatio);
-    System.out.println(manifest.json().getAsJsonObject("files"));
+    ManifestTable.lines(manifest.json()).forEach(System.out::println);
+    System.out.println("manifest: " + out.resolve(PreparedData.MANIFEST));
     return 0;
   }
 }

@@ -13,11 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -101,14 +98,11 @@ public final class DemoCommand implements Callable<Integer> {
       try (OutputCollector collector = new OutputCollector(running, pipeline.serdes(), 1)) {
         boolean complete;
         try (ProgressBar bar =
-            new ProgressBarBuilder()
-                .setTaskName("answers")
-                .setInitialMax(n)
-                .setStyle(ProgressBarStyle.ASCII)
-                .setConsumer(
-                    TerminalProgress.onTerminal()
-                        ? new ConsoleProgressBarConsumer(log)
-                        : new DelegatingProgressBarConsumer(line -> {}))
+            TerminalProgress.quietOffTerminal(
+                    new ProgressBarBuilder()
+                        .setTaskName("answers")
+                        .setInitialMax(n)
+                        .setStyle(ProgressBarStyle.ASCII))
                 .build()) {
           complete = collector.await(n, n, 1, timeout, Duration.ofSeconds(2), c -> bar.step());
         }
@@ -189,69 +183,7 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private static void print(PrintStream out, Completion c, AuditRecord a) {
-    out.printf(
-        Locale.ROOT,
-        "[%s] %s %s%s: %s%n",
-        c.getRequestId(),
-        c.getMode(),
-        c.getAction(),
-        c.getToxicity() == null
-            ? ""
-            : String.format(Locale.ROOT, " toxicity=%.3f", c.getToxicity()),
-        c.getError() != null ? "error: " + c.getError() : quote(c.getText()));
-    if (!c.getCategoryScores().isEmpty()) {
-      StringBuilder cats = new StringBuilder("    categories:");
-      c.getCategoryScores()
-          .forEach(
-              (label, score) ->
-                  cats.append(
-                      String.format(
-                          Locale.ROOT,
-                          " %s=%.3f%s",
-                          label,
-                          score,
-                          Boolean.TRUE.equals(c.getCategories().get(label)) ? "(flagged)" : "")));
-      out.println(cats);
-    }
-    if (a == null) {
-      out.println("    audit: (missing)");
-      return;
-    }
-    StringBuilder s = new StringBuilder("    audit: stage=").append(a.getStage());
-    s.append(" flagged=").append(a.getFlagged());
-    if (a.getFlagged() && a.getFirstFlaggedChar() >= 0) {
-      s.append(" first_flagged_char=").append(a.getFirstFlaggedChar());
-    }
-    if (a.getRewrittenSpan() != null) {
-      s.append(" replaced=[")
-          .append(a.getRewrittenSpan().getBegin())
-          .append(',')
-          .append(a.getRewrittenSpan().getEnd())
-          .append(')');
-    }
-    if (a.getRewriteAttempts() > 0) {
-      s.append(" attempts=").append(a.getRewriteAttempts());
-    }
-    if (a.getDecoding() != null) {
-      s.append(" strategy=").append(a.getDecoding().getStrategy());
-      s.append(" tokens=").append(a.getDecoding().getNewTokens());
-    }
-    if (a.getGuidance() != null) {
-      s.append(" guided_changes=").append(a.getGuidance().getChangedSteps());
-    }
-    if (a.getTimings().getBatchSize() > 0) {
-      s.append(" batch=").append(a.getTimings().getBatchSize());
-      s.append(" wait_ms=").append(a.getTimings().getQueueWaitMs());
-      s.append(" decode_ms=").append(a.getTimings().getDecodeMs());
-    }
-    if (a.getReason() != null) {
-      s.append(" reason=\"").append(a.getReason()).append('"');
-    }
-    out.println(s);
-  }
-
-  private static String quote(String text) {
-    String oneLine = text.replace("\n", "\\n");
-    return "\"" + (oneLine.length() > 160 ? oneLine.substring(0, 157) + "..." : oneLine) + "\"";
+    RecordText.completion(c).forEach(out::println);
+    out.println("    audit: " + (a == null ? "(missing)" : RecordText.auditSummary(a)));
   }
 }

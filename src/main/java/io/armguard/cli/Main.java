@@ -25,6 +25,8 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       RunCommand.class,
       DlqCommand.class,
+      ProduceCommand.class,
+      TailCommand.class,
       TopologyCommand.class
     })
 public final class Main implements Runnable {

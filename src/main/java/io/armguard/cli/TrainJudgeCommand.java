@@ -135,12 +135,13 @@ public final class TrainJudgeCommand implements Callable<Integer> {
             ToxicityJudge.bgeSpec(sha),
             line -> System.err.println("train judge: " + line));
     try (ProgressBar bar =
-        new ProgressBarBuilder()
-            .setTaskName("embed")
-            .setInitialMax(JudgeTrainer.workItems(options))
-            .setStyle(ProgressBarStyle.ASCII)
-            .setUnit(" texts", 1)
-            .showSpeed()
+        TerminalProgress.quietOffTerminal(
+                new ProgressBarBuilder()
+                    .setTaskName("embed")
+                    .setInitialMax(JudgeTrainer.workItems(options))
+                    .setStyle(ProgressBarStyle.ASCII)
+                    .setUnit(" texts", 1)
+                    .showSpeed())
             .build()) {
       System.out.println(trainer.train(options, bar::stepBy));
     }

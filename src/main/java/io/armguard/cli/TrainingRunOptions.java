@@ -82,6 +82,7 @@ public final class TrainingRunOptions {
         .seed(seed)
         .checkpointEvery(checkpointEvery)
         .restart(restart)
+        .progressBar(TerminalProgress.onTerminal())
         .command(ReproducibleCommand.of(command));
   }
 

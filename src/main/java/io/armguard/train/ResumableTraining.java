@@ -121,7 +121,8 @@ final class ResumableTraining {
     int skipped = history.has(SKIPPED_STEPS) ? history.get(SKIPPED_STEPS).getAsInt() : 0;
     int badInARow = 0;
     double trainSeconds = history.has(TRAIN_SECONDS) ? history.get(TRAIN_SECONDS).getAsDouble() : 0;
-    try (TrainingProgress progress = new TrainingProgress(task, run.steps(), startStep)) {
+    try (TrainingProgress progress =
+        new TrainingProgress(task, run.steps(), startStep, run.progressBar())) {
       for (long s = startStep + 1; s <= run.steps(); s++) {
         float lr = schedule.at(s);
         long tokens;

@@ -24,6 +24,7 @@ public final class RunSettings {
   private final boolean restart;
   private final String command;
   private final long interruptAfter;
+  private final boolean progressBar;
 
   private RunSettings(Builder<?> b) {
     this.out = Objects.requireNonNull(b.out, "out");
@@ -38,6 +39,7 @@ public final class RunSettings {
     this.restart = b.restart;
     this.command = Objects.requireNonNull(b.command, "command");
     this.interruptAfter = b.interruptAfter;
+    this.progressBar = b.progressBar;
     if (batch < 1 || steps < 1) {
       throw new IllegalArgumentException("batch and steps must be >= 1: " + batch + ", " + steps);
     }
@@ -90,6 +92,11 @@ public final class RunSettings {
     return command;
   }
 
+  /** Whether a progress bar is drawn on stderr (off by default: only where someone watches). */
+  public boolean progressBar() {
+    return progressBar;
+  }
+
   /** Test hook: the step after which the run stops as if killed; none by default. */
   long interruptAfter() {
     return interruptAfter;
@@ -125,6 +132,7 @@ public final class RunSettings {
     private boolean restart;
     private String command = "";
     private long interruptAfter = Long.MAX_VALUE;
+    private boolean progressBar;
 
     protected Builder() {}
 
@@ -183,6 +191,15 @@ public final class RunSettings {
 
     public B command(String v) {
       command = v;
+      return self();
+    }
+
+    /**
+     * Draws a progress bar on stderr; for a terminal only, as its {@code \r} frames would clutter a
+     * log. Not part of the checkpoint identity.
+     */
+    public B progressBar(boolean v) {
+      progressBar = v;
       return self();
     }
 

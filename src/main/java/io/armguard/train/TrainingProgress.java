@@ -1,6 +1,7 @@
 package io.armguard.train;
 
 import java.util.Locale;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -8,7 +9,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 /**
  * A progress bar on stderr for a training run: step / total with ETA, plus the smoothed loss,
  * learning rate and tokens per second (measured over this process's steps, so a resumed run does
- * not count the steps it skipped).
+ * not count the steps it skipped). When not drawn, it still measures.
  */
 public final class TrainingProgress implements AutoCloseable {
   private final ProgressBar bar;
@@ -16,9 +17,17 @@ public final class TrainingProgress implements AutoCloseable {
   private long tokens;
   private double smoothedLoss = Double.NaN;
 
-  public TrainingProgress(String task, long totalSteps, long startStep) {
+  /**
+   * @param draw whether to draw the bar on stderr (a terminal: yes; a log file: no, its {@code \r}
+   *     frames would clutter it)
+   */
+  public TrainingProgress(String task, long totalSteps, long startStep, boolean draw) {
+    ProgressBarBuilder builder = new ProgressBarBuilder();
+    if (!draw) {
+      builder.setConsumer(new DelegatingProgressBarConsumer(frame -> {}));
+    }
     bar =
-        new ProgressBarBuilder()
+        builder
             .setTaskName(task)
             .setInitialMax(totalSteps)
             .startsFrom(startStep, java.time.Duration.ZERO)
