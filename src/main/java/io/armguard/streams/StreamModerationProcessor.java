@@ -1,7 +1,6 @@
 package io.armguard.streams;
 
 import io.armguard.moderate.HoldBack;
-import io.armguard.moderate.TextJoin;
 import io.armguard.moderate.Verdict;
 import io.armguard.schema.Action;
 import io.armguard.schema.ReleasedChunk;
@@ -356,6 +355,8 @@ final class StreamModerationProcessor implements Processor<String, ReplyChunk, S
     switch (settings.onFlag()) {
       case REWRITE -> rewritten(s, r.repair(), now);
       case BLOCK -> {
+        // like a rewrite, the clean text up to the clause start goes out before the fallback
+        release(s, flag.clauseStart(), now);
         s.setAction(Action.BLOCKED);
         s.setEndReason("blocked");
         finish(s, fallbackAfterReleased(s), now);
@@ -374,7 +375,7 @@ final class StreamModerationProcessor implements Processor<String, ReplyChunk, S
     String tail =
         v.text().startsWith(released)
             ? v.text().substring(released.length())
-            : TextJoin.words(released, v.text()).substring(released.length());
+            : separator(s) + v.text(); // BLOCKED: the fallback text after what is out
     finish(s, tail, now);
   }
 
@@ -403,8 +404,13 @@ final class StreamModerationProcessor implements Processor<String, ReplyChunk, S
 
   /** The fallback text as it follows the released text. */
   private String fallbackAfterReleased(StreamState s) {
-    String released = s.getText().substring(0, s.getReleasedChars());
-    return TextJoin.words(released, scorers.fallbackText()).substring(released.length());
+    return separator(s) + scorers.fallbackText();
+  }
+
+  /** A space after released text that ends inside a line, so the next text is not glued on. */
+  private static String separator(StreamState s) {
+    int r = s.getReleasedChars();
+    return r == 0 || Character.isWhitespace(s.getText().charAt(r - 1)) ? "" : " ";
   }
 
   /** Forwards text[released..to) as a chunk, if any. */
