@@ -105,6 +105,15 @@ public final class ArmguardConfig {
   public static final String SHUTDOWN_TIMEOUT_MS = "shutdown.timeout.ms";
   public static final String DEDUPE_WINDOW_MS = "dedupe.window.ms";
 
+  public static final String STREAM_ENABLED = "stream.enabled";
+  public static final String TOPIC_STREAM_IN = "topic.stream.in";
+  public static final String TOPIC_STREAM_OUT = "topic.stream.out";
+  public static final String STREAM_HOLDBACK_TOKENS = "stream.holdback.tokens";
+  public static final String STREAM_ON_FLAG = "stream.on.flag";
+  public static final String STREAM_IDLE_TIMEOUT_MS = "stream.idle.timeout.ms";
+  public static final String STREAM_CLOSED_RETENTION_MS = "stream.closed.retention.ms";
+  public static final String STREAM_MAX_PENDING_CHUNKS = "stream.max.pending.chunks";
+
   public static final String HTTP_BIND_ADDRESS = "http.bind.address";
   public static final String HTTP_AUTH_TOKEN = "http.auth.token";
   public static final String HTTP_AUTH_TOKEN_FILE = "http.auth.token.file";
@@ -324,7 +333,53 @@ public final class ArmguardConfig {
               0,
               604_800_000,
               "Idempotency window: a request_id seen again within this time (wall clock) is dropped"
-                  + " and counted, not answered twice; 0 = off."));
+                  + " and counted, not answered twice; 0 = off."),
+          boolKey(
+              STREAM_ENABLED,
+              false,
+              "Moderate streamed replies (topic.stream.in -> topic.stream.out) in a second"
+                  + " sub-topology; both topics must exist."),
+          stringKey(
+              TOPIC_STREAM_IN, "armguard.stream.in", false, "Topic of ReplyChunks (streamed)."),
+          stringKey(
+              TOPIC_STREAM_OUT,
+              "armguard.stream.out",
+              false,
+              "Topic of ReleasedChunks (what the user is shown)."),
+          intKey(
+              STREAM_HOLDBACK_TOKENS,
+              8,
+              0,
+              256,
+              "A streamed reply is released this many tokens behind the newest scored token, at a"
+                  + " word boundary; 0 = at once (the flagged word is still withheld)."),
+          choiceKey(
+              STREAM_ON_FLAG,
+              "rewrite",
+              List.of("rewrite", "redact", "block"),
+              "When a streamed reply turns toxic: rewrite = complete it with ARM guidance from the"
+                  + " released text (the rest of the chatbot's stream is dropped); redact = mask the"
+                  + " flagged word and keep following; block = end it with rewrite.fallback.text."),
+          intKey(
+              STREAM_IDLE_TIMEOUT_MS,
+              30_000,
+              100,
+              3_600_000,
+              "A stream with no chunk for this long (wall clock) is closed as truncated; its"
+                  + " unreleased tail is withheld."),
+          intKey(
+              STREAM_CLOSED_RETENTION_MS,
+              3_600_000,
+              0,
+              604_800_000,
+              "How long a closed stream is remembered, so that late chunks are dropped and counted"
+                  + " instead of opening it again."),
+          intKey(
+              STREAM_MAX_PENDING_CHUNKS,
+              64,
+              1,
+              10_000,
+              "Chunks held ahead of a missing seq; one more closes the stream as truncated."));
 
   private static final Map<String, ConfigKey> BY_NAME = index();
 

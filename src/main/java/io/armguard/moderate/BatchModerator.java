@@ -129,6 +129,53 @@ public final class BatchModerator {
     return List.of(out);
   }
 
+  /**
+   * A streamed reply to complete from a fixed prefix (what the user has already been shown).
+   *
+   * @param task the reply's task: prompt, rewrite decoding template, thresholds; its response is
+   *     the reply as received so far
+   * @param kept the prefix of the response that the delivered text must start with, unchanged
+   * @param receivedScores the scores of every prefix of the response (BOS + response)
+   */
+  public record Repair(Task task, String kept, PrefixScores receivedScores) {}
+
+  /**
+   * Completes each reply from its kept prefix the way MODERATE rewrites a flagged reply: guided
+   * regeneration (LM: prompt + kept; reward model: BOS + kept), accepted when the whole delivered
+   * text scores below the threshold, up to {@link ModerationPolicy#maxAttempts()} attempts, then
+   * the fallback (REDACTED: kept + mask; else BLOCKED: the fallback text, which does not start with
+   * the kept prefix). Verdicts are in order; their input judgement is the received reply's.
+   */
+  public List<Verdict> repair(List<Repair> repairs) {
+    Verdict[] out = new Verdict[repairs.size()];
+    String steering = engine.steeringLabel();
+    List<Rewrite> pending = new ArrayList<>();
+    for (int i = 0; i < repairs.size(); i++) {
+      Repair r = repairs.get(i);
+      String reply = r.task().response();
+      if (!reply.startsWith(r.kept())) {
+        throw new IllegalArgumentException("kept text is not a prefix of " + r.task().id());
+      }
+      CategoryThresholds th = r.task().thresholds().resolvedFor(steering);
+      float threshold = th.of(steering);
+      PrefixScores s = r.receivedScores();
+      int keep = r.kept().length();
+      Evidence evidence =
+          new Evidence(
+              keep,
+              new ReplacedSpan(keep, reply.length()),
+              ToxicPrefix.firstFlaggedChar(s, threshold, reply),
+              ToxicPrefix.trajectory(s, reply),
+              false);
+      pending.add(new Rewrite(i, r.task(), th, threshold, r.kept(), Judgement.of(s, th), evidence));
+    }
+    for (int attempt = 1; attempt <= policy.maxAttempts() && !pending.isEmpty(); attempt++) {
+      pending = rewriteRound(pending, attempt, out);
+    }
+    fallback(pending, out);
+    return List.of(out);
+  }
+
   private DecodeRequest generateRequest(Task t) {
     return t.decoding()
         .withContexts(t.prompt(), "")

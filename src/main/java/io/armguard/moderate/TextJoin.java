@@ -30,8 +30,8 @@ public final class TextJoin {
 
   /** The LM's context of a rewrite: the user's prompt, then the kept reply prefix as its answer. */
   public static String promptAndReply(String prompt, String keptReply) {
-    if (keptReply.isEmpty()) {
-      return prompt;
+    if (keptReply.isEmpty() || prompt.isEmpty()) {
+      return prompt + keptReply; // a streamed reply may come without its prompt
     }
     char last = prompt.charAt(prompt.length() - 1);
     return Character.isWhitespace(last) ? prompt + keptReply : prompt + " " + keptReply;

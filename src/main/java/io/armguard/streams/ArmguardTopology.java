@@ -119,6 +119,10 @@ public final class ArmguardTopology {
             .withLoggingEnabled(Map.of())
             .withCachingDisabled(),
         MICRO_BATCH);
+    if (config.bool(ArmguardConfig.STREAM_ENABLED)) {
+      StreamTopology.addTo(
+          t, config, serdes, StreamSerdes.fromConfig(config), engines, metrics, wallClock);
+    }
     t.addSink(
         COMPLETIONS_SINK,
         config.completionsTopic(),

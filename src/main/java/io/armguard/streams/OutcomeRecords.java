@@ -27,7 +27,7 @@ import java.util.Map;
 public final class OutcomeRecords {
 
   /** Version of the AuditRecord schema this code writes. */
-  public static final int AUDIT_SCHEMA_VERSION = 2;
+  public static final int AUDIT_SCHEMA_VERSION = 3;
 
   private final String instanceId;
   private final float defaultThreshold;

@@ -135,7 +135,7 @@ class ModerationTopologyTest {
     assertEquals(Map.of("toxicity", true, "insult", true), flagged.getCategories());
     assertEquals(0.9f, flagged.getCategoryScores().get("toxicity"));
     AuditRecord audit = out.audits().get("toxic-reply");
-    assertEquals(2, audit.getSchemaVersion());
+    assertEquals(OutcomeRecords.AUDIT_SCHEMA_VERSION, audit.getSchemaVersion());
     assertEquals("toxicity", audit.getSteeringLabel());
     assertEquals(8, audit.getFirstFlaggedChar());
     assertEquals(3, audit.getKeptChars());
