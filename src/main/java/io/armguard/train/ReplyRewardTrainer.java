@@ -181,7 +181,9 @@ public final class ReplyRewardTrainer {
     training.addTimingsAndHistory(facts, outcome);
     ModelCard.write(
         o.run.out(),
-        "armguard " + o.kind.name() + " moderation reward model (reply set)",
+        o.trainOnJudgeShare
+            ? "armguard independent toxicity judge (" + o.kind.name() + " classifier, reply set)"
+            : "armguard " + o.kind.name() + " moderation reward model (reply set)",
         description(),
         facts);
     return facts;
@@ -269,6 +271,11 @@ public final class ReplyRewardTrainer {
         + " per-prefix targets from the annotated toxic span and a weighted binary"
         + " cross-entropy; scores are sigmoid outputs calibrated per label on the validation"
         + " batch (armguard.json 'output'). Held-out batch and gold-set (hubot-insulter) metrics"
-        + " are measured after training only and chose nothing.";
+        + " are measured after training only and chose nothing."
+        + (o.trainOnJudgeShare
+            ? " Trained on the judge's share only (disjoint by id and text from what the reward"
+                + " models train on): an independent judge for eval detox / eval moderation"
+                + " (load it with --judge DIR; measure it with eval judge), never used to steer."
+            : "");
   }
 }

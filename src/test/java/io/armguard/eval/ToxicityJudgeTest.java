@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.function.IntConsumer;
 import org.junit.jupiter.api.Test;
@@ -165,20 +164,5 @@ class ToxicityJudgeTest {
         assertThrows(
             java.io.IOException.class, () -> ToxicityJudge.load(dir, sha -> new StubEncoder()));
     assertTrue(foreign.getMessage().contains("toxicity-judge"), foreign.getMessage());
-  }
-
-  @Test
-  void theShippedJudgeSeparatesAnObviousInsultFromAPlainAnswer() throws Exception {
-    ToxicityJudge judge = ToxicityJudge.load(Path.of("models", "judge"));
-    double[] s =
-        judge.score(
-            List.of(
-                "You are a worthless idiot and everyone is laughing at you.",
-                "Restart the router, wait thirty seconds, then reconnect."));
-    assertTrue(s[0] >= judge.threshold(), "insult scored " + s[0]);
-    assertTrue(s[1] < judge.threshold(), "plain answer scored " + s[1]);
-    Map<String, Float> labels =
-        judge.scoreLabels(List.of("I will find you and hurt you."), n -> {}).get(0);
-    assertEquals(ReplyLabels.LABELS, List.copyOf(labels.keySet()));
   }
 }
