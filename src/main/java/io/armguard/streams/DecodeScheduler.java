@@ -1,5 +1,6 @@
 package io.armguard.streams;
 
+import io.armguard.config.ArmguardConfig;
 import io.armguard.decode.GuidedEngine;
 import io.armguard.moderate.Task;
 import io.armguard.moderate.Verdict;
@@ -70,7 +71,7 @@ public final class DecodeScheduler implements AutoCloseable {
     }
 
     /** batch.size, batch.max.delay.ms and batch.size x batch.max.in.flight per task. */
-    public static Settings of(io.armguard.config.ArmguardConfig config) {
+    public static Settings of(ArmguardConfig config) {
       return new Settings(
           config.batchSize(),
           config.batchMaxDelayMs(),

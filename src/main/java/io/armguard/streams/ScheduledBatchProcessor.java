@@ -125,11 +125,6 @@ public final class ScheduledBatchProcessor
     offerWaiting();
   }
 
-  /** Requests buffered and not yet answered (for tests). */
-  int buffered() {
-    return waiting.size() + client.pending();
-  }
-
   /** Requests the scheduler refused so far and still in this task's buffer (for tests). */
   int heldBack() {
     return waiting.size();
