@@ -114,7 +114,7 @@ public final class DecodeScheduler implements AutoCloseable {
    * A running scheduler over {@code engine} (closed by {@link #close}).
    *
    * @param decoding decodes a batch on {@code engine}; called on the worker only
-   * @param metrics records one batch size and decode time per batch
+   * @param metrics records one batch size and decode time per batch, and publishes the queue depth
    * @param wallClock epoch ms, the clock requests' {@code enqueued_at} was stamped with
    */
   public static DecodeScheduler start(
@@ -131,6 +131,7 @@ public final class DecodeScheduler implements AutoCloseable {
             metrics,
             wallClock);
     s.lane.execute(s::runWorker);
+    metrics.schedulerQueue(s);
     LOG.info(
         "decode scheduler started: batch.size={} batch.max.delay.ms={} per-task pending={}",
         settings.batchSize(),

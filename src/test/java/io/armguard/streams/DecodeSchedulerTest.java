@@ -53,6 +53,7 @@ class DecodeSchedulerTest {
   private final List<List<String>> decodedBatches = new CopyOnWriteArrayList<>();
 
   private DecodeScheduler scheduler;
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   @AfterEach
   void close() {
@@ -75,7 +76,7 @@ class DecodeSchedulerTest {
               }
               return decider.decide(batch, "test");
             },
-            new PipelineMetrics(new SimpleMeterRegistry()),
+            new PipelineMetrics(registry),
             System::currentTimeMillis);
     return scheduler;
   }
@@ -122,6 +123,10 @@ class DecodeSchedulerTest {
         throw new AssertionError(e);
       }
     }
+  }
+
+  private double queuedGauge() {
+    return registry.get("armguard.scheduler.queued.requests").gauge().value();
   }
 
   @Test
@@ -189,8 +194,10 @@ class DecodeSchedulerTest {
     assertTrue(offer(a, 2, "a-queued"));
     assertTrue(offer(b, 1, "b-queued"));
     assertEquals(2, scheduler.queued());
+    assertEquals(2.0, queuedGauge());
     a.close();
     assertEquals(1, scheduler.queued(), "a's queued request left the scheduler");
+    assertEquals(1.0, queuedGauge());
     assertFalse(offer(a, 3, "a-after-close"));
     gate.countDown();
     assertEquals("b-queued", answers(b, 1).get(0).buffered().getRequest().getRequestId());
