@@ -90,6 +90,11 @@ public final class PipelineBenchmark {
     return new PipelineBenchResult(settings, running, directS, directMainS, pipeline, randomModels);
   }
 
+  /** The benchmarks' i-th prompt (a few fixed ones in turn). */
+  static String prompt(int i) {
+    return PROMPTS.get(i % PROMPTS.size());
+  }
+
   private List<GenerationRequest> workload(String prefix) {
     List<GenerationRequest> out = new ArrayList<>(settings.requests());
     for (int i = 0; i < settings.requests(); i++) {
@@ -97,7 +102,7 @@ public final class PipelineBenchmark {
           GenerationRequest.newBuilder()
               .setRequestId(prefix + i)
               .setMode(Mode.GENERATE)
-              .setPrompt(PROMPTS.get(i % PROMPTS.size()))
+              .setPrompt(prompt(i))
               .setMaxNewTokens(settings.maxNewTokens())
               .setSeed((long) i)
               .setCreatedAt(Instant.now())

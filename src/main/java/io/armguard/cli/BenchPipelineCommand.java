@@ -2,6 +2,7 @@ package io.armguard.cli;
 
 import io.armguard.bench.DirectModeration;
 import io.armguard.bench.KafkaRoundTrip;
+import io.armguard.bench.OpenLoopBenchmark;
 import io.armguard.bench.PipelineBenchResult;
 import io.armguard.bench.PipelineBenchmark;
 import io.armguard.config.ArmguardConfig;
@@ -70,8 +71,53 @@ public final class BenchPipelineCommand implements Callable<Integer> {
       description = "unreported rounds of both first (default: ${DEFAULT-VALUE})")
   int warmupRounds;
 
+  @Option(
+      names = "--open-loop",
+      description =
+          "open loop instead: --requests GENERATE requests arriving at --rate per second (Poisson)"
+              + " over --partitions partitions, once per --schedulers setting (a fresh pipeline"
+              + " each); one JSON line per setting with p50/p99 latency and the mean batch size,"
+              + " then one with the ratios")
+  boolean openLoop;
+
+  @Option(
+      names = "--rate",
+      defaultValue = "25",
+      description = "open loop: mean requests per second (default: ${DEFAULT-VALUE})")
+  double rate;
+
+  @Option(
+      names = "--partitions",
+      defaultValue = "4",
+      description = "open loop: request partitions (default: ${DEFAULT-VALUE})")
+  int partitions;
+
+  @Option(
+      names = "--schedulers",
+      defaultValue = "task,instance",
+      split = ",",
+      description =
+          "open loop: decode.scheduler settings to compare, in this order (default:"
+              + " ${DEFAULT-VALUE})")
+  java.util.List<String> schedulers;
+
+  @Option(
+      names = "--warmup-requests",
+      defaultValue = "100",
+      description =
+          "open loop: unreported requests at the same rate first (default: ${DEFAULT-VALUE})")
+  int warmupRequests;
+
   @Override
   public Integer call() throws Exception {
+    if (openLoop) {
+      return new OpenLoopRun(
+              configFile,
+              new OpenLoopBenchmark.Settings(rate, requests, partitions, maxNewTokens, 42),
+              warmupRequests,
+              schedulers)
+          .call();
+    }
     ArmguardConfig config =
         (configFile == null
                 ? ArmguardConfig.fromEnvironment(Map.of())

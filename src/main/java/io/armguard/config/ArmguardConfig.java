@@ -58,6 +58,7 @@ public final class ArmguardConfig {
   public static final String BATCH_SIZE = "batch.size";
   public static final String BATCH_MAX_DELAY_MS = "batch.max.delay.ms";
   public static final String BATCH_MAX_IN_FLIGHT = "batch.max.in.flight";
+  public static final String DECODE_SCHEDULER = "decode.scheduler";
   public static final String MODEL_LM_DIR = "model.lm.dir";
   public static final String MODEL_REWARD_DIR = "model.reward.dir";
   public static final String MODEL_RAD_DIR = "model.rad.dir";
@@ -214,9 +215,18 @@ public final class ArmguardConfig {
               2,
               0,
               64,
-              "Batches a task may have decoding or queued on its stream thread's decode worker while"
-                  + " the stream thread goes on polling, producing and committing; 0 = decode on"
-                  + " the stream thread itself."),
+              "Batches a task may have decoding or queued on its decode worker (decode.scheduler"
+                  + "=task) or, as batch.size x this many requests, at the instance's scheduler"
+                  + " (decode.scheduler=instance), while the stream thread goes on polling,"
+                  + " producing and committing; 0 = decode on the stream thread itself."),
+          choiceKey(
+              DECODE_SCHEDULER,
+              "instance",
+              List.of("instance", "task"),
+              "instance: one decode scheduler per engine pool forms batches across every task and"
+                  + " stream thread of the instance; task: each task batches its own requests on"
+                  + " its stream thread's decode worker. batch.max.in.flight=0 decodes on the"
+                  + " stream thread either way."),
           stringKey(MODEL_LM_DIR, "models/lm", false, "Language model directory (HF layout)."),
           stringKey(
               MODEL_REWARD_DIR,
@@ -589,6 +599,14 @@ public final class ArmguardConfig {
   /** Batches per task in flight on the decode worker; 0 = decode on the stream thread. */
   public int batchMaxInFlight() {
     return intValue(BATCH_MAX_IN_FLIGHT);
+  }
+
+  /**
+   * Whether batches form across every task of the instance ({@code decode.scheduler=instance} with
+   * a decode worker), rather than per task.
+   */
+  public boolean instanceScheduler() {
+    return "instance".equals(string(DECODE_SCHEDULER)) && batchMaxInFlight() > 0;
   }
 
   public long commitIntervalMs() {

@@ -1,11 +1,13 @@
 package io.armguard.streams;
 
 import io.armguard.config.ArmguardConfig;
+import io.armguard.moderate.BatchModerator;
 import io.armguard.moderate.ModerationPolicy;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
@@ -98,21 +100,43 @@ public final class ArmguardTopology {
         VALIDATE,
         () -> new ValidateProcessor(validator, outcomes, engines, metrics, config.logContent()),
         validateParent);
-    t.addProcessor(
-        MICRO_BATCH,
-        () ->
-            new MicroBatchProcessor(
-                BUFFER_STORE,
-                config.batchSize(),
-                config.batchMaxDelayMs(),
-                config.batchMaxInFlight(),
-                engines,
-                policy,
-                tasks,
-                outcomes,
-                metrics,
-                wallClock),
-        VALIDATE);
+    if (config.instanceScheduler()) {
+      DecodeScheduler.Settings settings = DecodeScheduler.Settings.of(config);
+      Supplier<DecodeScheduler> scheduler =
+          () ->
+              engines.scheduler(
+                  engine -> {
+                    BatchDecider decider = new BatchDecider(new BatchModerator(engine, policy));
+                    return DecodeScheduler.start(
+                        engine,
+                        settings,
+                        batch -> decider.decide(batch, "scheduler"),
+                        metrics,
+                        wallClock);
+                  });
+      t.addProcessor(
+          MICRO_BATCH,
+          () ->
+              new ScheduledBatchProcessor(
+                  BUFFER_STORE, scheduler, tasks, outcomes, metrics, wallClock),
+          VALIDATE);
+    } else {
+      t.addProcessor(
+          MICRO_BATCH,
+          () ->
+              new MicroBatchProcessor(
+                  BUFFER_STORE,
+                  config.batchSize(),
+                  config.batchMaxDelayMs(),
+                  config.batchMaxInFlight(),
+                  engines,
+                  policy,
+                  tasks,
+                  outcomes,
+                  metrics,
+                  wallClock),
+          VALIDATE);
+    }
     t.addStateStore(
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(BUFFER_STORE), Serdes.Long(), serdes.buffered())

@@ -5,17 +5,19 @@ import io.armguard.decode.LoadedModel;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One {@link DecodeLane} (an engine and its decode worker) per stream thread, created on the
- * thread's first use (an engine, like a DJL Predictor, is not thread-safe; the factory shares model
- * weights between engines). Lanes of threads that died (a replaced stream thread) are closed when
- * the next lane is created; the rest when the pool closes, after Kafka Streams has stopped. The
- * pool also names the models behind its engines ({@link #models()}), which the service publishes as
- * {@code armguard_model_info}.
+ * thread's first use, and at most one instance-wide {@link DecodeScheduler} with an engine of its
+ * own (an engine, like a DJL Predictor, is not thread-safe; the factory shares model weights
+ * between engines). Lanes of threads that died (a replaced stream thread) are closed when the next
+ * lane is created; the rest when the pool closes, after Kafka Streams has stopped. The pool also
+ * names the models behind its engines ({@link #models()}), which the service publishes as {@code
+ * armguard_model_info}.
  */
 public final class EnginePool implements AutoCloseable {
 
@@ -24,6 +26,7 @@ public final class EnginePool implements AutoCloseable {
   private final Supplier<GuidedEngine> factory;
   private final List<LoadedModel> models;
   private final Map<Thread, DecodeLane> lanes = new ConcurrentHashMap<>();
+  private DecodeScheduler scheduler;
 
   /** A pool over engines whose models are not named (test doubles). */
   public EnginePool(Supplier<GuidedEngine> factory) {
@@ -62,6 +65,18 @@ public final class EnginePool implements AutoCloseable {
     return lane;
   }
 
+  /**
+   * The pool's one decode scheduler, started on the first call with an engine of its own ({@code
+   * start} makes it from that engine); later calls return the same scheduler, whatever they pass.
+   * Thread-safe. It is closed with the pool.
+   */
+  public synchronized DecodeScheduler scheduler(Function<GuidedEngine, DecodeScheduler> start) {
+    if (scheduler == null) {
+      scheduler = start.apply(factory.get());
+    }
+    return scheduler;
+  }
+
   /** Number of engines alive. */
   public int size() {
     return lanes.size();
@@ -84,5 +99,13 @@ public final class EnginePool implements AutoCloseable {
   public void close() {
     lanes.values().forEach(DecodeLane::close);
     lanes.clear();
+    DecodeScheduler s;
+    synchronized (this) {
+      s = scheduler;
+      scheduler = null;
+    }
+    if (s != null) {
+      s.close();
+    }
   }
 }

@@ -5,7 +5,6 @@ import io.armguard.moderate.ModerationPolicy;
 import io.armguard.moderate.Task;
 import io.armguard.moderate.Verdict;
 import io.armguard.schema.BufferedRequest;
-import io.armguard.schema.Timings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -62,7 +61,7 @@ public final class MicroBatchProcessor
   private final EnginePool engines;
   private final ModerationPolicy policy;
   private final TaskFactory tasks;
-  private final OutcomeRecords outcomes;
+  private final AnswerForwarder forwarder;
   private final PipelineMetrics metrics;
   private final LongSupplier wallClock;
 
@@ -111,7 +110,7 @@ public final class MicroBatchProcessor
     this.engines = engines;
     this.policy = policy;
     this.tasks = tasks;
-    this.outcomes = outcomes;
+    this.forwarder = new AnswerForwarder(outcomes, metrics);
     this.metrics = metrics;
     this.wallClock = wallClock;
   }
@@ -314,25 +313,17 @@ public final class MicroBatchProcessor
   private void answer(DecodedBatch d) {
     metrics.batch(d.batch().size(), d.decodeMs());
     long now = wallClock.getAsLong();
+    ScheduledAnswer.BatchFacts facts =
+        new ScheduledAnswer.BatchFacts(d.batch().size(), d.startMs(), d.decodeMs());
     for (int i = 0; i < d.batch().size(); i++) {
-      BufferedRequest b = d.batch().get(i).value;
-      long waited = Math.max(0, d.startMs() - b.getEnqueuedAt().toEpochMilli());
-      OutcomeRecords.Outcome o;
-      Verdict v = d.verdicts().get(i);
-      if (v == null) {
-        o = outcomes.rejected(b.getRequest(), b.getSource(), "decode", d.failures().get(i), now);
-        metrics.action("REJECTED");
-      } else {
-        Timings timings = new Timings(waited, d.batch().size(), d.decodeMs());
-        o =
-            outcomes.decided(
-                b.getRequest(), b.getSource(), d.tasks().get(i), v, timings, lane.engine(), now);
-        metrics.action(v.action().name());
-        metrics.tokens(v.newTokens());
-      }
-      metrics.queueWait(waited);
-      ArmguardTopology.forward(context, o, now);
-      store.delete(d.batch().get(i).key);
+      KeyValue<Long, BufferedRequest> kv = d.batch().get(i);
+      forwarder.forward(
+          context,
+          new ScheduledAnswer(
+              kv.key, kv.value, d.tasks().get(i), d.verdicts().get(i), d.failures().get(i), facts),
+          lane.engine(),
+          now);
+      store.delete(kv.key);
     }
     inFlight--;
     inFlightRequests -= d.batch().size();

@@ -2,6 +2,7 @@ package io.armguard.streams;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -79,6 +80,17 @@ public final class PipelineMetrics {
   public void batch(int size, long decodeMs) {
     batchSize.record(size);
     decode.record(Duration.ofMillis(decodeMs));
+  }
+
+  /**
+   * Publishes {@code scheduler}'s queue depth (requests offered by tasks and not yet in a batch) as
+   * the gauge {@code armguard_scheduler_queued_requests}; held strongly, read at each scrape.
+   */
+  public void schedulerQueue(DecodeScheduler scheduler) {
+    Gauge.builder("armguard.scheduler.queued.requests", scheduler, DecodeScheduler::queued)
+        .description("Requests waiting at the instance decode scheduler for a batch")
+        .strongReference(true)
+        .register(registry);
   }
 
   public void queueWait(long ms) {

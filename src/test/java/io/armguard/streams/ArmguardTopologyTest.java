@@ -46,6 +46,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The real topology under TopologyTestDriver: both modes, REJECTED paths, the dead-letter queue.
@@ -59,6 +61,7 @@ class ArmguardTopologyTest {
   private final TopologySerdes serdes = TestSerdes.create("topology-test");
   private ArmguardConfig config;
   private TopologyTestDriver driver;
+  private EnginePool pool; // the instance scheduler's worker stops with it
   private TestInputTopic<String, GenerationRequest> requests;
   private TestOutputTopic<String, Completion> completions;
   private TestOutputTopic<String, AuditRecord> audits;
@@ -89,13 +92,10 @@ class ArmguardTopologyTest {
                 "rewrite.min.new.tokens", "2"));
     props.putAll(more);
     config = ArmguardConfig.from(props, Map.of());
+    pool = new EnginePool(() -> engine);
     Topology topology =
         ArmguardTopology.buildTopology(
-            config,
-            serdes,
-            new EnginePool(() -> engine),
-            new PipelineMetrics(new SimpleMeterRegistry()),
-            clock::get);
+            config, serdes, pool, new PipelineMetrics(new SimpleMeterRegistry()), clock::get);
     open(topology, StreamsConfig.EXACTLY_ONCE_V2);
   }
 
@@ -125,6 +125,7 @@ class ArmguardTopologyTest {
   @AfterEach
   void stop() {
     driver.close();
+    pool.close();
   }
 
   @Test
@@ -195,10 +196,11 @@ class ArmguardTopologyTest {
     assertEquals(List.of(4), engine.generateBatchSizes);
   }
 
-  @Test
-  void batchesDecodedOnTheWorkerAreAnsweredOnceEach() throws InterruptedException {
+  @ParameterizedTest(name = "decode.scheduler={0}")
+  @ValueSource(strings = {"instance", "task"})
+  void batchesDecodedOnTheWorkerAreAnsweredOnceEach(String scheduler) throws InterruptedException {
     driver.close();
-    startWith("2");
+    startWith("2", Map.of("decode.scheduler", scheduler));
     for (int i = 0; i < 8; i++) {
       requests.pipeInput("w" + i, TestRequests.generate("w" + i, "hello number " + i));
     }

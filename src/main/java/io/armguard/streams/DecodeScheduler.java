@@ -1,0 +1,367 @@
+package io.armguard.streams;
+
+import io.armguard.config.ArmguardConfig;
+import io.armguard.decode.GuidedEngine;
+import io.armguard.moderate.Task;
+import io.armguard.moderate.Verdict;
+import io.armguard.schema.BufferedRequest;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The instance's decode scheduler: one engine and its one decode worker, shared by every task of
+ * every stream thread. Tasks hand it requests that are already durable in their changelogged
+ * buffers ({@link Client#offer}); the worker forms batches across tasks with DJL Serving's {@code
+ * batch_size} / {@code max_batch_delay} semantics, instance-wide (a batch leaves when {@code
+ * batch.size} requests are queued, or when the oldest of them has waited {@code batch.max.delay.ms}
+ * since its task buffered it), decodes them, and hands each answer back to the task that offered it
+ * ({@link Client#poll}), whose stream thread emits it in that task's own transaction.
+ *
+ * <p><b>Back-pressure.</b> A client holds at most {@code maxPendingPerTask} requests offered and
+ * not yet polled back; {@link Client#offer} refuses more, and the task keeps them in its buffer.
+ * Nothing here ever blocks a stream thread.
+ *
+ * <p><b>Lifecycle.</b> {@link #start} starts the worker; {@link Client#close} (a task closed or
+ * revoked, or re-initialised) drops the client's queued requests and any answer not yet polled:
+ * they are still in the task's store and are decoded again by its next owner. {@link #close} stops
+ * the worker after the batch it is decoding and closes the engine (as {@link DecodeLane#close}).
+ *
+ * <p><b>Threading.</b> {@link #register} and every {@link Client} method are thread-safe; the
+ * engine is only used on the worker (its thread-safe metadata methods excepted).
+ */
+public final class DecodeScheduler implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DecodeScheduler.class);
+
+  /**
+   * How long (ms) the worker waits at most before it looks at the clock again while requests are
+   * queued: it is woken by every offer, but a due batch depends on the (injectable) wall clock.
+   */
+  static final long CLOCK_CHECK_MS = 10;
+
+  /** What decodes one batch (the service's {@link BatchDecider} over the scheduler's engine). */
+  @FunctionalInterface
+  public interface BatchDecoding {
+    BatchDecider.Decisions decide(List<Task> tasks);
+  }
+
+  /**
+   * The scheduler's batching settings.
+   *
+   * @param batchSize most requests in one batch; a batch leaves once this many are queued
+   * @param maxDelayMs a batch leaves once its oldest request has waited this long (wall clock)
+   * @param maxPendingPerTask most requests one client may have offered and not yet polled back
+   */
+  public record Settings(int batchSize, long maxDelayMs, int maxPendingPerTask) {
+    public Settings {
+      if (batchSize < 1 || maxDelayMs < 0 || maxPendingPerTask < 1) {
+        throw new IllegalArgumentException("invalid scheduler settings: " + this);
+      }
+    }
+
+    /** batch.size, batch.max.delay.ms and batch.size x batch.max.in.flight per task. */
+    public static Settings of(ArmguardConfig config) {
+      return new Settings(
+          config.batchSize(),
+          config.batchMaxDelayMs(),
+          config.batchSize() * Math.max(1, config.batchMaxInFlight()));
+    }
+  }
+
+  /** One request as a task offered it. */
+  private record Queued(Client owner, long key, BufferedRequest buffered, Task task) {
+    long enqueuedAtMs() {
+      return buffered.getEnqueuedAt().toEpochMilli();
+    }
+  }
+
+  private final Settings settings;
+  private final DecodeLane lane;
+  private final BatchDecoding decoding;
+  private final PipelineMetrics metrics;
+  private final LongSupplier wallClock;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private final ArrayDeque<Queued> queue = new ArrayDeque<>();
+  private final AtomicInteger batches = new AtomicInteger();
+  private boolean closed;
+
+  private DecodeScheduler(
+      Settings settings,
+      DecodeLane lane,
+      BatchDecoding decoding,
+      PipelineMetrics metrics,
+      LongSupplier wallClock) {
+    this.settings = settings;
+    this.lane = lane;
+    this.decoding = decoding;
+    this.metrics = metrics;
+    this.wallClock = wallClock;
+  }
+
+  /**
+   * A running scheduler over {@code engine} (closed by {@link #close}).
+   *
+   * @param decoding decodes a batch on {@code engine}; called on the worker only
+   * @param metrics records one batch size and decode time per batch, and publishes the queue depth
+   * @param wallClock epoch ms, the clock requests' {@code enqueued_at} was stamped with
+   */
+  public static DecodeScheduler start(
+      GuidedEngine engine,
+      Settings settings,
+      BatchDecoding decoding,
+      PipelineMetrics metrics,
+      LongSupplier wallClock) {
+    DecodeScheduler s =
+        new DecodeScheduler(
+            settings,
+            new DecodeLane(engine, "armguard-decode-scheduler"),
+            decoding,
+            metrics,
+            wallClock);
+    s.lane.execute(s::runWorker);
+    metrics.schedulerQueue(s);
+    LOG.info(
+        "decode scheduler started: batch.size={} batch.max.delay.ms={} per-task pending={}",
+        settings.batchSize(),
+        settings.maxDelayMs(),
+        settings.maxPendingPerTask());
+    return s;
+  }
+
+  /** The engine (for its thread-safe metadata: model ids, token counts). */
+  public GuidedEngine engine() {
+    return lane.engine();
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  /** Batches decoded so far (for tests and logs). */
+  public int batchesDecoded() {
+    return batches.get();
+  }
+
+  /** Requests queued and not yet in a batch (for tests and logs). */
+  public int queued() {
+    lock.lock();
+    try {
+      return queue.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * A new client for one task incarnation.
+   *
+   * @param name names the task in log lines (e.g. its task id)
+   */
+  public Client register(String name) {
+    return new Client(name);
+  }
+
+  /**
+   * One task incarnation's handle on the scheduler: it offers requests and polls answers. Used by
+   * its task's stream thread; answers arrive from the worker.
+   */
+  public final class Client implements AutoCloseable {
+    private final String name;
+    private final Queue<ScheduledAnswer> answers = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger pending = new AtomicInteger();
+    private volatile boolean clientClosed;
+
+    private Client(String name) {
+      this.name = name;
+    }
+
+    /**
+     * Queues one durable request for decoding, unless this client already has {@code
+     * maxPendingPerTask} requests pending or is closed.
+     *
+     * @param key the request's key in the task's buffer store, handed back with its answer
+     * @return whether the request was taken; if not, the task keeps it and offers it again later
+     */
+    public boolean offer(long key, BufferedRequest buffered, Task task) {
+      if (clientClosed || pending.get() >= settings.maxPendingPerTask()) {
+        return false;
+      }
+      lock.lock();
+      try {
+        if (closed || clientClosed) {
+          return false;
+        }
+        pending.incrementAndGet();
+        queue.addLast(new Queued(this, key, buffered, task));
+        changed.signal();
+        return true;
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    /** The next decoded answer, or null; each answer is handed out once. */
+    public ScheduledAnswer poll() {
+      if (clientClosed) {
+        return null;
+      }
+      ScheduledAnswer a = answers.poll();
+      if (a != null) {
+        pending.decrementAndGet();
+      }
+      return a;
+    }
+
+    /** Requests offered and not yet polled back (queued, decoding or answered). */
+    public int pending() {
+      return pending.get();
+    }
+
+    /** Whether another offer would be taken now. */
+    public boolean hasRoom() {
+      return !clientClosed && pending.get() < settings.maxPendingPerTask();
+    }
+
+    /**
+     * Drops this client's queued requests and its unpolled answers; a batch already decoding
+     * finishes and its answers for this client are discarded. Idempotent.
+     */
+    @Override
+    public void close() {
+      lock.lock();
+      try {
+        clientClosed = true;
+        int dropped = 0;
+        for (Iterator<Queued> it = queue.iterator(); it.hasNext(); ) {
+          if (it.next().owner() == this) {
+            it.remove();
+            dropped++;
+          }
+        }
+        answers.clear();
+        if (dropped > 0) {
+          LOG.info("task {}: {} queued requests dropped from the decode scheduler", name, dropped);
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    private void deliver(ScheduledAnswer a) {
+      if (!clientClosed) {
+        answers.add(a);
+      }
+    }
+  }
+
+  /** The worker's loop: form a batch, decode it, hand out its answers, until closed. */
+  private void runWorker() {
+    while (true) {
+      List<Queued> batch;
+      try {
+        batch = nextBatch();
+      } catch (InterruptedException e) {
+        return; // close(): queued requests stay in their tasks' stores
+      }
+      if (batch == null) {
+        return;
+      }
+      decodeAndDeliver(batch);
+    }
+  }
+
+  /** Waits until a batch is due and takes it; null once closed. */
+  private List<Queued> nextBatch() throws InterruptedException {
+    lock.lock();
+    try {
+      while (!closed) {
+        if (queue.isEmpty()) {
+          changed.await();
+          continue;
+        }
+        long oldest = Long.MAX_VALUE;
+        for (Queued q : queue) { // the queue is offer order; a held-back request may be older
+          oldest = Math.min(oldest, q.enqueuedAtMs());
+        }
+        long waited = wallClock.getAsLong() - oldest;
+        if (queue.size() >= settings.batchSize() || waited >= settings.maxDelayMs()) {
+          List<Queued> batch = new ArrayList<>(settings.batchSize());
+          while (!queue.isEmpty() && batch.size() < settings.batchSize()) {
+            batch.add(queue.pollFirst());
+          }
+          return batch;
+        }
+        changed.await(
+            Math.max(1, Math.min(settings.maxDelayMs() - waited, CLOCK_CHECK_MS)),
+            TimeUnit.MILLISECONDS);
+      }
+      return null;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void decodeAndDeliver(List<Queued> batch) {
+    List<Task> tasks = batch.stream().map(Queued::task).toList();
+    long start = wallClock.getAsLong();
+    long t0 = System.nanoTime();
+    BatchDecider.Decisions d;
+    try {
+      d = decoding.decide(tasks);
+    } catch (Throwable t) { // an Error must not leave tasks waiting for answers forever
+      LOG.error("decode scheduler failed on a batch of {}", batch.size(), t);
+      List<Verdict> none = new ArrayList<>();
+      List<String> why = new ArrayList<>();
+      batch.forEach(
+          q -> {
+            none.add(null);
+            why.add("decode failed: " + t);
+          });
+      d = new BatchDecider.Decisions(none, why);
+    }
+    long decodeMs = (System.nanoTime() - t0) / 1_000_000;
+    batches.incrementAndGet();
+    metrics.batch(batch.size(), decodeMs);
+    for (int i = 0; i < batch.size(); i++) {
+      Queued q = batch.get(i);
+      q.owner()
+          .deliver(
+              new ScheduledAnswer(
+                  q.key(),
+                  q.buffered(),
+                  q.task(),
+                  d.verdicts().get(i),
+                  d.failures().get(i),
+                  new ScheduledAnswer.BatchFacts(batch.size(), start, decodeMs)));
+    }
+  }
+
+  /**
+   * Stops the worker after the batch it is decoding and closes the engine; queued requests are
+   * dropped (they are in their tasks' stores). Call after Kafka Streams has stopped.
+   */
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      closed = true;
+      queue.clear();
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    lane.close();
+  }
+}
