@@ -48,7 +48,9 @@ class DecodeLaneTest {
   @Test
   void anIdleLaneClosesItsEngineAtOnce() {
     WordListEngine engine = new WordListEngine();
-    DecodeLane lane = new DecodeLane(engine, "lane-idle", Duration.ofMillis(50));
+    // a generous wait: close() returns as soon as the idle worker has ended (a 50 ms wait failed
+    // on a loaded machine, where the worker thread was not scheduled in time)
+    DecodeLane lane = new DecodeLane(engine, "lane-idle", Duration.ofSeconds(10));
     lane.execute(() -> {});
     lane.close();
     assertTrue(engine.closed);
