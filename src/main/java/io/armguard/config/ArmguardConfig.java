@@ -290,7 +290,7 @@ public final class ArmguardConfig {
                   + " blank or shorter rewrite is a failed attempt); capped at max_new_tokens."),
           floatKey(
               REWRITE_ACCEPT_RATIO,
-              1f,
+              0.5f,
               0.05f,
               1f,
               "A rewrite or redaction is delivered only when its score is below this share of the"

@@ -45,7 +45,7 @@ public record ModerationPolicy(
   }
 
   /** The service default of {@link #rewriteAcceptRatio()}. */
-  public static final float DEFAULT_REWRITE_ACCEPT_RATIO = 1f;
+  public static final float DEFAULT_REWRITE_ACCEPT_RATIO = 0.5f;
 
   /** The score below which a rewrite or redaction of a reply with this threshold is delivered. */
   public float acceptBelow(float threshold) {

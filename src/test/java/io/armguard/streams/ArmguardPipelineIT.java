@@ -181,7 +181,7 @@ class ArmguardPipelineIT {
       assertEquals(19, audits.get("mod-blocked").getRewrittenSpan().getEnd());
       assertEquals(1, audits.get("mod-blocked").getRewriteAttempts());
       assertTrue(
-          List.of(Action.ALLOWED, Action.REWRITTEN, Action.BLOCKED)
+          List.of(Action.ALLOWED, Action.REWRITTEN, Action.REDACTED, Action.BLOCKED)
               .contains(byId.get("mod-default").getAction()));
       assertEquals(Action.REJECTED, byId.get("bad-no-response").getAction());
       assertEquals("validate", audits.get("bad-no-response").getStage());

@@ -121,7 +121,8 @@ class PythonClientIT {
         if (topic.equals(config.completionsTopic())) {
           String action = value.get("action").getAsString();
           assertTrue(
-              List.of("GENERATED", "ALLOWED", "REWRITTEN", "BLOCKED").contains(action), line);
+              List.of("GENERATED", "ALLOWED", "REWRITTEN", "REDACTED", "BLOCKED").contains(action),
+              line);
         }
       }
       assertEquals(
