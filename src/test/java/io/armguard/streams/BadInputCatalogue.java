@@ -63,22 +63,38 @@ final class BadInputCatalogue {
     }
   }
 
-  /** Request id of the bad record where it has one; the neighbours' ids. */
-  static final String BAD = "bad";
+  /**
+   * Request ids: of the bad record where it has one, and of its neighbours.
+   *
+   * @param before the valid request sent just before (and what a duplicate repeats)
+   * @param bad the bad record's (ASCII, under 60 chars: the byte-level cases count on it)
+   * @param after the valid request sent just after
+   */
+  record Ids(String before, String bad, String after) {
+    static final Ids PLAIN = of("");
 
-  static final String BEFORE = "before";
-  static final String AFTER = "after";
+    static Ids of(String prefix) {
+      return new Ids(prefix + "before", prefix + "bad", prefix + "after");
+    }
+  }
 
   private final String topic;
   private final InMemorySchemaRegistry registry;
   private final Serializer<GenerationRequest> serializer;
+  private final String bad;
+  private final String before;
   private final List<Case> cases = new ArrayList<>();
 
   private BadInputCatalogue(
-      String topic, InMemorySchemaRegistry registry, Serializer<GenerationRequest> serializer) {
+      String topic,
+      InMemorySchemaRegistry registry,
+      Serializer<GenerationRequest> serializer,
+      Ids ids) {
     this.topic = topic;
     this.registry = registry;
     this.serializer = serializer;
+    this.bad = ids.bad();
+    this.before = ids.before();
   }
 
   /** A valid request, the neighbours' shape and the base every bad request varies. */
@@ -91,9 +107,10 @@ final class BadInputCatalogue {
    * under test must be a {@link io.armguard.moderate.WordListEngine} without a RAD model, context
    * 64 tokens, and the config's limits the defaults (max_new_tokens 64, top_k 100).
    */
-  static List<Case> all(String topic, String scope, Serializer<GenerationRequest> serializer) {
+  static List<Case> all(
+      String topic, String scope, Serializer<GenerationRequest> serializer, Ids ids) {
     BadInputCatalogue c =
-        new BadInputCatalogue(topic, InMemorySchemaRegistry.scope(scope), serializer);
+        new BadInputCatalogue(topic, InMemorySchemaRegistry.scope(scope), serializer, ids);
     c.framing();
     c.schemas();
     c.bodies();
@@ -191,7 +208,7 @@ final class BadInputCatalogue {
         concat(good, Arrays.copyOfRange(good, 5, good.length)),
         (good.length - 5) + " bytes left after");
     // request_id is the first field: its length varint is byte 5, its text follows.
-    int afterId = 5 + 1 + BAD.length();
+    int afterId = 5 + 1 + bad.length();
     dead("negative string length", withByte(good, 5, 0x01), "a string of -1 bytes");
     dead("string length beyond the record", withByte(good, 5, 0x7E), "a string of 63 bytes where");
     dead(
@@ -342,10 +359,10 @@ final class BadInputCatalogue {
   }
 
   private void records() {
-    cases.add(new Case("tombstone (null value)", Outcome.TOMBSTONE, null, ascii(BAD), null));
+    cases.add(new Case("tombstone (null value)", Outcome.TOMBSTONE, null, ascii(bad), null));
     cases.add(
         new Case(
-            "the same request id twice", Outcome.DUPLICATE, null, ascii(BEFORE), frame(BEFORE)));
+            "the same request id twice", Outcome.DUPLICATE, null, ascii(before), frame(before)));
     answered(
         "valid non-ASCII UTF-8 everywhere (control for the strict decoding)",
         good(
@@ -370,15 +387,15 @@ final class BadInputCatalogue {
   // ---- cases
 
   private void dead(String name, byte[] value, String reason) {
-    cases.add(new Case(name, Outcome.DEAD_LETTER, reason, ascii(BAD), value));
+    cases.add(new Case(name, Outcome.DEAD_LETTER, reason, ascii(bad), value));
   }
 
   private void rejected(String name, byte[] value, String reason) {
-    cases.add(new Case(name, Outcome.REJECTED, reason, ascii(BAD), value));
+    cases.add(new Case(name, Outcome.REJECTED, reason, ascii(bad), value));
   }
 
   private void answered(String name, byte[] value) {
-    answered(name, ascii(BAD), value);
+    answered(name, ascii(bad), value);
   }
 
   private void answered(String name, byte[] key, byte[] value) {
@@ -388,7 +405,7 @@ final class BadInputCatalogue {
   // ---- encodings
 
   private byte[] good() {
-    return frame(BAD);
+    return frame(bad);
   }
 
   private byte[] frame(String id) {
@@ -397,7 +414,7 @@ final class BadInputCatalogue {
 
   /** The bad request: {@link #valid} with one change. */
   private byte[] good(Consumer<GenerationRequest> change) {
-    GenerationRequest r = valid(BAD);
+    GenerationRequest r = valid(bad);
     change.accept(r);
     return serializer.serialize(topic, r);
   }
@@ -416,7 +433,7 @@ final class BadInputCatalogue {
         r.put(f.name(), GenericData.get().getDefaultValue(f));
       }
     }
-    r.put("request_id", BAD);
+    r.put("request_id", bad);
     r.put("mode", symbol(writer, "mode", "GENERATE"));
     if (writer.getField("prompt") != null) {
       r.put("prompt", "hello there friend");
@@ -443,13 +460,13 @@ final class BadInputCatalogue {
   }
 
   /** A Completion with every field filled by its default or a plain value. */
-  private static GenericRecord completion() {
+  private GenericRecord completion() {
     Schema s = Completion.getClassSchema();
     GenericRecord r = new GenericData.Record(s);
     for (Schema.Field f : s.getFields()) {
       r.put(f.name(), f.hasDefaultValue() ? GenericData.get().getDefaultValue(f) : null);
     }
-    r.put("request_id", BAD);
+    r.put("request_id", bad);
     r.put("mode", new GenericData.EnumSymbol(s.getField("mode").schema(), "GENERATE"));
     r.put("action", new GenericData.EnumSymbol(s.getField("action").schema(), "GENERATED"));
     r.put("text", "a completion, not a request");

@@ -56,6 +56,7 @@ class BadInputCatalogueTest {
 
   private static final String SCOPE = "bad-input-catalogue";
   private static final String DEBUG_LOGGERS = "io.armguard.streams";
+  private static final BadInputCatalogue.Ids IDS = BadInputCatalogue.Ids.PLAIN;
 
   @TempDir Path stateDir;
 
@@ -75,7 +76,7 @@ class BadInputCatalogueTest {
   static List<Case> catalogue() {
     ArmguardConfig c = ArmguardConfig.from(Map.of(), Map.of());
     return BadInputCatalogue.all(
-        c.requestsTopic(), SCOPE, TestSerdes.create(SCOPE).request().serializer());
+        c.requestsTopic(), SCOPE, TestSerdes.create(SCOPE).request().serializer(), IDS);
   }
 
   @BeforeEach
@@ -157,7 +158,7 @@ class BadInputCatalogueTest {
     List<LogCapture.Line> lines;
     try (LogCapture armguard = new LogCapture("io.armguard");
         LogCapture kafka = new LogCapture("org.apache.kafka")) {
-      send(BadInputCatalogue.BEFORE, bad, BadInputCatalogue.AFTER);
+      send(IDS.before(), bad, IDS.after());
       lines = new ArrayList<>(armguard.lines());
       lines.addAll(kafka.lines());
     }
@@ -172,7 +173,7 @@ class BadInputCatalogueTest {
     boolean answeredToo = bad.outcome() == Outcome.REJECTED || bad.outcome() == Outcome.ANSWERED;
     int expected = answeredToo ? 3 : 2;
 
-    for (String neighbour : List.of(BadInputCatalogue.BEFORE, BadInputCatalogue.AFTER)) {
+    for (String neighbour : List.of(IDS.before(), IDS.after())) {
       assertEquals(Action.GENERATED, answers.get(neighbour).getAction(), neighbour);
       assertEquals("decode", audit.get(neighbour).getStage(), neighbour);
     }
@@ -204,7 +205,7 @@ class BadInputCatalogueTest {
       case ANSWERED -> {
         assertTrue(dead.isEmpty());
         assertEquals(Action.GENERATED, answer.getAction(), String.valueOf(answer.getError()));
-        assertEquals(BadInputCatalogue.BAD, answer.getRequestId());
+        assertEquals(IDS.bad(), answer.getRequestId());
       }
       case TOMBSTONE -> {
         assertTrue(dead.isEmpty());
@@ -334,7 +335,7 @@ class BadInputCatalogueTest {
   private static String badId(List<Completion> out) {
     return out.stream()
         .map(Completion::getRequestId)
-        .filter(id -> !id.equals(BadInputCatalogue.BEFORE) && !id.equals(BadInputCatalogue.AFTER))
+        .filter(id -> !id.equals(IDS.before()) && !id.equals(IDS.after()))
         .findFirst()
         .orElse(null);
   }
