@@ -1,15 +1,24 @@
 package io.armguard.streams;
 
+import static io.armguard.streams.WireBytes.ascii;
+import static io.armguard.streams.WireBytes.concat;
+import static io.armguard.streams.WireBytes.filled;
+import static io.armguard.streams.WireBytes.framed;
+import static io.armguard.streams.WireBytes.newerEnums;
+import static io.armguard.streams.WireBytes.replace;
+import static io.armguard.streams.WireBytes.retyped;
+import static io.armguard.streams.WireBytes.symbol;
+import static io.armguard.streams.WireBytes.varint;
+import static io.armguard.streams.WireBytes.withByte;
+import static io.armguard.streams.WireBytes.withField;
+import static io.armguard.streams.WireBytes.withId;
+import static io.armguard.streams.WireBytes.without;
+
 import io.armguard.schema.Completion;
 import io.armguard.schema.GenerationRequest;
 import io.armguard.schema.Mode;
 import io.armguard.schema.Strategy;
 import io.armguard.serde.InMemorySchemaRegistry;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -18,10 +27,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
@@ -140,18 +146,18 @@ final class BadInputCatalogue {
     bill.put("amount", 42L);
     dead(
         "unrelated schema: another application's record",
-        frame(register("catalogue-invoice", invoice), invoice, bill),
+        framed(register("catalogue-invoice", invoice), invoice, bill),
         "corrupt GenerationRequest body");
     dead(
         "unrelated schema: a Completion (armguard's own output)",
-        frame(
+        framed(
             register("catalogue-completion", Completion.getClassSchema()),
             Completion.getClassSchema(),
             completion()),
         "corrupt GenerationRequest body");
     dead(
         "unrelated schema: a bare string",
-        frame(register("catalogue-string", Schema.create(Schema.Type.STRING)), null, "hello"),
+        framed(register("catalogue-string", Schema.create(Schema.Type.STRING)), null, "hello"),
         "corrupt GenerationRequest body");
     Schema topKString = retyped(v, "top_k", "\"int\"", "\"string\"");
     dead(
@@ -441,22 +447,7 @@ final class BadInputCatalogue {
     r.put("max_new_tokens", 4);
     r.put("created_at", 1_000L);
     change.accept(r);
-    return frame(register(subject, writer), writer, r);
-  }
-
-  private static byte[] frame(int id, Schema schema, Object datum) {
-    try {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      bytes.write(0); // the Confluent magic byte
-      bytes.write(ByteBuffer.allocate(4).putInt(id).array());
-      BinaryEncoder e = EncoderFactory.get().binaryEncoder(bytes, null);
-      Schema s = schema == null ? Schema.create(Schema.Type.STRING) : schema;
-      new GenericDatumWriter<>(s).write(datum, e);
-      e.flush();
-      return bytes.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return framed(register(subject, writer), writer, r);
   }
 
   /** A Completion with every field filled by its default or a plain value. */
@@ -472,112 +463,5 @@ final class BadInputCatalogue {
     r.put("text", "a completion, not a request");
     r.put("completed_at", 1_000L);
     return r;
-  }
-
-  private static byte[] varint(int n) {
-    try {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      BinaryEncoder e = EncoderFactory.get().binaryEncoder(bytes, null);
-      e.writeInt(n);
-      e.flush();
-      return bytes.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static GenericData.EnumSymbol symbol(Schema writer, String field, String symbol) {
-    Schema s = writer.getField(field).schema();
-    if (s.getType() == Schema.Type.UNION) {
-      s = s.getTypes().get(1);
-    }
-    return new GenericData.EnumSymbol(s, symbol);
-  }
-
-  /** {@code v} with field {@code name}'s type {@code from} (JSON) replaced by {@code to}. */
-  private static Schema retyped(Schema v, String name, String from, String to) {
-    String json = v.toString();
-    String field = "\"name\":\"" + name + "\",\"type\":[\"null\"," + from + "]";
-    if (!json.contains(field)) {
-      throw new IllegalStateException(field + " not in " + json);
-    }
-    return new Schema.Parser()
-        .parse(json.replace(field, "\"name\":\"" + name + "\",\"type\":[\"null\"," + to + "]"));
-  }
-
-  private static Schema without(Schema v, String name) {
-    List<Schema.Field> fields = new ArrayList<>();
-    for (Schema.Field f : v.getFields()) {
-      if (!f.name().equals(name)) {
-        fields.add(new Schema.Field(f, f.schema()));
-      }
-    }
-    return Schema.createRecord(v.getName(), v.getDoc(), v.getNamespace(), false, fields);
-  }
-
-  private static Schema withField(Schema v, String name) {
-    List<Schema.Field> fields = new ArrayList<>();
-    for (Schema.Field f : v.getFields()) {
-      fields.add(new Schema.Field(f, f.schema()));
-    }
-    fields.add(new Schema.Field(name, Schema.create(Schema.Type.INT), "a newer writer's", 0));
-    return Schema.createRecord(v.getName(), v.getDoc(), v.getNamespace(), false, fields);
-  }
-
-  /** A newer writer: mode knows TRANSLATE, strategy knows BEAM. */
-  private static Schema newerEnums(Schema v) {
-    String json =
-        v.toString()
-            .replace(
-                "\"GENERATE\",\"MODERATE\",\"UNKNOWN\"",
-                "\"GENERATE\",\"MODERATE\",\"UNKNOWN\",\"TRANSLATE\"")
-            .replace("\"UNGUIDED\",\"UNKNOWN\"", "\"UNGUIDED\",\"UNKNOWN\",\"BEAM\"");
-    return new Schema.Parser().parse(json);
-  }
-
-  private static byte[] withId(byte[] framed, int id) {
-    byte[] out = framed.clone();
-    ByteBuffer.wrap(out).putInt(1, id);
-    return out;
-  }
-
-  private static byte[] withByte(byte[] data, int at, int value) {
-    byte[] out = data.clone();
-    out[at] = (byte) value;
-    return out;
-  }
-
-  /** {@code data} with the first occurrence of ASCII {@code find} replaced by as many bytes. */
-  private static byte[] replace(byte[] data, String find, int... with) {
-    byte[] f = ascii(find);
-    if (f.length != with.length) {
-      throw new IllegalArgumentException("replacement must keep the length");
-    }
-    for (int i = 0; i + f.length <= data.length; i++) {
-      if (Arrays.equals(data, i, i + f.length, f, 0, f.length)) {
-        byte[] out = data.clone();
-        for (int j = 0; j < with.length; j++) {
-          out[i + j] = (byte) with[j];
-        }
-        return out;
-      }
-    }
-    throw new IllegalArgumentException(find + " not in the record");
-  }
-
-  private static byte[] concat(byte[] a, byte[] b) {
-    byte[] out = Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
-  }
-
-  private static byte[] filled(int n, int value) {
-    byte[] out = new byte[n];
-    Arrays.fill(out, (byte) value);
-    return out;
-  }
-
-  private static byte[] ascii(String s) {
-    return s.getBytes(StandardCharsets.US_ASCII);
   }
 }
