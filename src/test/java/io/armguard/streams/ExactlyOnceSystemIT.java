@@ -29,6 +29,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -46,7 +47,9 @@ class ExactlyOnceSystemIT {
 
   private static final int PARTITIONS = 4;
 
-  @TempDir static Path tmp;
+  // kept when a test fails: the instances' and the broker's logs are in it
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  static Path tmp;
 
   static ApicurioRegistry registry;
   static TcpProxy registryProxy;
