@@ -70,10 +70,9 @@ final class CheckedBinaryDecoder extends Decoder {
   @Override
   public ByteBuffer readBytes(ByteBuffer old) throws IOException {
     int length = length("bytes value");
-    ByteBuffer result =
-        old != null && old.capacity() >= length ? old.clear() : ByteBuffer.allocate(length);
-    in.readFixed(result.array(), result.position(), length);
-    result.limit(length);
+    // a fresh buffer: reusing old (as Avro does) would need care with its offset and position
+    ByteBuffer result = ByteBuffer.allocate(length);
+    in.readFixed(result.array(), 0, length);
     return result;
   }
 
