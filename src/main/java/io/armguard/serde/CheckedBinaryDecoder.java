@@ -23,8 +23,9 @@ import org.apache.avro.util.Utf8;
  *       costs a 1 GB allocation) and then meets the end of the data.
  * </ul>
  *
- * Every other call goes to a plain {@link BinaryDecoder}. Failures are {@link IOException}s naming
- * the problem. One instance per body; not thread-safe.
+ * Every other call goes to a plain {@link BinaryDecoder}; array block counts are not checked, since
+ * an array's items may take no bytes at all (nulls). Failures are {@link IOException}s naming the
+ * problem. One instance per body; not thread-safe.
  */
 final class CheckedBinaryDecoder extends Decoder {
 
