@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
@@ -17,9 +16,10 @@ import org.apache.kafka.common.serialization.Deserializer;
  * Reads the Confluent wire format into a SpecificRecord class: the writer's schema comes from the
  * registry by the id in the record, the reader's schema is the class's own, so records written by
  * an older or newer compatible schema are resolved by Avro's schema resolution. Anything that is
- * not a valid record (no magic byte, unknown id, truncated or corrupt body) throws {@link
- * SerializationException} naming the topic and the problem: Kafka Streams sends such records to the
- * dead-letter topic.
+ * not exactly one valid record (no magic byte, unknown id, truncated or corrupt body, bytes left
+ * after the body, a string that is not valid UTF-8 or claims more bytes than the body has: {@link
+ * CheckedBinaryDecoder}) throws {@link SerializationException} naming the topic and the problem:
+ * Kafka Streams sends such records to the dead-letter topic.
  *
  * <p>A registry that gives no definite answer (unreachable, timeout, 5xx) is not bad input: the
  * lookup is retried with back-off ({@link RegistryRetry}, budget {@value RegistryRetry#BUDGET_MS})
@@ -119,7 +119,24 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
       reader = readers.computeIfAbsent(id, i -> readerFor(i, topic));
     }
     try {
-      return reader.read(null, DecoderFactory.get().binaryDecoder(data, 5, data.length - 5, null));
+      CheckedBinaryDecoder decoder = new CheckedBinaryDecoder(data, 5, data.length - 5);
+      T value = reader.read(null, decoder);
+      if (!decoder.isEnd()) {
+        // A body is exactly one record: bytes after it mean a framing bug (two records written
+        // into one, a wrong length), not data a newer writer added (resolution reads those).
+        throw new SerializationException(
+            decoder.remaining()
+                + " bytes left after a complete "
+                + type.getSimpleName()
+                + " body (schema id "
+                + id
+                + ") on topic '"
+                + topic
+                + "'");
+      }
+      return value;
+    } catch (SerializationException e) {
+      throw e;
     } catch (IOException | RuntimeException e) {
       throw new SerializationException(
           "corrupt "

@@ -32,11 +32,21 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler 
   /** Config key under which the service passes its {@link PipelineMetrics} (an object). */
   public static final String METRICS_CONFIG = "armguard.pipeline.metrics";
 
+  /**
+   * Config key under which a test may pass its own {@link LogRateLimit} (an object); by default
+   * every handler of the JVM shares one limit of {@value #LINES_PER_SECOND} lines a second.
+   */
+  static final String LOG_LIMIT_CONFIG = "armguard.dead.letter.log.limit";
+
+  static final int LINES_PER_SECOND = 10;
+
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetterHandler.class);
-  private static final LogRateLimit LINES = new LogRateLimit(10, 1_000, System::currentTimeMillis);
+  private static final LogRateLimit SHARED_LINES =
+      new LogRateLimit(LINES_PER_SECOND, 1_000, System::currentTimeMillis);
 
   private String deadLetterTopic;
   private PipelineMetrics metrics;
+  private LogRateLimit lines = SHARED_LINES;
 
   @Override
   public void configure(Map<String, ?> configs) {
@@ -44,6 +54,9 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler 
     deadLetterTopic = topic == null ? null : topic.toString();
     if (configs.get(METRICS_CONFIG) instanceof PipelineMetrics m) {
       metrics = m;
+    }
+    if (configs.get(LOG_LIMIT_CONFIG) instanceof LogRateLimit l) {
+      lines = l;
     }
   }
 
@@ -81,8 +94,8 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler 
     }
   }
 
-  private static void log(String what, ErrorHandlerContext c, Exception e) {
-    long dropped = LINES.admit();
+  private void log(String what, ErrorHandlerContext c, Exception e) {
+    long dropped = lines.admit();
     if (dropped < 0) {
       return;
     }

@@ -125,6 +125,11 @@ public final class PipelineMetrics {
     registry.counter("armguard.duplicate.requests").increment();
   }
 
+  /** A tombstone (null value) on the requests topic: no request, so nothing is answered. */
+  public void tombstone() {
+    registry.counter("armguard.tombstones").increment();
+  }
+
   public void action(String action) {
     registry.counter("armguard.completions", "action", action).increment();
   }

@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * First processor: checks each request ({@link RequestValidator}). A valid one goes on to the
  * micro-batch as a {@link BufferedRequest} that carries its source coordinates (records forwarded
  * later from a punctuator have none); an invalid one is answered at once with a REJECTED completion
- * and audit record. Prompt text reaches the (debug) log only with {@code log.content=true}.
+ * and audit record. A tombstone (null value) is no request: it is counted ({@code
+ * armguard_tombstones_total}), logged at debug and answered by nothing. Prompt text reaches the
+ * (debug) log only with {@code log.content=true}.
  */
 public final class ValidateProcessor
     implements Processor<String, GenerationRequest, String, Object> {
@@ -57,6 +59,13 @@ public final class ValidateProcessor
     SourceInfo source = source(context);
     if (request == null) {
       // A tombstone on the requests topic is not a request: nothing to answer, nobody to answer.
+      metrics.tombstone();
+      LOG.debug(
+          "task {}: tombstone at {}-{}@{} ignored",
+          context.taskId(),
+          source.getTopic(),
+          source.getPartition(),
+          source.getOffset());
       return;
     }
     Optional<String> problem = validator.problem(request, engine);

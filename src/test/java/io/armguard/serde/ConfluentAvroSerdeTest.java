@@ -70,6 +70,42 @@ class ConfluentAvroSerdeTest {
   }
 
   @Test
+  void aBodyMustBeExactlyOneRecordOfValidUtf8() {
+    String scope = "serde-strict-" + System.nanoTime();
+    ConfluentAvroSerde<GenerationRequest> serde =
+        ConfluentAvroSerde.forValues(
+            GenerationRequest.class, Map.of(RegistryClientConfig.URL, "mock://" + scope));
+    var in = serde.deserializer();
+    GenerationRequest text = request("r3");
+    text.setPrompt("héllo 你好 \uD83D\uDE00 QQ");
+    byte[] good = serde.serializer().serialize("t", text);
+    assertEquals(text, in.deserialize("t", good), "valid non-ASCII text reads back unchanged");
+
+    byte[] trailing = java.util.Arrays.copyOf(good, good.length + 2);
+    assertTrue(
+        assertThrows(SerializationException.class, () -> in.deserialize("t", trailing))
+            .getMessage()
+            .startsWith("2 bytes left after a complete GenerationRequest body"));
+
+    byte[] badUtf8 = good.clone();
+    int q = new String(good, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("QQ");
+    badUtf8[q] = (byte) 0xC3; // a lead byte followed by 'Q' (not a continuation byte)
+    assertTrue(
+        assertThrows(SerializationException.class, () -> in.deserialize("t", badUtf8))
+            .getMessage()
+            .contains("is not valid UTF-8"));
+
+    // request_id's length prefix claims 1e9 bytes: refused before a 1 GB buffer is allocated
+    byte[] huge = java.util.Arrays.copyOf(good, 10);
+    System.arraycopy(
+        new byte[] {(byte) 0x80, (byte) 0xA8, (byte) 0xD6, (byte) 0xB9, 0x07}, 0, huge, 5, 5);
+    assertTrue(
+        assertThrows(SerializationException.class, () -> in.deserialize("t", huge))
+            .getMessage()
+            .contains("a string of 1000000000 bytes where 0 bytes are left"));
+  }
+
+  @Test
   void cachingClientAsksTheRegistryOncePerSchema() {
     InMemorySchemaRegistry backing = InMemorySchemaRegistry.scope("cache-" + System.nanoTime());
     int[] calls = new int[1];

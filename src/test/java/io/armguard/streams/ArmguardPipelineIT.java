@@ -296,6 +296,125 @@ class ArmguardPipelineIT {
     }
   }
 
+  /**
+   * A few classes of the bad-input catalogue ({@link BadInputCatalogue}, tested in full under
+   * TopologyTestDriver) on the real broker under exactly_once_v2, where dead letters are produced
+   * in the stream thread's transaction: each between two valid requests, each where it belongs,
+   * every neighbour answered once.
+   */
+  @Test
+  void representativeBadInputGoesWhereItBelongsUnderExactlyOnce() throws Exception {
+    ArmguardConfig bad =
+        config.with(
+            Map.of(
+                "application.id", "armguard-it-bad",
+                "topic.requests", "bad.requests",
+                "topic.completions", "bad.completions",
+                "topic.audit", "bad.audit",
+                "topic.dlq", "bad.dlq",
+                "state.dir", tmp.resolve("state-bad").toString()));
+    broker.createTopics(
+        2, List.of(bad.requestsTopic(), bad.completionsTopic(), bad.auditTopic(), bad.dlqTopic()));
+    List<String> names =
+        List.of(
+            "unknown schema id",
+            "trailing zero byte after a valid body",
+            "invalid UTF-8 in prompt",
+            "a 14-byte record claiming a 1 GB string",
+            "newer writer's mode symbol (TRANSLATE)",
+            "beta 1e30",
+            "tombstone (null value)",
+            "the same request id twice",
+            "huge key (100 KB)");
+    Map<String, BadInputCatalogue.Case> sent = new HashMap<>();
+    Map<String, BadInputCatalogue.Ids> idsOf = new HashMap<>();
+    int completions = 0;
+    int deadLetters = 0;
+    try (ArmguardService service =
+            new ArmguardService(bad, serdes, new EnginePool(models::newEngine, models.loaded()));
+        KafkaProducer<byte[], byte[]> raw =
+            new KafkaProducer<>(
+                Map.of("bootstrap.servers", broker.bootstrapServers()),
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
+        OutputCollector out = new OutputCollector(bad, serdes, 2)) {
+      assertTrue(service.awaitRunning(Duration.ofSeconds(60)), "state " + service.state());
+      for (int i = 0; i < names.size(); i++) {
+        BadInputCatalogue.Ids ids = BadInputCatalogue.Ids.of("c" + i + "-");
+        String name = names.get(i);
+        BadInputCatalogue.Case c =
+            BadInputCatalogue.all(
+                    bad.requestsTopic(), "armguard-it", serdes.request().serializer(), ids)
+                .stream()
+                .filter(k -> k.name().equals(name))
+                .findFirst()
+                .orElseThrow();
+        sent.put(c.name(), c);
+        idsOf.put(c.name(), ids);
+        for (String neighbour : List.of(ids.before(), "", ids.after())) {
+          byte[] key = neighbour.isEmpty() ? c.key() : neighbour.getBytes(StandardCharsets.UTF_8);
+          byte[] value =
+              neighbour.isEmpty()
+                  ? c.value()
+                  : serdes
+                      .request()
+                      .serializer()
+                      .serialize(bad.requestsTopic(), BadInputCatalogue.valid(neighbour));
+          raw.send(new ProducerRecord<>(bad.requestsTopic(), key, value));
+        }
+        completions +=
+            c.outcome() == BadInputCatalogue.Outcome.REJECTED
+                    || c.outcome() == BadInputCatalogue.Outcome.ANSWERED
+                ? 3
+                : 2;
+        deadLetters += c.outcome() == BadInputCatalogue.Outcome.DEAD_LETTER ? 1 : 0;
+      }
+      raw.flush();
+      assertTrue(
+          out.await(
+              completions,
+              completions,
+              deadLetters,
+              Duration.ofSeconds(120),
+              Duration.ofSeconds(3),
+              c -> {}),
+          out.completions().size() + " completions, " + out.deadLetters().size() + " dead letters");
+      assertEquals(completions, out.completions().size(), "exactly one completion each");
+      assertEquals(completions, out.audits().size(), "exactly one audit each");
+      assertEquals(deadLetters, out.deadLetters().size(), "exactly one dead letter each");
+
+      Map<String, Completion> byId = new HashMap<>();
+      out.completions()
+          .forEach(r -> assertNull(byId.put(r.completion().getRequestId(), r.completion())));
+      List<String> letters =
+          out.deadLetters().stream()
+              .map(
+                  d ->
+                      new String(
+                          d.headers().lastHeader("__streams.errors.message").value(),
+                          StandardCharsets.UTF_8))
+              .toList();
+      for (String name : names) {
+        BadInputCatalogue.Case c = sent.get(name);
+        BadInputCatalogue.Ids ids = idsOf.get(name);
+        assertEquals(Action.GENERATED, byId.get(ids.before()).getAction(), name);
+        assertEquals(Action.GENERATED, byId.get(ids.after()).getAction(), name);
+        switch (c.outcome()) {
+          case DEAD_LETTER ->
+              assertEquals(1, letters.stream().filter(m -> m.contains(c.reason())).count(), name);
+          case REJECTED -> assertTrue(byId.get(ids.bad()).getError().contains(c.reason()), name);
+          case ANSWERED -> assertEquals(Action.GENERATED, byId.get(ids.bad()).getAction(), name);
+          case TOMBSTONE, DUPLICATE -> assertNull(byId.get(ids.bad()), name);
+        }
+      }
+      String metrics =
+          get(HttpClient.newHttpClient(), "http://localhost:" + service.httpPort() + "/metrics")
+              .body();
+      assertTrue(metrics.contains("armguard_tombstones_total 1.0"), metrics);
+      assertTrue(metrics.contains("armguard_duplicate_requests_total 1.0"), metrics);
+    }
+  }
+
   /** Reads {@code topic} read_committed until {@code expected} records or the timeout. */
   private static int committedRecords(String topic, int expected, Duration timeout) {
     try (KafkaConsumer<byte[], byte[]> c =

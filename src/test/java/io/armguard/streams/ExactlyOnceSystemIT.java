@@ -29,6 +29,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -46,7 +47,9 @@ class ExactlyOnceSystemIT {
 
   private static final int PARTITIONS = 4;
 
-  @TempDir static Path tmp;
+  // kept when a test fails: the instances' and the broker's logs are in it
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  static Path tmp;
 
   static ApicurioRegistry registry;
   static TcpProxy registryProxy;
@@ -72,6 +75,12 @@ class ExactlyOnceSystemIT {
     }
   }
 
+  /**
+   * Standby replicas the instances run with: the shipped default (0), or {@code
+   * -Darmguard.eos.standbys=N} to measure fail-over with warm copies of the buffer stores.
+   */
+  private static final String STANDBYS = System.getProperty("armguard.eos.standbys", "0");
+
   /** The settings both instances of one application run with (registry through the proxy). */
   private static Map<String, String> settings(String app) {
     String proxied = registry.url().replaceFirst(":\\d+/", ":" + registryProxy.port() + "/");
@@ -90,7 +99,8 @@ class ExactlyOnceSystemIT {
         Map.entry("model.lm.dir", Path.of("models/lm").toAbsolutePath().toString()),
         Map.entry("model.reward.dir", Path.of("models/arm").toAbsolutePath().toString()),
         Map.entry("model.rad.dir", ""),
-        Map.entry("rewrite.max.attempts", "1"));
+        Map.entry("rewrite.max.attempts", "1"),
+        Map.entry("num.standby.replicas", STANDBYS));
   }
 
   /** What the test's producer and consumer use: the same topics, the registry directly. */
@@ -245,7 +255,13 @@ class ExactlyOnceSystemIT {
           "visible output gap after a is killed for good: "
               + gapAfter(out, killForGood, 40_000)
               + " ms");
-      System.out.println("exactly-once system test, " + total + " requests: " + figures);
+      System.out.println(
+          "exactly-once system test, "
+              + total
+              + " requests, num.standby.replicas="
+              + STANDBYS
+              + ": "
+              + figures);
     }
   }
 
