@@ -33,7 +33,8 @@ import java.util.Map;
  * tokens, only whitespace, or does not score below {@link ModerationPolicy#acceptBelow} the
  * threshold (the threshold itself unless {@code rewrite.accept.ratio} asks for a margin). After
  * {@link ModerationPolicy#maxAttempts()} failed attempts the fallback runs: REDACT delivers the
- * kept prefix plus the mask if that scores below the threshold, else (and under BLOCK) the fallback
+ * kept prefix plus the mask if that scores below the margin, else the kept prefix cut back to its
+ * last sentence end plus the mask, else the mask alone; if none does (and under BLOCK) the fallback
  * text is delivered, BLOCKED.
  *
  * <p>Not thread-safe: one instance per engine (per stream thread).
@@ -223,29 +224,61 @@ public final class BatchModerator {
     return failed;
   }
 
-  /** REDACT (kept prefix + mask, if that is clean) or BLOCK for the rewrites that failed. */
+  /**
+   * REDACT (the longest of kept clause, kept sentences and nothing, plus the mask, that scores
+   * below the margin) or BLOCK for the rewrites that failed.
+   */
   private void fallback(List<Rewrite> pending, Verdict[] out) {
     if (pending.isEmpty()) {
       return;
     }
     List<Rewrite> block = new ArrayList<>();
     if (policy.fallback() == Fallback.REDACT) {
-      List<TextScoreRequest> redactions = pending.stream().map(p -> alone(redact(p.kept))).toList();
+      // per reply the redactions to try, longest first: the kept clause, the kept sentences, the
+      // mask alone; all scored in one call, the longest that scores below the margin is delivered
+      List<int[]> cuts = new ArrayList<>();
+      List<TextScoreRequest> redactions = new ArrayList<>();
+      for (Rewrite p : pending) {
+        int[] c = redactionCuts(p.kept);
+        cuts.add(c);
+        for (int cut : c) {
+          redactions.add(alone(redact(p.kept.substring(0, cut))));
+        }
+      }
       List<PrefixScores> scores = score(redactions);
+      int k = 0;
       for (int j = 0; j < pending.size(); j++) {
         Rewrite p = pending.get(j);
-        if (scores.get(j).finalScore() < policy.acceptBelow(p.threshold)) {
+        int[] c = cuts.get(j);
+        int chosen = -1;
+        for (int i = 0; i < c.length && chosen < 0; i++) {
+          if (scores.get(k + i).finalScore() < policy.acceptBelow(p.threshold)) {
+            chosen = i;
+          }
+        }
+        if (chosen >= 0) {
+          Evidence e = p.evidence;
+          Evidence cutEvidence =
+              c[chosen] == e.keptChars()
+                  ? e
+                  : new Evidence(
+                      c[chosen],
+                      new ReplacedSpan(c[chosen], e.replaced().end()),
+                      e.firstFlaggedChar(),
+                      e.trajectory(),
+                      false);
           out[p.index] =
               Verdict.redacted(
                   p.task.id(),
-                  redactions.get(j).text(),
+                  redactions.get(k + chosen).text(),
                   p.input,
-                  Judgement.of(scores.get(j), p.thresholds),
-                  p.evidence,
+                  Judgement.of(scores.get(k + chosen), p.thresholds),
+                  cutEvidence,
                   policy.maxAttempts());
         } else {
           block.add(p);
         }
+        k += c.length;
       }
     } else {
       block.addAll(pending);
@@ -266,6 +299,12 @@ public final class BatchModerator {
               p.evidence,
               policy.maxAttempts());
     }
+  }
+
+  /** Where a redaction may cut the kept prefix, longest first, distinct: clause, sentence, 0. */
+  static int[] redactionCuts(String kept) {
+    int sentence = ToxicPrefix.sentenceStartAtOrBefore(kept, kept.length());
+    return java.util.stream.IntStream.of(kept.length(), sentence, 0).distinct().toArray();
   }
 
   /** The kept prefix with the mask in place of the flagged span. */

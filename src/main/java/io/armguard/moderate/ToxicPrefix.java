@@ -56,6 +56,19 @@ public final class ToxicPrefix {
    * clause punctuation and is followed by whitespace (a word boundary, as {@link #wordCut} gives).
    */
   static int clauseStartAtOrBefore(String text, int end) {
+    return boundaryAtOrBefore(text, end, ".,;:!?\u2014\u2013-");
+  }
+
+  /**
+   * The last sentence boundary at or before {@code end}: 0, or the end of a word that ends with
+   * {@code . ! ?} and is followed by whitespace, or a line break. Redaction falls back to it when
+   * the kept clause dangles ("... room 204. Go, [removed]").
+   */
+  static int sentenceStartAtOrBefore(String text, int end) {
+    return boundaryAtOrBefore(text, end, ".!?");
+  }
+
+  private static int boundaryAtOrBefore(String text, int end, String punctuation) {
     for (int p = Math.min(end, text.length()); p > 0; p--) {
       if (!Character.isWhitespace(text.charAt(p - 1))) {
         continue;
@@ -68,7 +81,7 @@ public final class ToxicPrefix {
         return 0;
       }
       char c = text.charAt(q - 1);
-      if (text.charAt(p - 1) == '\n' || ".,;:!?\u2014\u2013-".indexOf(c) >= 0) {
+      if (text.charAt(p - 1) == '\n' || punctuation.indexOf(c) >= 0) {
         return q; // right after the punctuation, like every word cut (the rewrite adds the space)
       }
     }

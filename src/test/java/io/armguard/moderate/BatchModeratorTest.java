@@ -128,6 +128,24 @@ class BatchModeratorTest {
   }
 
   @Test
+  void redactionTriesTheKeptClauseThenTheKeptSentencesThenTheMaskAlone() {
+    String kept = "Mon-Thu 2-8pm in the library, room 204. Go,";
+    int sentence = kept.indexOf(" Go,");
+    assertEquals(
+        List.of(kept.length(), sentence, 0),
+        java.util.Arrays.stream(BatchModerator.redactionCuts(kept)).boxed().toList());
+    assertEquals(
+        List.of(3, 0),
+        java.util.Arrays.stream(BatchModerator.redactionCuts("ok,")).boxed().toList());
+    assertEquals(
+        List.of(0), java.util.Arrays.stream(BatchModerator.redactionCuts("")).boxed().toList());
+    // a kept prefix that is whole sentences is tried once as it is
+    assertEquals(
+        List.of(9, 0),
+        java.util.Arrays.stream(BatchModerator.redactionCuts("Canberra.")).boxed().toList());
+  }
+
+  @Test
   void acceptRatioOutsideItsRangeIsRefused() {
     for (float bad : new float[] {0f, -0.5f, 1.5f, Float.NaN}) {
       org.junit.jupiter.api.Assertions.assertThrows(
