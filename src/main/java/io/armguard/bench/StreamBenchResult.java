@@ -55,6 +55,7 @@ public record StreamBenchResult(
     o.addProperty("reply_tokens", run.replyTokens());
     o.addProperty("released_tokens", run.releasedTokens());
     o.addProperty("streams_complete", run.finals());
+    o.add("actions", GSON.toJsonTree(run.actions()));
     double[] l = run.latenciesMs();
     o.addProperty("latency_p50_ms", round(Statistics.percentile(l, 0.50), 1));
     o.addProperty("latency_p99_ms", round(Statistics.percentile(l, 0.99), 1));

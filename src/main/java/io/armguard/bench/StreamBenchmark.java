@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -57,6 +58,7 @@ public final class StreamBenchmark {
    * @param cpuShare the process's CPU time over the run / (wall x cores): broker, clients and
    *     service together
    * @param engine what the service's reward model spent over the run
+   * @param actions streams per final action (ALLOWED, REWRITTEN, ...)
    */
   public record Run(
       double[] latenciesMs,
@@ -65,7 +67,8 @@ public final class StreamBenchmark {
       int finals,
       double wallS,
       double cpuShare,
-      MeteredEngine.Reading engine) {}
+      MeteredEngine.Reading engine,
+      Map<String, Integer> actions) {}
 
   private final Settings settings;
   private final String inTopic;
@@ -138,7 +141,8 @@ public final class StreamBenchmark {
         r.finals,
         wall,
         (cpu1 - cpu0) / 1e9 / Math.max(1e-9, wall) / cores,
-        engine);
+        engine,
+        new TreeMap<>(r.actions));
   }
 
   /**
@@ -177,6 +181,7 @@ public final class StreamBenchmark {
     volatile long deadline = Long.MAX_VALUE;
     volatile long lastNanos;
     volatile int finals;
+    final Map<String, Integer> actions = new ConcurrentHashMap<>();
 
     Reader(Map<String, List<Received>> received, int streams) {
       this.received = received;
@@ -193,6 +198,7 @@ public final class StreamBenchmark {
               .computeIfAbsent(c.getStreamId(), k -> new ArrayList<>())
               .add(new Received(c.getSeq(), c.getText(), now));
           if (c.getFinal$()) {
+            actions.merge(String.valueOf(c.getAction()), 1, Integer::sum);
             finals++;
             lastNanos = now;
           }
