@@ -101,6 +101,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
     List<String> texts = replies.stream().map(StreamWorkload.Reply::text).toList();
     boolean allComplete = true;
     try (ServiceModels models = ServiceModels.load(base, true, System.err)) {
+      checkFits(models, base, replies);
       for (int holdback : holdbacks) {
         ArmguardConfig config =
             base.with(Map.of(ArmguardConfig.STREAM_HOLDBACK_TOKENS, Integer.toString(holdback)));
@@ -176,6 +177,34 @@ public final class BenchStreamCommand implements Callable<Integer> {
       }
     }
     return allComplete ? 0 : 1;
+  }
+
+  /**
+   * Fails before anything runs when a reply would not fit the model as the service checks it (BOS +
+   * reply, and under {@code stream.on.flag=rewrite} the prompt and a full completion): such a
+   * stream would be closed as context-full and measure nothing.
+   */
+  private static void checkFits(
+      ServiceModels models, ArmguardConfig config, List<StreamWorkload.Reply> replies) {
+    boolean rewrite = "rewrite".equalsIgnoreCase(config.string(ArmguardConfig.STREAM_ON_FLAG));
+    try (var engine = models.newEngine()) {
+      for (StreamWorkload.Reply r : replies) {
+        int need =
+            engine.countTokens(r.text())
+                + 1
+                + (rewrite ? engine.countTokens(r.prompt()) + config.decodeMaxNewTokens() : 0);
+        if (need > engine.contextSize()) {
+          throw new IllegalArgumentException(
+              "a reply needs "
+                  + need
+                  + " tokens (BOS + reply"
+                  + (rewrite ? " + prompt + decode.max.new.tokens" : "")
+                  + "), more than the model's context of "
+                  + engine.contextSize()
+                  + "; use models with a longer context");
+        }
+      }
+    }
   }
 
   private static MeteredEngine.Reading sum(List<MeteredEngine> engines) {
