@@ -5,16 +5,20 @@ import io.armguard.decode.DecodeResult;
 import io.armguard.decode.GuidedEngine;
 import io.armguard.decode.PrefixScores;
 import io.armguard.decode.Strategy;
+import io.armguard.decode.StreamScores;
+import io.armguard.decode.StreamText;
 import io.armguard.decode.TextScoreRequest;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A {@link GuidedEngine} that counts what its {@link #scorePrefixes} calls cost: calls, texts,
- * token positions run through the reward model (BOS + each text's tokens) and wall time inside the
- * engine; everything else is passed through. The counters are thread-safe (the engine runs on a
- * decode worker while the benchmark reads them); the engine's own threading contract is the
- * delegate's. Closing closes the delegate.
+ * A {@link GuidedEngine} that counts what its {@link #scorePrefixes} and {@link #scoreStreams}
+ * calls cost: calls, texts, token positions run through the reward model (BOS + each text's tokens;
+ * for streams what the engine ran, its cache aside) and wall time inside the engine; everything
+ * else is passed through. The counters are thread-safe (the engine runs on a decode worker while
+ * the benchmark reads them); the engine's own threading contract is the delegate's. Closing closes
+ * the delegate.
  */
 public final class MeteredEngine implements GuidedEngine {
 
@@ -53,6 +57,20 @@ public final class MeteredEngine implements GuidedEngine {
     texts.add(batch.size());
     for (PrefixScores p : out) {
       positions.add(p.tokenIds().length + 1L); // + BOS
+    }
+    return out;
+  }
+
+  /** Counted as what the engine reports it ran (a cached stream runs only its new tokens). */
+  @Override
+  public List<StreamScores> scoreStreams(List<StreamText> batch, Collection<String> forget) {
+    long t0 = System.nanoTime();
+    List<StreamScores> out = delegate.scoreStreams(batch, forget);
+    nanos.add(System.nanoTime() - t0);
+    calls.increment();
+    texts.add(batch.size());
+    for (StreamScores s : out) {
+      positions.add(s.positionsRun());
     }
     return out;
   }

@@ -1,5 +1,6 @@
 package io.armguard.decode;
 
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -36,6 +37,20 @@ public interface GuidedEngine extends AutoCloseable {
    * one at a time (see the class comment).
    */
   List<PrefixScores> scorePrefixes(List<TextScoreRequest> batch);
+
+  /**
+   * Scores every prefix of each streamed reply so far, as {@link #scorePrefixes} scores {@code new
+   * TextScoreRequest("", text)}; an engine may keep the reward model's state per stream id between
+   * calls (a cache: the result is the same with or without it) and first drops what it keeps for
+   * the ids in {@code forget} (streams that ended). This default keeps nothing. A decoding call:
+   * one at a time (see the class comment).
+   */
+  default List<StreamScores> scoreStreams(List<StreamText> batch, Collection<String> forget) {
+    return scorePrefixes(batch.stream().map(s -> new TextScoreRequest("", s.text())).toList())
+        .stream()
+        .map(StreamScores::uncached)
+        .toList();
+  }
 
   /**
    * Whether {@link #generate} can serve requests of this strategy (UNGUIDED always; ARM and RAD
