@@ -388,9 +388,6 @@ final class StreamModerationProcessor implements Processor<String, ReplyChunk, S
   /** REDACT: release the clean text before the flagged word, mask it, keep following. */
   private void redact(StreamState s, HoldBack.Flag flag, String steering, long now) {
     release(s, flag.cut(), now);
-    if (flag.spanEnd() < 0) {
-      return; // the flagged word may still continue: wait for its end
-    }
     String text = s.getText();
     String mask = scorers.redactionMask();
     if (text.substring(flag.spanStart(), flag.spanEnd()).equals(mask)) {
