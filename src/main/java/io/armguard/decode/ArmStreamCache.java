@@ -17,9 +17,10 @@ import java.util.Map;
  * Incremental prefix scoring of streamed replies with an ARM reward model: per stream, the model's
  * KV cache over BOS + the reply's <i>stable</i> tokens (those ending before its last whitespace,
  * which text appended later cannot re-tokenize) and the hidden state after the last of them, so a
- * scoring runs only the newly stable tokens (committed to the cache) and the unstable tail (run on
- * a copy of the cache and discarded). An ARM token is scored from the hidden state after its
- * predecessor, so the scores equal a full {@link RewardPrefixScorer} pass over the same ids.
+ * scoring runs only the tokens after them, in one pass, and then cuts the cache back to the stable
+ * ones ({@link KvCache#truncate}): the re-tokenized tail runs again next time, nothing else does.
+ * An ARM token is scored from the hidden state after its predecessor, so the scores equal a full
+ * {@link RewardPrefixScorer} pass over the same ids.
  *
  * <p>A cache of what the caller holds, never the truth: an entry is used only when the new text's
  * token ids start with the entry's; otherwise (a redaction rewrote the text) and for a stream not
@@ -133,28 +134,25 @@ final class ArmStreamCache implements AutoCloseable {
       e = new Entry(parent, model.backbone().config().layerCount());
       entries.put(t.streamId(), e);
     }
-    int run = 0;
     float[] steering = new float[ids.length];
     float[] finalLabels;
+    int run;
     try (NDManager step = parent.newSubManager()) {
       int committed = e.ids.length;
-      if (e.last == null || stable > committed) {
-        int[] fresh = Arrays.copyOfRange(ids, committed, stable);
-        run += commit(e, fresh, step);
+      boolean first = e.last == null; // BOS runs too
+      float[] scores = advance(e, Arrays.copyOfRange(ids, committed, ids.length), stable, step);
+      int l = labels.size();
+      int fresh = ids.length - committed;
+      System.arraycopy(e.steering, 0, steering, 0, committed);
+      for (int j = 0; j < fresh; j++) {
+        steering[committed + j] = scores[j * l + steer];
       }
-      System.arraycopy(e.steering, 0, steering, 0, e.steering.length);
-      int[] tail = Arrays.copyOfRange(ids, stable, ids.length);
-      if (tail.length > 0) {
-        float[] tailScores = runTail(e, tail, step); // [tail, L]
-        int l = labels.size();
-        for (int j = 0; j < tail.length; j++) {
-          steering[stable + j] = tailScores[j * l + steer];
-        }
-        finalLabels = Arrays.copyOfRange(tailScores, (tail.length - 1) * l, tail.length * l);
-        run += tail.length;
-      } else {
-        finalLabels = e.lastLabels;
+      finalLabels =
+          fresh > 0 ? Arrays.copyOfRange(scores, (fresh - 1) * l, fresh * l) : e.lastLabels;
+      if (stable > committed) {
+        commit(e, ids, stable, steering, scores, committed, l);
       }
+      run = fresh + (first ? 1 : 0);
     }
     Map<String, Float> last = new LinkedHashMap<>();
     for (int j = 0; j < labels.size(); j++) {
@@ -164,51 +162,51 @@ final class ArmStreamCache implements AutoCloseable {
   }
 
   /**
-   * Runs {@code fresh} (after BOS when the entry is new) into the entry's cache and records their
-   * scores and the new last hidden state; returns the positions run.
+   * Runs {@code fresh} (after BOS when the entry is new) in one pass against the entry's cache,
+   * then cuts the cache back to BOS + the {@code stable} first tokens of the text and keeps the
+   * hidden state after the last of them; returns the fresh tokens' scores, [fresh * L] row-major.
    */
-  private int commit(Entry e, int[] fresh, NDManager step) {
+  private float[] advance(Entry e, int[] fresh, int stable, NDManager step) {
     boolean first = e.last == null;
+    if (!first && fresh.length == 0) {
+      return new float[0]; // nothing new since the last scoring
+    }
+    int committed = e.ids.length;
     int[] input = first ? prepend(model.bosId(), fresh) : fresh;
-    NDArray hidden = forward(input, e.cache, step); // [1, n, d], the cache extended
+    NDArray hidden = forward(input, e.cache, step); // [1, n, d], the cache extended by n
     int n = input.length;
+    int offset = first ? 1 : 0; // hidden column of the first fresh token's own state
+    float[] scores = new float[0];
     if (fresh.length > 0) {
       // token j is scored from the hidden state after its predecessor
       NDArray prev =
           first
               ? hidden.get(new NDIndex(":, 0:{}, :", n - 1))
-              : lastIn(e, step).concat(hidden.get(new NDIndex(":, 0:{}, :", n - 1)), 1);
-      float[] scores = scores(prev, fresh, step);
-      int l = model.info().labels().size();
-      float[] steering = Arrays.copyOf(e.steering, e.steering.length + fresh.length);
-      for (int j = 0; j < fresh.length; j++) {
-        steering[e.steering.length + j] = scores[j * l + steer];
+              : fresh.length == 1
+                  ? lastIn(e, step)
+                  : lastIn(e, step).concat(hidden.get(new NDIndex(":, 0:{}, :", n - 1)), 1);
+      scores = scores(prev, fresh, step);
+    }
+    int keep = stable - committed; // fresh tokens that stay in the cache
+    if (first || keep > 0) {
+      NDArray last = hidden.get(new NDIndex(":, {}:{}, :", offset + keep - 1, offset + keep));
+      last.attach(e.manager);
+      if (e.last != null) {
+        e.last.close();
       }
-      e.steering = steering;
-      e.lastLabels = Arrays.copyOfRange(scores, (fresh.length - 1) * l, fresh.length * l);
-      int[] ids = Arrays.copyOf(e.ids, e.ids.length + fresh.length);
-      System.arraycopy(fresh, 0, ids, e.ids.length, fresh.length);
-      e.ids = ids;
+      e.last = last;
     }
-    NDArray last = hidden.get(new NDIndex(":, {}:, :", n - 1));
-    last.attach(e.manager);
-    if (e.last != null) {
-      e.last.close();
-    }
-    e.last = last;
-    return n;
+    e.cache.truncate(1 + stable); // BOS + the stable tokens
+    return scores;
   }
 
-  /** Scores of the tail tokens, [tail * L] row-major, run on a copy of the cache. */
-  private float[] runTail(Entry e, int[] tail, NDManager step) {
-    try (KvCache copy = e.cache.select(step.create(new long[] {0}))) {
-      NDArray hidden = forward(tail, copy, step);
-      NDArray prev =
-          tail.length == 1
-              ? lastIn(e, step)
-              : lastIn(e, step).concat(hidden.get(new NDIndex(":, 0:{}, :", tail.length - 1)), 1);
-      return scores(prev, tail, step);
-    }
+  /** Records the newly stable tokens' ids and scores in the entry. */
+  private static void commit(
+      Entry e, int[] ids, int stable, float[] steering, float[] scores, int committed, int l) {
+    e.ids = Arrays.copyOf(ids, stable);
+    e.steering = Arrays.copyOf(steering, stable);
+    int lastFresh = stable - committed - 1;
+    e.lastLabels = Arrays.copyOfRange(scores, lastFresh * l, (lastFresh + 1) * l);
   }
 
   /** A copy of the entry's last hidden state owned by {@code step} (ops on it stay there). */

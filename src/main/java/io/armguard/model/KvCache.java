@@ -84,6 +84,33 @@ public final class KvCache implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Drops every position from {@code newLength} on (an incremental scorer ran tokens it must not
+   * keep); the kept positions are copied into new arrays and the old ones freed.
+   *
+   * @throws IllegalArgumentException unless {@code 0 < newLength <= length()}
+   */
+  public void truncate(int newLength) {
+    if (newLength <= 0 || newLength > length) {
+      throw new IllegalArgumentException(
+          "truncate to " + newLength + " of " + length + " cached positions");
+    }
+    if (newLength == length) {
+      return;
+    }
+    for (int i = 0; i < keysT.length; i++) {
+      if (keysT[i] != null) {
+        NDArray k = keysT[i].get(new NDIndex(":, :, :, :{}", newLength));
+        NDArray v = values[i].get(new NDIndex(":, :, :{}, :", newLength));
+        keysT[i].close();
+        values[i].close();
+        keysT[i] = k;
+        values[i] = v;
+      }
+    }
+    length = newLength;
+  }
+
   private NDArray own(NDArray a) {
     a.attach(manager);
     return a;
