@@ -13,10 +13,10 @@ import java.util.List;
  * worker runs {@link #generate} or {@link #scorePrefixes} on the same instance.
  *
  * <ul>
- *   <li><b>Decoding calls</b> ({@link #generate}, {@link #scorePrefixes}): one at a time, from any
- *       single thread at a time (the decode worker); never concurrently with each other or with
- *       {@link #close}. Callers that hand the instance between threads publish it safely (e.g.
- *       through an executor).
+ *   <li><b>Decoding calls</b> ({@link #generate}, {@link #scorePrefixes}, {@link #scoreStreams}):
+ *       one at a time, from any single thread at a time (the decode worker); never concurrently
+ *       with each other or with {@link #close}. Callers that hand the instance between threads
+ *       publish it safely (e.g. through an executor).
  *   <li><b>Read-only calls</b> ({@link #supports}, {@link #labels}, {@link #steeringLabel}, {@link
  *       #countTokens}, {@link #contextSize}, {@link #lmId}, {@link #rewardId}): safe from any
  *       thread at any time before {@link #close}, including while a decoding call runs; they touch
