@@ -86,7 +86,8 @@ public final class KvCache implements AutoCloseable {
 
   /**
    * Drops every position from {@code newLength} on (an incremental scorer ran tokens it must not
-   * keep); the kept positions are copied into new arrays and the old ones freed.
+   * keep). The old arrays are closed; the new ones are slices of them, so the engine may hold the
+   * dropped positions' memory until the next {@code append} replaces the arrays.
    *
    * @throws IllegalArgumentException unless {@code 0 < newLength <= length()}
    */
