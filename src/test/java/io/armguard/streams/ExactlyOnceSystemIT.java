@@ -386,6 +386,11 @@ class ExactlyOnceSystemIT {
                     new org.apache.kafka.common.serialization.StringDeserializer(),
                     streamSerdes.released().deserializer());
         OutputCollector audits = new OutputCollector(c, TopologySerdes.fromConfig(c), PARTITIONS)) {
+      // a topic just created may not be in the metadata yet: wait until all its partitions are
+      assertTrue(
+          awaitCondition(
+              () -> reader.partitionsFor(outTopic).size() == PARTITIONS, Duration.ofSeconds(30)),
+          outTopic + " has no metadata");
       var parts =
           reader.partitionsFor(outTopic).stream()
               .map(p -> new org.apache.kafka.common.TopicPartition(outTopic, p.partition()))
@@ -437,7 +442,14 @@ class ExactlyOnceSystemIT {
                           .flatMap(List::stream)
                           .noneMatch(io.armguard.schema.ReleasedChunk::getFinal$),
               Duration.ofSeconds(60));
-      assertTrue(midStream, "released so far: " + released + "; log: " + a.log());
+      assertTrue(
+          midStream,
+          "released so far: "
+              + released
+              + "; feeder/reader: "
+              + failure.get()
+              + "; log tail: "
+              + logTail(a.log()));
       a.kill();
       a.start();
       Duration restart = a.awaitReady(Duration.ofSeconds(120));
@@ -455,7 +467,7 @@ class ExactlyOnceSystemIT {
       stop.set(true);
       collector.join(10_000);
       assertEquals(null, failure.get(), "feeder or reader failed");
-      assertTrue(ended, "ended: " + released.keySet() + "; log: " + a.log());
+      assertTrue(ended, "ended: " + released.keySet() + "; log tail: " + logTail(a.log()));
 
       Map<String, Long> streamAudits =
           count(
@@ -505,6 +517,16 @@ class ExactlyOnceSystemIT {
                   .toList());
     } finally {
       stop.set(true);
+    }
+  }
+
+  /** The last lines of a log, for a failure message (the temporary directory goes away). */
+  private static String logTail(Path log) {
+    try {
+      List<String> lines = java.nio.file.Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (java.io.IOException e) {
+      return "(" + log + " unreadable: " + e + ")";
     }
   }
 
