@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       BenchDecodeCommand.class,
       BenchPipelineCommand.class,
-      BenchBackboneCommand.class
+      BenchBackboneCommand.class,
+      BenchStreamCommand.class
     })
 public final class BenchCommand implements Runnable {
 

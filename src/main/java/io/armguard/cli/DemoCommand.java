@@ -38,7 +38,9 @@ import picocli.CommandLine.Option;
       "Produces GENERATE and MODERATE requests (some toxic-prone), invalid ones and one"
           + " undecodable record; prints each completion with a one-line audit summary and ends"
           + " with {\"demo\":\"done\",\"requests\":N,\"completions\":N,\"audits\":N,"
-          + "\"dead_letters\":M}."
+          + "\"dead_letters\":M,\"streams\":2,\"streams_ended\":2}.",
+      "Then streams a clean and a turning-toxic reply token by token through the streaming"
+          + " topology and prints what the user sees, chunk by chunk."
     })
 public final class DemoCommand implements Callable<Integer> {
 
@@ -72,7 +74,8 @@ public final class DemoCommand implements Callable<Integer> {
                 Map.of(
                     ArmguardConfig.APPLICATION_ID, "armguard-demo",
                     ArmguardConfig.HTTP_PORT, "0",
-                    ArmguardConfig.BATCH_MAX_DELAY_MS, "200"));
+                    ArmguardConfig.BATCH_MAX_DELAY_MS, "200",
+                    ArmguardConfig.STREAM_ENABLED, "true"));
     List<GenerationRequest> requests = SampleRequests.all();
     try (ServiceModels models = ServiceModels.load(config, true, log);
         EmbeddedPipeline pipeline = EmbeddedPipeline.start(config, models, 1, log)) {
@@ -143,13 +146,17 @@ public final class DemoCommand implements Callable<Integer> {
                 + " moderation.fallback=redact):",
             models,
             out);
+        int streamsEnded = DemoStreams.run(pipeline, timeout, out);
         out.printf(
-            "{\"demo\":\"done\",\"requests\":%d,\"completions\":%d,\"audits\":%d,\"dead_letters\":%d}%n",
+            "{\"demo\":\"done\",\"requests\":%d,\"completions\":%d,\"audits\":%d,"
+                + "\"dead_letters\":%d,\"streams\":%d,\"streams_ended\":%d}%n",
             n,
             collector.completions().size(),
             collector.audits().size(),
-            collector.deadLetters().size());
-        return complete ? 0 : 1;
+            collector.deadLetters().size(),
+            DemoStreams.count(),
+            streamsEnded);
+        return complete && streamsEnded == DemoStreams.count() ? 0 : 1;
       }
     }
   }

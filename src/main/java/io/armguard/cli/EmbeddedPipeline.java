@@ -2,16 +2,25 @@ package io.armguard.cli;
 
 import io.armguard.config.ArmguardConfig;
 import io.armguard.schema.GenerationRequest;
+import io.armguard.schema.ReleasedChunk;
+import io.armguard.schema.ReplyChunk;
 import io.armguard.streams.ArmguardService;
 import io.armguard.streams.EmbeddedBroker;
+import io.armguard.streams.EnginePool;
+import io.armguard.streams.StreamSerdes;
 import io.armguard.streams.TopologySerdes;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -46,6 +55,16 @@ final class EmbeddedPipeline implements AutoCloseable {
   /** Starts broker, topics, models and service; waits until the service is RUNNING. */
   static EmbeddedPipeline start(
       ArmguardConfig base, ServiceModels models, int partitions, PrintStream log) throws Exception {
+    return start(base, models, models.newPool(), partitions, log);
+  }
+
+  /**
+   * As {@link #start(ArmguardConfig, ServiceModels, int, PrintStream)}, the service's engines from
+   * {@code pool}; with {@code stream.enabled} the streaming topics are created too.
+   */
+  static EmbeddedPipeline start(
+      ArmguardConfig base, ServiceModels models, EnginePool pool, int partitions, PrintStream log)
+      throws Exception {
     long t0 = System.nanoTime();
     EmbeddedBroker broker = EmbeddedBroker.start();
     // under the run directory, not the OS temp dir Kafka Streams warns about (it may be cleared)
@@ -59,18 +78,23 @@ final class EmbeddedPipeline implements AutoCloseable {
                   broker.bootstrapServers(),
                   ArmguardConfig.STATE_DIR,
                   stateDir.path().toString()));
-      broker.createTopics(
-          partitions,
-          List.of(
-              config.requestsTopic(),
-              config.completionsTopic(),
-              config.auditTopic(),
-              config.dlqTopic()));
+      List<String> topics =
+          new ArrayList<>(
+              List.of(
+                  config.requestsTopic(),
+                  config.completionsTopic(),
+                  config.auditTopic(),
+                  config.dlqTopic()));
+      if (config.bool(ArmguardConfig.STREAM_ENABLED)) {
+        topics.add(config.string(ArmguardConfig.TOPIC_STREAM_IN));
+        topics.add(config.string(ArmguardConfig.TOPIC_STREAM_OUT));
+      }
+      broker.createTopics(partitions, topics);
       log.printf(
           "armguard: Kafka broker (KRaft, in-process) at %s, data in %s (%.1f s)%n",
           broker.bootstrapServers(), broker.dataDir(), (System.nanoTime() - t0) / 1e9);
       TopologySerdes serdes = TopologySerdes.fromConfig(config);
-      ArmguardService service = new ArmguardService(config, serdes, models.newPool());
+      ArmguardService service = new ArmguardService(config, serdes, pool);
       if (!service.awaitRunning(Duration.ofMinutes(2))) {
         service.close();
         throw new IllegalStateException("Kafka Streams did not reach RUNNING: " + service.state());
@@ -110,6 +134,38 @@ final class EmbeddedPipeline implements AutoCloseable {
   KafkaProducer<byte[], byte[]> rawProducer() {
     return new KafkaProducer<>(
         producerProps(), new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  /** A producer of reply chunks to {@code topic.stream.in}. */
+  KafkaProducer<String, ReplyChunk> chunkProducer(StreamSerdes streamSerdes) {
+    return new KafkaProducer<>(
+        producerProps(), new StringSerializer(), streamSerdes.chunk().serializer());
+  }
+
+  /**
+   * A reader of {@code topic.stream.out} from its beginning as the user's side sees it: every
+   * partition assigned, no group, only committed transactions ({@code read_committed}).
+   */
+  KafkaConsumer<String, ReleasedChunk> releasedReader(StreamSerdes streamSerdes) {
+    KafkaConsumer<String, ReleasedChunk> c =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                config.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false),
+            new StringDeserializer(),
+            streamSerdes.released().deserializer());
+    String topic = config.string(ArmguardConfig.TOPIC_STREAM_OUT);
+    List<TopicPartition> parts =
+        c.partitionsFor(topic).stream()
+            .map(p -> new TopicPartition(p.topic(), p.partition()))
+            .toList();
+    c.assign(parts);
+    c.seekToBeginning(parts);
+    return c;
   }
 
   private Map<String, Object> producerProps() {

@@ -4,7 +4,11 @@ import io.armguard.config.ArmguardConfig;
 import io.armguard.config.ClientProperties;
 import io.armguard.schema.GenerationRequest;
 import io.armguard.schema.Mode;
+import io.armguard.schema.ReplyChunk;
 import io.armguard.schema.Strategy;
+import io.armguard.streams.ChunkSchedule;
+import io.armguard.streams.ReplyChunker;
+import io.armguard.streams.StreamSerdes;
 import io.armguard.streams.TopologySerdes;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -13,6 +17,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -46,7 +51,10 @@ import picocli.CommandLine.Option;
           + " \"top_k\", \"beta\", \"temperature\", \"seed\", \"toxicity_threshold\","
           + " \"conversation_id\", \"attributes\"} (mode: MODERATE when a response is given).",
       "Prints each written request id (--verbose: with topic-partition@offset). A missing id is"
-          + " generated. Bad lines are reported as FILE:LINE and skipped; exit code 1 if any."
+          + " generated. Bad lines are reported as FILE:LINE and skipped; exit code 1 if any.",
+      "--stream --reply TEXT [--prompt P]: replay one reply as a chatbot would stream it, to"
+          + " topic.stream.in (ReplyChunk, key = stream id): token-sized chunks (--tokens-per-chunk),"
+          + " --rate tokens per second, final=true on the last; prints the stream id."
     })
 public final class ProduceCommand implements Callable<Integer> {
 
@@ -90,6 +98,25 @@ public final class ProduceCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "N", description = "with flags: the sampler's seed")
   Long seed;
 
+  @Option(
+      names = "--stream",
+      description = "stream --reply as chunks to topic.stream.in (--prompt: the user turn)")
+  boolean stream;
+
+  @Option(
+      names = "--rate",
+      paramLabel = "TOKENS_PER_S",
+      defaultValue = "20",
+      description = "with --stream: tokens per second (default: ${DEFAULT-VALUE})")
+  double rate;
+
+  @Option(
+      names = "--tokens-per-chunk",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "with --stream: tokens per chunk (default: ${DEFAULT-VALUE})")
+  int tokensPerChunk;
+
   @Option(names = "--verbose", description = "print topic-partition@offset with each id")
   boolean verbose;
 
@@ -104,6 +131,9 @@ public final class ProduceCommand implements Callable<Integer> {
     Map<String, Object> props = ClientProperties.producer(config);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    if (stream) {
+      return streamReply(config, props, err);
+    }
     TopologySerdes serdes = TopologySerdes.fromConfig(config);
     Sent sent = new Sent(config.requestsTopic(), verbose, System.out, err);
     int bad = 0;
@@ -129,21 +159,96 @@ public final class ProduceCommand implements Callable<Integer> {
   }
 
   private void checkOptions() {
-    int sources = (generate != null ? 1 : 0) + (moderate ? 1 : 0) + (input != null ? 1 : 0);
+    int sources =
+        (generate != null ? 1 : 0)
+            + (moderate ? 1 : 0)
+            + (input != null ? 1 : 0)
+            + (stream ? 1 : 0);
     if (sources != 1) {
-      throw usage("give exactly one of --generate PROMPT, --moderate or --input FILE");
+      throw usage("give exactly one of --generate PROMPT, --moderate, --stream or --input FILE");
     }
     if (moderate && (prompt == null || reply == null)) {
       throw usage("--moderate needs --prompt and --reply");
     }
-    if (!moderate && (prompt != null || reply != null)) {
-      throw usage("--prompt and --reply go with --moderate");
+    if (stream && reply == null) {
+      throw usage("--stream needs --reply (and optionally --prompt)");
+    }
+    if (!moderate && !stream && (prompt != null || reply != null)) {
+      throw usage("--prompt and --reply go with --moderate or --stream");
+    }
+    if (stream && (strategy != null || maxNewTokens != null || seed != null)) {
+      throw usage("--strategy, --max-new-tokens and --seed do not go with --stream");
+    }
+    if (!(rate > 0) || tokensPerChunk < 1) {
+      throw usage("--rate must be > 0 and --tokens-per-chunk >= 1");
     }
     if (input != null && (id != null || strategy != null || maxNewTokens != null || seed != null)) {
       throw usage(
           "--id, --strategy, --max-new-tokens and --seed go with flags; in --input"
               + " give them per line");
     }
+  }
+
+  /**
+   * {@code --stream}: the reply's chunks at {@code --rate}, each acknowledged before the exit code
+   * is decided; a chunk that fails is reported (the stream then has a gap the service closes as
+   * {@code missing-seq}).
+   */
+  private int streamReply(ArmguardConfig config, Map<String, Object> props, PrintStream err) {
+    String streamId = id == null ? UUID.randomUUID().toString() : id;
+    String topic = config.string(ArmguardConfig.TOPIC_STREAM_IN);
+    List<ReplyChunk> chunks =
+        ReplyChunker.chunks(
+            streamId,
+            prompt == null ? "" : prompt,
+            reply,
+            tokensPerChunk,
+            System.currentTimeMillis());
+    AtomicInteger written = new AtomicInteger();
+    AtomicInteger failed = new AtomicInteger();
+    try (KafkaProducer<String, ReplyChunk> producer =
+        new KafkaProducer<>(
+            props, new StringSerializer(), StreamSerdes.fromConfig(config).chunk().serializer())) {
+      ChunkSchedule.of(List.of(chunks), List.of(0L), rate)
+          .play(
+              c ->
+                  producer.send(
+                      new ProducerRecord<>(topic, streamId, c),
+                      (meta, e) -> {
+                        if (e != null) {
+                          failed.incrementAndGet();
+                          err.println(
+                              "produce: " + streamId + " seq " + c.getSeq() + " not written: " + e);
+                        } else {
+                          written.incrementAndGet();
+                          if (verbose) {
+                            err.println(
+                                streamId
+                                    + " seq "
+                                    + c.getSeq()
+                                    + " "
+                                    + meta.topic()
+                                    + "-"
+                                    + meta.partition()
+                                    + "@"
+                                    + meta.offset());
+                          }
+                        }
+                      }));
+      producer.flush();
+    } catch (KafkaException e) {
+      err.println("produce: " + e.getMessage());
+      failed.incrementAndGet();
+    }
+    System.out.println(streamId);
+    err.printf(
+        "produce: stream %s: %d of %d chunks written to %s%s%n",
+        streamId,
+        written.get(),
+        chunks.size(),
+        topic,
+        failed.get() > 0 ? ", " + failed.get() + " failed" : "");
+    return failed.get() > 0 || written.get() != chunks.size() ? 1 : 0;
   }
 
   private CommandLine.ParameterException usage(String message) {

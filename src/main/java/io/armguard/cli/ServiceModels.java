@@ -118,6 +118,13 @@ final class ServiceModels implements AutoCloseable {
     return new EnginePool(this::newEngine, models.loaded());
   }
 
+  /**
+   * A pool whose engines are this pool's engines wrapped by {@code wrap} (benchmarks meter them).
+   */
+  EnginePool newPool(java.util.function.UnaryOperator<GuidedEngine> wrap) {
+    return new EnginePool(() -> wrap.apply(newEngine()), models.loaded());
+  }
+
   /** A new engine for the calling thread, steering by the configured label. */
   GuidedEngine newEngine() {
     return models.newEngine(steeringLabel);

@@ -29,6 +29,7 @@ public final class DecodingEngine implements GuidedEngine {
   private final PrefixScorer scorer;
   private final NDManager manager;
   private final BatchDecoder decoder;
+  private final ArmStreamCache streams; // null: streamed replies are scored whole
 
   /**
    * @param lm the language model
@@ -56,6 +57,7 @@ public final class DecodingEngine implements GuidedEngine {
     this.manager = parent.newSubManager();
     int eos = tokenizer.eosId() >= 0 ? tokenizer.eosId() : lm.config().eosTokenId();
     this.decoder = new BatchDecoder(lm, manager, eos);
+    this.streams = scorer instanceof RewardPrefixScorer r ? r.streamCache(manager) : null;
   }
 
   @Override
@@ -122,6 +124,15 @@ public final class DecodingEngine implements GuidedEngine {
   }
 
   @Override
+  public List<StreamScores> scoreStreams(
+      List<StreamText> batch, java.util.Collection<String> forget) {
+    if (streams == null) {
+      return GuidedEngine.super.scoreStreams(batch, forget);
+    }
+    return EngineThreads.inferenceOnly(() -> streams.score(batch, forget));
+  }
+
+  @Override
   public boolean supports(Strategy strategy) {
     return strategy == Strategy.UNGUIDED || providers.containsKey(strategy);
   }
@@ -158,6 +169,9 @@ public final class DecodingEngine implements GuidedEngine {
 
   @Override
   public void close() {
+    if (streams != null) {
+      streams.close();
+    }
     manager.close();
   }
 }

@@ -1,5 +1,6 @@
 package io.armguard.decode;
 
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -12,10 +13,10 @@ import java.util.List;
  * worker runs {@link #generate} or {@link #scorePrefixes} on the same instance.
  *
  * <ul>
- *   <li><b>Decoding calls</b> ({@link #generate}, {@link #scorePrefixes}): one at a time, from any
- *       single thread at a time (the decode worker); never concurrently with each other or with
- *       {@link #close}. Callers that hand the instance between threads publish it safely (e.g.
- *       through an executor).
+ *   <li><b>Decoding calls</b> ({@link #generate}, {@link #scorePrefixes}, {@link #scoreStreams}):
+ *       one at a time, from any single thread at a time (the decode worker); never concurrently
+ *       with each other or with {@link #close}. Callers that hand the instance between threads
+ *       publish it safely (e.g. through an executor).
  *   <li><b>Read-only calls</b> ({@link #supports}, {@link #labels}, {@link #steeringLabel}, {@link
  *       #countTokens}, {@link #contextSize}, {@link #lmId}, {@link #rewardId}): safe from any
  *       thread at any time before {@link #close}, including while a decoding call runs; they touch
@@ -36,6 +37,20 @@ public interface GuidedEngine extends AutoCloseable {
    * one at a time (see the class comment).
    */
   List<PrefixScores> scorePrefixes(List<TextScoreRequest> batch);
+
+  /**
+   * Scores every prefix of each streamed reply so far, as {@link #scorePrefixes} scores {@code new
+   * TextScoreRequest("", text)}; an engine may keep the reward model's state per stream id between
+   * calls (a cache: the result is the same with or without it) and first drops what it keeps for
+   * the ids in {@code forget} (streams that ended). This default keeps nothing. A decoding call:
+   * one at a time (see the class comment).
+   */
+  default List<StreamScores> scoreStreams(List<StreamText> batch, Collection<String> forget) {
+    return scorePrefixes(batch.stream().map(s -> new TextScoreRequest("", s.text())).toList())
+        .stream()
+        .map(StreamScores::uncached)
+        .toList();
+  }
 
   /**
    * Whether {@link #generate} can serve requests of this strategy (UNGUIDED always; ARM and RAD

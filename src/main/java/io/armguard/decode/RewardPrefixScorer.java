@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import io.armguard.model.LeftPadding;
 import io.armguard.model.TextTokenizer;
+import io.armguard.reward.ArmRewardModel;
 import io.armguard.reward.RewardModel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -109,6 +110,17 @@ public final class RewardPrefixScorer implements PrefixScorer {
     Map<String, Float> zeros = new LinkedHashMap<>();
     labels.forEach(label -> zeros.put(label, 0f));
     return new PrefixScores(text.ids(), text.endChars(), new float[0], zeros);
+  }
+
+  /**
+   * An incremental scorer of streamed replies over this scorer's model and label, its entries owned
+   * by {@code manager}; null when the model is not ARM (streams are then scored whole).
+   */
+  ArmStreamCache streamCache(NDManager manager) {
+    return model instanceof ArmRewardModel arm
+        ? new ArmStreamCache(
+            arm, tokenizer, manager, steer, ArmStreamCache.DEFAULT_MAX_CACHED_TOKENS)
+        : null;
   }
 
   @Override

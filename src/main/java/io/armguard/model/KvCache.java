@@ -84,6 +84,34 @@ public final class KvCache implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Drops every position from {@code newLength} on (an incremental scorer ran tokens it must not
+   * keep). The old arrays are closed; the new ones are slices of them, so the engine may hold the
+   * dropped positions' memory until the next {@code append} replaces the arrays.
+   *
+   * @throws IllegalArgumentException unless {@code 0 < newLength <= length()}
+   */
+  public void truncate(int newLength) {
+    if (newLength <= 0 || newLength > length) {
+      throw new IllegalArgumentException(
+          "truncate to " + newLength + " of " + length + " cached positions");
+    }
+    if (newLength == length) {
+      return;
+    }
+    for (int i = 0; i < keysT.length; i++) {
+      if (keysT[i] != null) {
+        NDArray k = keysT[i].get(new NDIndex(":, :, :, :{}", newLength));
+        NDArray v = values[i].get(new NDIndex(":, :, :{}, :", newLength));
+        keysT[i].close();
+        values[i].close();
+        keysT[i] = k;
+        values[i] = v;
+      }
+    }
+    length = newLength;
+  }
+
   private NDArray own(NDArray a) {
     a.attach(manager);
     return a;

@@ -12,8 +12,10 @@ import io.armguard.decode.PrefixScores;
  * counts as a boundary only once the reply is complete (the next chunk may continue the word). A
  * complete reply is released whole. With a flagged prefix (the first token after the released text
  * whose prefix score reaches the threshold) the text before the word in which that token starts is
- * clean and may be released; the rest is withheld and repaired by the caller. Released text
- * therefore never contains a token whose prefix reached the threshold, and never ends inside a
+ * clean and may be released; the rest is withheld and repaired by the caller. A flagged token in
+ * the last word while that word may still continue is not acted on yet (a partial word can score
+ * unlike the word it becomes); the text before that word follows the rule without a flag. Released
+ * text therefore never contains a token whose prefix reached the threshold, and never ends inside a
  * word.
  */
 public final class HoldBack {
@@ -27,8 +29,8 @@ public final class HoldBack {
    * @param clauseStart the last clause boundary at or before {@code cut}, never before the released
    *     text: where a rewrite may start (MODERATE's cut, bounded by what was shown)
    * @param spanStart first char of the flagged word
-   * @param spanEnd end of the word in which the flagged token ends, -1 while that word may still
-   *     continue (no whitespace after it yet and the reply not complete)
+   * @param spanEnd end of the word in which the flagged token ends (that word is complete: a flag
+   *     in a word that may still continue is not reported)
    */
   public record Flag(int cut, int clauseStart, int spanStart, int spanEnd) {}
 
@@ -68,7 +70,12 @@ public final class HoldBack {
       int spanStart = WordBoundaries.skipWhitespace(text, cut);
       int spanEnd =
           wordEndAtOrAfter(text, Math.max(spanStart, Math.min(ends[t], text.length())), complete);
-      return new Step(cut, false, new Flag(cut, clause, spanStart, spanEnd));
+      if (spanEnd >= 0) {
+        return new Step(cut, false, new Flag(cut, clause, spanStart, spanEnd));
+      }
+      // The flagged token is in the last word, which the next chunk may still continue ("candidat"
+      // scores unlike "candidate"): decide once the word is complete. The rule below never
+      // releases into that word, so nothing at or above the threshold goes out meanwhile.
     }
     if (complete) {
       return new Step(Math.max(released, text.length()), true, null);

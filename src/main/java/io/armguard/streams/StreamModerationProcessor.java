@@ -75,6 +75,9 @@ final class StreamModerationProcessor implements Processor<String, ReplyChunk, S
   /** Last input activity of OPEN and REPAIRED streams (idle timeout). */
   private final Map<String, Long> active = new HashMap<>();
 
+  /** Streams closed since the last job: the engine may free what it keeps for them. */
+  private final Set<String> endedSinceLastJob = new HashSet<>();
+
   /** Close time of CLOSED streams (retention). */
   private final Map<String, Long> closedAt = new HashMap<>();
 
@@ -111,6 +114,7 @@ final class StreamModerationProcessor implements Processor<String, ReplyChunk, S
     scoring.clear();
     active.clear();
     closedAt.clear();
+    endedSinceLastJob.clear();
     results.clear();
     store = context.getStateStore(storeName);
     lane = engines.laneForCurrentThread();
@@ -272,8 +276,10 @@ final class StreamModerationProcessor implements Processor<String, ReplyChunk, S
       return;
     }
     int mine = incarnation;
+    List<String> ended = List.copyOf(endedSinceLastJob);
+    endedSinceLastJob.clear();
     if (!settings.async()) {
-      results.add(new Scored(scorer.score(batch), mine));
+      results.add(new Scored(scorer.score(batch, ended), mine));
       applyResults();
       return;
     }
@@ -284,7 +290,7 @@ final class StreamModerationProcessor implements Processor<String, ReplyChunk, S
           }
           List<StreamScorer.Result> r;
           try {
-            r = scorer.score(batch);
+            r = scorer.score(batch, ended);
           } catch (Throwable t) { // an Error must not leave these streams waiting forever
             LOG.error("task {}: stream scoring failed", context.taskId(), t);
             r =
@@ -382,9 +388,6 @@ final class StreamModerationProcessor implements Processor<String, ReplyChunk, S
   /** REDACT: release the clean text before the flagged word, mask it, keep following. */
   private void redact(StreamState s, HoldBack.Flag flag, String steering, long now) {
     release(s, flag.cut(), now);
-    if (flag.spanEnd() < 0) {
-      return; // the flagged word may still continue: wait for its end
-    }
     String text = s.getText();
     String mask = scorers.redactionMask();
     if (text.substring(flag.spanStart(), flag.spanEnd()).equals(mask)) {
@@ -474,6 +477,7 @@ final class StreamModerationProcessor implements Processor<String, ReplyChunk, S
     s.setLastActivityAt(Instant.ofEpochMilli(now));
     active.remove(s.getStreamId());
     closedAt.put(s.getStreamId(), now);
+    endedSinceLastJob.add(s.getStreamId());
   }
 
   /** Open streams this task follows (tests). */

@@ -2,7 +2,8 @@ package io.armguard.streams;
 
 import io.armguard.decode.GuidedEngine;
 import io.armguard.decode.PrefixScores;
-import io.armguard.decode.TextScoreRequest;
+import io.armguard.decode.StreamScores;
+import io.armguard.decode.StreamText;
 import io.armguard.moderate.BatchModerator;
 import io.armguard.moderate.HoldBack;
 import io.armguard.moderate.ModerationMode;
@@ -10,6 +11,7 @@ import io.armguard.moderate.ModerationPolicy;
 import io.armguard.moderate.Task;
 import io.armguard.moderate.Verdict;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,10 +25,10 @@ import java.util.function.Function;
  * batch). Runs on the decode worker (or the stream thread when synchronous); touches no Kafka
  * state. Not thread-safe: one per processor.
  *
- * <p>Why re-score the whole text: the reward model is causal, so the scores of the released prefix
- * do not change, and re-tokenizing the unreleased tail each time handles tokens that straddle
- * chunks. The incremental step (keep the reward model's KV cache per open stream and advance it by
- * the new tokens only) is a later optimisation; this class is where it goes.
+ * <p>Each snapshot's whole text is handed to {@link GuidedEngine#scoreStreams}: the engine may keep
+ * the reward model's state per stream (the default engine does, for ARM: only the new and the
+ * re-tokenized tail tokens run) but the result is that of scoring the text afresh, so the store's
+ * text stays the only truth and a restarted or rebalanced task needs nothing but it.
  */
 final class StreamScorer {
 
@@ -89,29 +91,37 @@ final class StreamScorer {
     this.taskOf = taskOf;
   }
 
-  /** Scores every snapshot; if the batch call fails, one by one, so one bad text fails alone. */
-  List<Result> score(List<Snapshot> batch) {
+  /**
+   * Scores every snapshot; if the batch call fails, one by one, so one bad text fails alone.
+   *
+   * @param ended streams that ended since the last call: the engine may drop what it keeps for them
+   */
+  List<Result> score(List<Snapshot> batch, Collection<String> ended) {
     try {
-      return scoreAll(batch);
+      return scoreAll(batch, ended);
     } catch (RuntimeException e) {
       if (batch.size() == 1) {
         return List.of(Result.failed(batch.get(0), "scoring failed: " + e));
       }
       List<Result> out = new ArrayList<>();
       for (Snapshot s : batch) {
-        out.addAll(score(List.of(s)));
+        out.addAll(score(List.of(s), List.of()));
       }
       return out;
     }
   }
 
-  private List<Result> scoreAll(List<Snapshot> batch) {
+  private List<Result> scoreAll(List<Snapshot> batch, Collection<String> ended) {
     List<Snapshot> nonEmpty = batch.stream().filter(s -> !s.text().isEmpty()).toList();
     List<PrefixScores> scored =
         nonEmpty.isEmpty()
             ? List.of()
-            : engine.scorePrefixes(
-                nonEmpty.stream().map(s -> new TextScoreRequest("", s.text())).toList());
+            : engine
+                .scoreStreams(
+                    nonEmpty.stream().map(s -> new StreamText(s.id(), s.text())).toList(), ended)
+                .stream()
+                .map(StreamScores::scores)
+                .toList();
     Map<String, PrefixScores> byId = new LinkedHashMap<>();
     for (int i = 0; i < nonEmpty.size(); i++) {
       byId.put(nonEmpty.get(i).id(), scored.get(i));

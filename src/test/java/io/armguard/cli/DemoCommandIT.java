@@ -43,11 +43,20 @@ class DemoCommandIT {
             + n
             + ",\"audits\":"
             + n
-            + ",\"dead_letters\":1}",
+            + ",\"dead_letters\":1,\"streams\":2,\"streams_ended\":2}",
         lines.get(lines.size() - 1));
     assertTrue(lines.stream().anyMatch(l -> l.startsWith("[bad-empty-prompt] GENERATE REJECTED")));
     assertTrue(lines.stream().anyMatch(l -> l.startsWith("[mod-clean] MODERATE ")));
     assertTrue(lines.stream().anyMatch(l -> l.startsWith("[dead letter] ")));
+    // the streaming part: each stream's chunks as released, its final one, what the user saw
+    assertTrue(
+        lines.stream().anyMatch(l -> l.startsWith("[stream-clean] chatbot (last token sent at +")));
+    assertTrue(
+        lines.stream()
+            .anyMatch(l -> l.startsWith("[stream-turns-toxic] chatbot (last token sent at +")));
+    assertEquals(
+        2, lines.stream().filter(l -> l.matches(" +\\+ *[0-9.]+ s  #\\d+ final .*")).count());
+    assertEquals(2, lines.stream().filter(l -> l.startsWith("    user saw: \"")).count());
     // every answer has its audit line, and the MODERATE requests appear again twice: in
     // report-only mode and straight to the redact fallback
     int again = 2 * SampleRequests.moderations().size();

@@ -50,7 +50,9 @@ class ProduceCommandTest {
   void exactlyOneSourceOfRequests() {
     Run none = produce();
     assertEquals(2, none.code());
-    assertTrue(none.err().contains("give exactly one of --generate PROMPT, --moderate or --input"));
+    assertTrue(
+        none.err()
+            .contains("give exactly one of --generate PROMPT, --moderate, --stream or --input"));
     Run two = produce("--generate", "a", "--input", "f.jsonl");
     assertEquals(2, two.code());
   }
@@ -62,6 +64,13 @@ class ProduceCommandTest {
         produce("--generate", "g", "--reply", "r").err().contains("go with --moderate"), "reply");
     assertTrue(
         produce("--input", "f.jsonl", "--id", "x").err().contains("give them per line"), "id");
+    assertTrue(produce("--stream", "--prompt", "p").err().contains("--stream needs --reply"));
+    assertTrue(
+        produce("--stream", "--reply", "r", "--seed", "3")
+            .err()
+            .contains("do not go with --stream"));
+    assertTrue(
+        produce("--stream", "--reply", "r", "--rate", "0").err().contains("--rate must be > 0"));
   }
 
   @Test

@@ -80,7 +80,8 @@ class ProduceTailCommandIT {
             config.requestsTopic(),
             config.completionsTopic(),
             config.auditTopic(),
-            config.dlqTopic()));
+            config.dlqTopic(),
+            config.string(ArmguardConfig.TOPIC_STREAM_IN)));
     service =
         new ArmguardService(
             config, TopologySerdes.fromConfig(config), new EnginePool(models::newEngine));
@@ -269,6 +270,69 @@ class ProduceTailCommandIT {
                     + "armguard\\.requests-\\d@\\d+: .+"),
         pretty.out().get(0));
     assertEquals("    value: \"not avro\"", pretty.out().get(1));
+  }
+
+  @Test
+  void produceStreamReplaysAReplyAsChunksAtTheTokenRate() throws Exception {
+    String reply = "Basil likes warmth and light, so put the pot on a sunny windowsill.";
+    long t0 = System.nanoTime();
+    Run produced =
+        armguard(
+            "produce",
+            "--config",
+            configFile.toString(),
+            "--stream",
+            "--id",
+            "stream-1",
+            "--prompt",
+            "How do I keep basil alive?",
+            "--reply",
+            reply,
+            "--rate",
+            "100",
+            "--tokens-per-chunk",
+            "2");
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    assertEquals(0, produced.code(), produced.err());
+    assertEquals(List.of("stream-1"), produced.out());
+    int tokens = io.armguard.streams.ReplyChunker.tokens(reply).size();
+    int chunks = (tokens + 1) / 2;
+    assertTrue(
+        produced.err().contains("stream stream-1: " + chunks + " of " + chunks + " chunks written"),
+        produced.err());
+    assertTrue(seconds >= (tokens - 1) / 100.0, "paced at 100 tokens/s: took " + seconds + " s");
+    List<io.armguard.schema.ReplyChunk> got = new java.util.ArrayList<>();
+    try (var reader =
+        new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+            Map.<String, Object>of(
+                "bootstrap.servers",
+                broker.bootstrapServers(),
+                "isolation.level",
+                "read_committed"),
+            new org.apache.kafka.common.serialization.StringDeserializer(),
+            io.armguard.streams.StreamSerdes.fromConfig(config).chunk().deserializer())) {
+      String topic = config.string(ArmguardConfig.TOPIC_STREAM_IN);
+      var parts =
+          reader.partitionsFor(topic).stream()
+              .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition()))
+              .toList();
+      reader.assign(parts);
+      reader.seekToBeginning(parts);
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (got.size() < chunks && System.nanoTime() < deadline) {
+        reader.poll(Duration.ofMillis(200)).forEach(r -> got.add(r.value()));
+      }
+    }
+    assertEquals(chunks, got.size());
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < got.size(); i++) {
+      assertEquals(i, got.get(i).getSeq(), "one partition per key: in seq order");
+      assertEquals("stream-1", got.get(i).getStreamId());
+      assertEquals(i == got.size() - 1, got.get(i).getFinal$());
+      text.append(got.get(i).getText());
+    }
+    assertEquals(reply, text.toString());
+    assertEquals("How do I keep basil alive?", got.get(0).getPrompt());
   }
 
   @Test

@@ -136,9 +136,13 @@ class HoldBackTest {
     WordListEngine engine = new WordListEngine();
     String open = "well, you are an idiot";
     PrefixScores s = engine.scorePrefixes(List.of(new TextScoreRequest("", open))).get(0);
+    // the flagged word may still go on: no flag yet, and none of it is released
     HoldBack.Step step = HoldBack.assess(open, s, 0, false, THRESHOLD, 8);
-    assertEquals(new HoldBack.Flag(16, 5, 17, -1), step.flag(), "the word may go on: no end yet");
-    assertEquals(16, step.releaseTo(), "the clean words before it may be released");
+    assertEquals(null, step.flag(), "decided once the word has ended");
+    assertEquals(0, step.releaseTo(), "8 tokens of hold-back: nothing yet");
+    HoldBack.Step noHoldBack = HoldBack.assess(open, s, 0, false, THRESHOLD, 0);
+    assertEquals(null, noHoldBack.flag());
+    assertEquals(16, noHoldBack.releaseTo(), "the clean words before it, not the open word");
     String more = open + " and";
     PrefixScores s2 = engine.scorePrefixes(List.of(new TextScoreRequest("", more))).get(0);
     assertEquals(
@@ -147,5 +151,19 @@ class HoldBackTest {
     assertEquals(
         new HoldBack.Flag(16, 16, 17, 22),
         HoldBack.assess(more, s2, 16, false, THRESHOLD, 8).flag());
+  }
+
+  @Test
+  void aPartialWordThatScoresAtTheThresholdIsNotActedOnIfTheWordTurnsOutClean() {
+    WordListEngine engine = new WordListEngine();
+    String partial = "well, you are idiot"; // a chunk boundary inside "idiots"
+    PrefixScores s = engine.scorePrefixes(List.of(new TextScoreRequest("", partial))).get(0);
+    assertTrue(s.finalScore() >= THRESHOLD, "the partial word scores at the threshold");
+    assertEquals(null, HoldBack.assess(partial, s, 0, false, THRESHOLD, 0).flag());
+    String whole = "well, you are idiots.";
+    PrefixScores s2 = engine.scorePrefixes(List.of(new TextScoreRequest("", whole))).get(0);
+    HoldBack.Step end = HoldBack.assess(whole, s2, 9, true, THRESHOLD, 0);
+    assertEquals(null, end.flag(), "the word it became is clean");
+    assertTrue(end.complete());
   }
 }

@@ -330,6 +330,235 @@ class ExactlyOnceSystemIT {
     }
   }
 
+  /**
+   * A streaming case: replies stream in at 10 tokens/s to one instance, which is SIGKILLed once
+   * every stream has had text released and none has ended, and restarted. A read_committed reader
+   * of the output topic then sees, per stream, output seqs 0..n-1 each exactly once with the final
+   * chunk last, released text that is a prefix of the reply as received (all of it for an ALLOWED
+   * one), the toxic word of the turning-toxic reply never shown, and one stream audit each.
+   */
+  @Test
+  void streamsFollowedThroughAKillAreReleasedOnceAndAsAPrefix() throws Exception {
+    String app = "streamkill";
+    Map<String, String> settings = new java.util.HashMap<>(settings(app));
+    settings.putAll(
+        Map.of(
+            "stream.enabled", "true",
+            "topic.stream.in", app + ".stream.in",
+            "topic.stream.out", app + ".stream.out",
+            "stream.holdback.tokens", "4",
+            // the restart must not look like a silent stream
+            "stream.idle.timeout.ms", "180000"));
+    ArmguardConfig c = clientConfig(app);
+    String in = app + ".stream.in";
+    String outTopic = app + ".stream.out";
+    broker.createTopics(PARTITIONS, List.of(in, outTopic));
+    StreamSerdes streamSerdes = StreamSerdes.fromConfig(c);
+    Map<String, String> replies = new java.util.LinkedHashMap<>();
+    List<List<io.armguard.schema.ReplyChunk>> streams = new ArrayList<>();
+    List<io.armguard.bench.StreamWorkload.Reply> workload =
+        new ArrayList<>(io.armguard.bench.StreamWorkload.replies(7));
+    workload.add(
+        new io.armguard.bench.StreamWorkload.Reply(
+            "What do you think of my code?",
+            "Thanks for sharing it. The structure is fine and the tests are easy to follow, but"
+                + " honestly you are an idiot and this is garbage."));
+    for (int i = 0; i < workload.size(); i++) {
+      String id = "kill-stream-" + i;
+      replies.put(id, workload.get(i).text());
+      streams.add(
+          ReplyChunker.chunks(
+              id, workload.get(i).prompt(), workload.get(i).text(), 1, System.currentTimeMillis()));
+    }
+    String toxic = "kill-stream-" + (workload.size() - 1);
+    // about 13 s per clean reply; the short toxic one starts 4 s in, so it runs across the kill
+    List<Long> starts = new ArrayList<>(streams.stream().map(x -> 0L).toList());
+    starts.set(starts.size() - 1, 4_000_000_000L);
+    ChunkSchedule schedule = ChunkSchedule.of(streams, starts, 10);
+    Map<String, List<io.armguard.schema.ReleasedChunk>> released =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    try (ArmguardProcess a = new ArmguardProcess(tmp.resolve("sk-a"), "a", settings).start();
+        KafkaProducer<String, io.armguard.schema.ReplyChunk> producer =
+            new KafkaProducer<>(
+                Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    c.bootstrapServers(),
+                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                    true,
+                    ProducerConfig.ACKS_CONFIG,
+                    "all"),
+                new StringSerializer(),
+                streamSerdes.chunk().serializer());
+        org.apache.kafka.clients.consumer.KafkaConsumer<String, io.armguard.schema.ReleasedChunk>
+            reader =
+                new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+                    Map.of(
+                        "bootstrap.servers",
+                        c.bootstrapServers(),
+                        "isolation.level",
+                        "read_committed"),
+                    new org.apache.kafka.common.serialization.StringDeserializer(),
+                    streamSerdes.released().deserializer());
+        OutputCollector audits = new OutputCollector(c, TopologySerdes.fromConfig(c), PARTITIONS)) {
+      // a topic just created may not be in the metadata yet: wait until all its partitions are
+      assertTrue(
+          awaitCondition(
+              () -> reader.partitionsFor(outTopic).size() == PARTITIONS, Duration.ofSeconds(30)),
+          outTopic + " has no metadata");
+      var parts =
+          reader.partitionsFor(outTopic).stream()
+              .map(p -> new org.apache.kafka.common.TopicPartition(outTopic, p.partition()))
+              .toList();
+      reader.assign(parts);
+      reader.seekToBeginning(parts);
+      a.awaitReady(Duration.ofSeconds(120));
+      Thread feeder =
+          new Thread(
+              () -> {
+                try {
+                  schedule.play(
+                      ch -> producer.send(new ProducerRecord<>(in, ch.getStreamId(), ch)));
+                  producer.flush();
+                } catch (Throwable t) {
+                  failure.set(t);
+                }
+              },
+              "stream-feeder");
+      Thread collector =
+          new Thread(
+              () -> {
+                try {
+                  while (!stop.get()) {
+                    reader
+                        .poll(Duration.ofMillis(100))
+                        .forEach(
+                            r ->
+                                released
+                                    .computeIfAbsent(
+                                        r.key(),
+                                        k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                                    .add(r.value()));
+                  }
+                } catch (Throwable t) {
+                  failure.set(t);
+                }
+              },
+              "stream-reader");
+      feeder.start();
+      collector.start();
+      // mid-stream: every clean stream has had text released, none has ended
+      List<String> clean = new ArrayList<>(replies.keySet()).subList(0, streams.size() - 1);
+      boolean midStream =
+          awaitCondition(
+              () ->
+                  clean.stream().allMatch(released::containsKey)
+                      && released.values().stream()
+                          .flatMap(List::stream)
+                          .noneMatch(io.armguard.schema.ReleasedChunk::getFinal$),
+              Duration.ofSeconds(60));
+      assertTrue(
+          midStream,
+          "released so far: "
+              + released
+              + "; feeder/reader: "
+              + failure.get()
+              + "; log tail: "
+              + logTail(a.log()));
+      a.kill();
+      a.start();
+      Duration restart = a.awaitReady(Duration.ofSeconds(120));
+      feeder.join(120_000);
+      boolean ended =
+          awaitCondition(
+              () ->
+                  released.values().stream()
+                          .filter(l -> l.stream().anyMatch(x -> x.getFinal$()))
+                          .count()
+                      == streams.size(),
+              Duration.ofSeconds(180));
+      // a duplicate would come after the final chunk: read on a little before judging
+      audits.await(0, 0, 0, Duration.ZERO, Duration.ofSeconds(3), x -> {});
+      stop.set(true);
+      collector.join(10_000);
+      assertEquals(null, failure.get(), "feeder or reader failed");
+      assertTrue(ended, "ended: " + released.keySet() + "; log tail: " + logTail(a.log()));
+
+      Map<String, Long> streamAudits =
+          count(
+              audits.audits().stream()
+                  .filter(x -> "stream".equals(x.getStage()))
+                  .map(AuditRecord::getRequestId)
+                  .toList());
+      for (Map.Entry<String, String> e : replies.entrySet()) {
+        List<io.armguard.schema.ReleasedChunk> got = released.get(e.getKey());
+        List<Long> seqs = got.stream().map(io.armguard.schema.ReleasedChunk::getSeq).toList();
+        assertEquals(
+            java.util.stream.LongStream.range(0, got.size()).boxed().toList(),
+            seqs,
+            e.getKey() + ": output seqs once each, in order, no gap");
+        assertEquals(
+            List.of(got.size() - 1),
+            java.util.stream.IntStream.range(0, got.size())
+                .filter(i -> got.get(i).getFinal$())
+                .boxed()
+                .toList(),
+            e.getKey() + ": one final chunk, the last");
+        StringBuilder beforeFinal = new StringBuilder();
+        got.subList(0, got.size() - 1).forEach(x -> beforeFinal.append(x.getText()));
+        assertTrue(
+            e.getValue().startsWith(beforeFinal.toString()),
+            e.getKey() + ": released text is a prefix of the reply: " + beforeFinal);
+        io.armguard.schema.ReleasedChunk last = got.get(got.size() - 1);
+        if (last.getAction() == io.armguard.schema.Action.ALLOWED) {
+          assertEquals(e.getValue(), beforeFinal + last.getText(), e.getKey() + ": all of it");
+        }
+        assertEquals(1L, streamAudits.get(e.getKey()), e.getKey() + ": one stream audit");
+      }
+      String shownToxic =
+          released.get(toxic).stream()
+              .map(io.armguard.schema.ReleasedChunk::getText)
+              .collect(Collectors.joining());
+      assertTrue(!shownToxic.contains("idiot"), "the toxic word was shown: " + shownToxic);
+      System.out.println(
+          "streaming kill test: "
+              + streams.size()
+              + " streams, killed mid-stream, ready again after "
+              + restart.toMillis()
+              + " ms; actions "
+              + released.values().stream()
+                  .map(l -> String.valueOf(l.get(l.size() - 1).getAction()))
+                  .sorted()
+                  .toList());
+    } finally {
+      stop.set(true);
+    }
+  }
+
+  /** The last lines of a log, for a failure message (the temporary directory goes away). */
+  private static String logTail(Path log) {
+    try {
+      List<String> lines = java.nio.file.Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (java.io.IOException e) {
+      return "(" + log + " unreadable: " + e + ")";
+    }
+  }
+
+  /** Polls {@code condition} every 100 ms until it holds or {@code timeout} passes. */
+  private static boolean awaitCondition(
+      java.util.function.BooleanSupplier condition, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (condition.getAsBoolean()) {
+        return true;
+      }
+      Thread.sleep(100);
+    }
+    return condition.getAsBoolean();
+  }
+
   private static List<String> ids(OutputCollector out) {
     return out.completions().stream().map(r -> r.completion().getRequestId()).toList();
   }
