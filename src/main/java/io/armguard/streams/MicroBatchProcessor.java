@@ -6,12 +6,10 @@ import io.armguard.moderate.Task;
 import io.armguard.moderate.Verdict;
 import io.armguard.schema.BufferedRequest;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.LongSupplier;
@@ -20,7 +18,6 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,10 +66,11 @@ public final class MicroBatchProcessor
   private KeyValueStore<Long, BufferedRequest> store;
   private DecodeLane lane;
   private BatchDecider decider;
-  private long nextSequence;
+  private RequestBuffer buffer;
 
   /** Buffered requests not yet handed to the engine, in arrival order (mirror of the store). */
-  private final NavigableMap<Long, BufferedRequest> waiting = new TreeMap<>();
+  private NavigableMap<Long, BufferedRequest> waiting =
+      new java.util.TreeMap<>(); // the buffer's, from init on
 
   /** Decoded batches waiting to be answered on the stream thread. */
   private final BlockingQueue<DecodedBatch> decoded = new LinkedBlockingQueue<>();
@@ -127,7 +125,9 @@ public final class MicroBatchProcessor
     this.store = context.getStateStore(storeName);
     this.lane = engines.laneForCurrentThread();
     this.decider = new BatchDecider(new BatchModerator(lane.engine(), policy));
-    recoverBufferState();
+    this.buffer = new RequestBuffer(store);
+    this.waiting = buffer.waiting();
+    buffer.recover(context.taskId());
     context.schedule(
         punctuationInterval(maxDelayMs, maxInFlight > 0),
         PunctuationType.WALL_CLOCK_TIME,
@@ -143,35 +143,13 @@ public final class MicroBatchProcessor
     return Duration.ofMillis(async ? Math.min(quarter, RESULT_POLL_MS) : quarter);
   }
 
-  /** After a restart the store may hold requests buffered before the crash: queue them again. */
-  private void recoverBufferState() {
-    waiting.clear();
-    nextSequence = 0;
-    try (KeyValueIterator<Long, BufferedRequest> it = store.all()) {
-      while (it.hasNext()) {
-        KeyValue<Long, BufferedRequest> kv = it.next();
-        waiting.put(kv.key, kv.value);
-        nextSequence = Math.max(nextSequence, kv.key + 1);
-      }
-    }
-    if (!waiting.isEmpty()) {
-      LOG.info(
-          "task {}: {} buffered requests recovered from the store",
-          context.taskId(),
-          waiting.size());
-    }
-  }
-
   @Override
   public void process(Record<String, BufferedRequest> record) {
     answerDecoded();
     BufferedRequest value = record.value();
     // Why not context.currentSystemTimeMs(): the stream thread caches that once per loop, and after
     // a long flush it lies in the past, making fresh requests look overdue (half-empty batches).
-    value.setEnqueuedAt(Instant.ofEpochMilli(wallClock.getAsLong()));
-    value.setSequence(nextSequence);
-    store.put(nextSequence, value);
-    waiting.put(nextSequence++, value);
+    buffer.add(value, wallClock.getAsLong());
     drain();
   }
 

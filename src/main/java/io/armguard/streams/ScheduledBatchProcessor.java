@@ -2,18 +2,14 @@ package io.armguard.streams;
 
 import io.armguard.schema.BufferedRequest;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.TreeMap;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,10 +42,11 @@ public final class ScheduledBatchProcessor
   private KeyValueStore<Long, BufferedRequest> store;
   private DecodeScheduler scheduler;
   private DecodeScheduler.Client client;
-  private long nextSequence;
+  private RequestBuffer buffer;
 
   /** Buffered requests not yet taken by the scheduler, in arrival order (a part of the store). */
-  private final NavigableMap<Long, BufferedRequest> waiting = new TreeMap<>();
+  private NavigableMap<Long, BufferedRequest> waiting =
+      new java.util.TreeMap<>(); // the buffer's, from init on
 
   /**
    * @param schedulers the instance's scheduler (the same one for every task; called in init)
@@ -80,30 +77,14 @@ public final class ScheduledBatchProcessor
       client.close();
     }
     this.client = scheduler.register(context.taskId().toString());
-    recoverBufferState();
+    this.buffer = new RequestBuffer(store);
+    this.waiting = buffer.waiting();
+    buffer.recover(context.taskId());
     context.schedule(
         Duration.ofMillis(MicroBatchProcessor.RESULT_POLL_MS),
         PunctuationType.WALL_CLOCK_TIME,
         t -> tick());
     offerWaiting();
-  }
-
-  private void recoverBufferState() {
-    waiting.clear();
-    nextSequence = 0;
-    try (KeyValueIterator<Long, BufferedRequest> it = store.all()) {
-      while (it.hasNext()) {
-        KeyValue<Long, BufferedRequest> kv = it.next();
-        waiting.put(kv.key, kv.value);
-        nextSequence = Math.max(nextSequence, kv.key + 1);
-      }
-    }
-    if (!waiting.isEmpty()) {
-      LOG.info(
-          "task {}: {} buffered requests recovered from the store",
-          context.taskId(),
-          waiting.size());
-    }
   }
 
   @Override
@@ -112,10 +93,7 @@ public final class ScheduledBatchProcessor
     BufferedRequest value = record.value();
     // Why not context.currentSystemTimeMs(): the thread caches it once per loop (see
     // MicroBatchProcessor); the scheduler measures the batch delay from this stamp.
-    value.setEnqueuedAt(Instant.ofEpochMilli(wallClock.getAsLong()));
-    value.setSequence(nextSequence);
-    store.put(nextSequence, value);
-    waiting.put(nextSequence++, value);
+    buffer.add(value, wallClock.getAsLong());
     offerWaiting();
   }
 
