@@ -1,14 +1,13 @@
 package io.armguard.cli;
 
 import com.google.gson.JsonObject;
-import io.armguard.data.BinaryMetrics;
-import io.armguard.data.LabelledText;
 import io.armguard.data.PreparedData;
 import io.armguard.data.ReplyItem;
 import io.armguard.data.ReplyLabels;
 import io.armguard.data.ReplyMetrics;
 import io.armguard.data.ReplySet;
 import io.armguard.eval.JudgeBaseline;
+import io.armguard.eval.JudgeTrainer;
 import io.armguard.eval.Judges;
 import io.armguard.eval.TextJudge;
 import java.nio.file.Files;
@@ -97,17 +96,11 @@ public final class EvalJudgeCommand implements Callable<Integer> {
         print(line);
       }
       if (gold) {
-        List<LabelledText> g = PreparedData.readLabelled(data.resolve(PreparedData.GOLD));
-        double[] s = judge.score(g.stream().map(LabelledText::text).toList());
-        int[] y = g.stream().mapToInt(LabelledText::label).toArray();
         JsonObject line = new JsonObject();
         line.addProperty("set", "gold");
-        line.addProperty("n", y.length);
-        line.addProperty("auc", ReplyMetrics.round(BinaryMetrics.auc(s, y)));
-        line.addProperty(
-            "recall", ReplyMetrics.round(BinaryMetrics.recall(s, y, judge.threshold())));
-        line.addProperty(
-            "fpr", ReplyMetrics.round(BinaryMetrics.falsePositiveRate(s, y, judge.threshold())));
+        JudgeTrainer.gold(judge, data, n -> {})
+            .entrySet()
+            .forEach(e -> line.add(e.getKey(), e.getValue()));
         print(line);
       }
       if (ordinaryTexts > 0) {

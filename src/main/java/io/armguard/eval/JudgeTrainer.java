@@ -197,7 +197,11 @@ public final class JudgeTrainer {
     return n + (o.sentimentNegatives ? sentimentSentences(o.data).size() : 0);
   }
 
-  private static JsonObject gold(ToxicityJudge judge, Path data, IntConsumer progress)
+  /**
+   * A judge's figures on the gold set of the prepared data {@code data}: n, AUC, and recall, FPR
+   * and accuracy at the judge's threshold.
+   */
+  public static JsonObject gold(TextJudge judge, Path data, IntConsumer progress)
       throws IOException {
     List<LabelledText> gold = PreparedData.readLabelled(data.resolve(PreparedData.GOLD));
     double[] s = judge.score(gold.stream().map(LabelledText::text).toList(), progress);
@@ -205,9 +209,10 @@ public final class JudgeTrainer {
     JsonObject m = new JsonObject();
     m.addProperty("n", y.length);
     m.addProperty("auc", ReplyMetrics.round(BinaryMetrics.auc(s, y)));
-    m.addProperty("recall", ReplyMetrics.round(BinaryMetrics.recall(s, y, THRESHOLD)));
-    m.addProperty("fpr", ReplyMetrics.round(BinaryMetrics.falsePositiveRate(s, y, THRESHOLD)));
-    m.addProperty("accuracy", ReplyMetrics.round(BinaryMetrics.accuracy(s, y, THRESHOLD)));
+    m.addProperty("recall", ReplyMetrics.round(BinaryMetrics.recall(s, y, judge.threshold())));
+    m.addProperty(
+        "fpr", ReplyMetrics.round(BinaryMetrics.falsePositiveRate(s, y, judge.threshold())));
+    m.addProperty("accuracy", ReplyMetrics.round(BinaryMetrics.accuracy(s, y, judge.threshold())));
     return m;
   }
 
