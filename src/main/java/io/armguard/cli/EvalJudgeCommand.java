@@ -46,7 +46,7 @@ public final class EvalJudgeCommand implements Callable<Integer> {
   @Option(
       names = "--batches",
       split = ",",
-      defaultValue = "val,test,pval",
+      defaultValue = "val," + io.armguard.data.ReplySet.HELD_OUT,
       description = "batches scored, each on its own line (default: ${DEFAULT-VALUE})")
   List<String> batches;
 

@@ -48,7 +48,7 @@ public final class EvalModerationCommand implements Callable<Integer> {
   @Option(
       names = "--batches",
       split = ",",
-      defaultValue = "test,pval",
+      defaultValue = io.armguard.data.ReplySet.HELD_OUT,
       description = "batches to moderate (default: ${DEFAULT-VALUE})")
   List<String> batches;
 

@@ -62,7 +62,7 @@ public final class TrainJudgeCommand implements Callable<Integer> {
   @Option(
       names = "--held-out-batches",
       split = ",",
-      defaultValue = "test,pval",
+      defaultValue = io.armguard.data.ReplySet.HELD_OUT,
       description = "batches only scored (default: ${DEFAULT-VALUE})")
   List<String> heldOut;
 

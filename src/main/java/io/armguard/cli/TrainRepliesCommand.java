@@ -64,7 +64,7 @@ public final class TrainRepliesCommand implements Callable<Integer> {
   @Option(
       names = "--held-out-batches",
       split = ",",
-      defaultValue = "test,pval",
+      defaultValue = io.armguard.data.ReplySet.HELD_OUT,
       description = "batches only scored after training (default: ${DEFAULT-VALUE})")
   List<String> heldOut;
 

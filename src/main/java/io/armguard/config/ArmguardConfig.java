@@ -84,6 +84,7 @@ public final class ArmguardConfig {
   public static final String GENERATE_MIN_NEW_TOKENS = "generate.min.new.tokens";
   public static final String MODERATION_MODE = "moderation.mode";
   public static final String MODERATION_FALLBACK = "moderation.fallback";
+  public static final String MODERATION_REPAIR = "moderation.repair";
   public static final String MODERATION_REDACTION_MASK = "moderation.redaction.mask";
   public static final String MODERATION_STEERING_LABEL = "moderation.steering.label";
 
@@ -301,6 +302,14 @@ public final class ArmguardConfig {
               0,
               64,
               "GENERATE: EOS is suppressed before this many tokens; capped at max_new_tokens."),
+          choiceKey(
+              MODERATION_REPAIR,
+              "redact",
+              List.of("redact", "rewrite"),
+              "What a flagged reply gets first: redact = its clean part (the kept clause or"
+                  + " sentences) plus the redaction mask, rewriting only a reply that would keep"
+                  + " nothing; rewrite = guided rewrites of the kept prefix first. Either ends in"
+                  + " moderation.fallback."),
           choiceKey(
               MODERATION_FALLBACK,
               "redact",

@@ -27,13 +27,25 @@ public final class ReplySet {
   public static final Path DEFAULT_DIR = Path.of("data", "replies");
 
   /**
-   * The batches that only validate or test ({@code val} calibrates and chooses; {@code test} and
-   * {@code pval} are scored only): no trainer (reward models, judge, LM corpus) reads them.
+   * The batches scored only, never used for a choice, comma-separated: {@code test} (general),
+   * {@code pval} (personal remarks), {@code rval} (remarks on command: whimsical compliments vs
+   * roasts). A constant so command-line defaults can name it.
    */
-  public static final Set<String> EVALUATION_BATCHES = Set.of("val", "test", "pval");
+  public static final String HELD_OUT = "test,pval,rval";
 
-  /** The batches scored only, never used for a choice: the default held-out set of trainers. */
-  public static final List<String> HELD_OUT_BATCHES = List.of("test", "pval");
+  /** {@link #HELD_OUT} as a list: the default held-out set of every trainer and evaluation. */
+  public static final List<String> HELD_OUT_BATCHES = List.of(HELD_OUT.split(","));
+
+  /**
+   * The batches that only validate or test ({@code val} calibrates and chooses; the {@link
+   * #HELD_OUT} ones are scored only): no trainer (reward models, judge, LM corpus) reads them,
+   * whatever batches it is told to hold out.
+   */
+  public static final Set<String> EVALUATION_BATCHES =
+      Set.copyOf(
+          java.util.stream.Stream.concat(
+                  java.util.stream.Stream.of("val"), HELD_OUT_BATCHES.stream())
+              .toList());
 
   private final List<ReplyItem> items;
 

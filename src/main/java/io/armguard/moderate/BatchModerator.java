@@ -26,16 +26,19 @@ import java.util.Map;
  * continuation and the prompt are each scored alone. MODERATE: every prefix of the reply is scored;
  * the decision is the whole reply's steering score against its threshold. Below: ALLOWED,
  * unchanged. At or above, in report-only mode: ALLOWED unchanged, flagged, with the evidence.
- * Otherwise the reply is cut at the last word boundary before the first prefix that reaches the
- * threshold, the kept prefix is continued with the task's guided decoding (LM: prompt + kept
- * prefix; reward model: BOS + kept prefix), and the delivered reply (kept + new text) is scored as
- * a whole. An attempt fails when it adds fewer than {@link ModerationPolicy#rewriteMinNewTokens()}
- * tokens, only whitespace, or does not score below {@link ModerationPolicy#acceptBelow} the
- * threshold (the threshold itself unless {@code rewrite.accept.ratio} asks for a margin). After
- * {@link ModerationPolicy#maxAttempts()} failed attempts the fallback runs: REDACT delivers the
- * kept prefix plus the mask if that scores below the margin, else the kept prefix cut back to its
- * last sentence end plus the mask, else the mask alone; if none does (and under BLOCK) the fallback
- * text is delivered, BLOCKED.
+ * Otherwise the reply is cut at the start of the clause in which the first prefix that reaches the
+ * threshold starts ({@link ToxicPrefix#keptChars}). Under {@link FirstRepair#REDACT} (the default)
+ * the kept clause, else the kept sentences, plus the mask is delivered REDACTED when it keeps some
+ * text and scores below the margin; the rest goes on as under {@link FirstRepair#REWRITE}: the kept
+ * prefix is continued with the task's guided decoding (LM: prompt + kept prefix; reward model: BOS
+ * + kept prefix), and the delivered reply (kept + new text) is scored as a whole. An attempt fails
+ * when it adds fewer than {@link ModerationPolicy#rewriteMinNewTokens()} tokens, only whitespace,
+ * or does not score below {@link ModerationPolicy#acceptBelow} the threshold (the threshold itself
+ * unless {@code rewrite.accept.ratio} asks for a margin). After {@link
+ * ModerationPolicy#maxAttempts()} failed attempts the fallback runs: REDACT delivers the kept
+ * prefix plus the mask if that scores below the margin, else the kept prefix cut back to its last
+ * sentence end plus the mask, else the mask alone; if none does (and under BLOCK) the fallback text
+ * is delivered, BLOCKED.
  *
  * <p>Not thread-safe: one instance per engine (per stream thread).
  */
@@ -122,6 +125,10 @@ public final class BatchModerator {
       } else {
         pending.add(new Rewrite(i, t, th, threshold, reply.substring(0, keep), input, evidence));
       }
+    }
+    if (policy.repair() == FirstRepair.REDACT) {
+      // the clean part of the reply first; only what would keep nothing is rewritten
+      pending = redact(pending, out, false);
     }
     for (int attempt = 1; attempt <= policy.maxAttempts() && !pending.isEmpty(); attempt++) {
       pending = rewriteRound(pending, attempt, out);
@@ -225,64 +232,12 @@ public final class BatchModerator {
   }
 
   /**
-   * REDACT (the longest of kept clause, kept sentences and nothing, plus the mask, that scores
-   * below the margin) or BLOCK for the rewrites that failed.
+   * The fallback for the rewrites that failed: REDACT (the longest of kept clause, kept sentences
+   * and nothing, plus the mask, that scores below the margin), else BLOCK.
    */
   private void fallback(List<Rewrite> pending, Verdict[] out) {
-    if (pending.isEmpty()) {
-      return;
-    }
-    List<Rewrite> block = new ArrayList<>();
-    if (policy.fallback() == Fallback.REDACT) {
-      // per reply the redactions to try, longest first: the kept clause, the kept sentences, the
-      // mask alone; all scored in one call, the longest that scores below the margin is delivered
-      List<int[]> cuts = new ArrayList<>();
-      List<TextScoreRequest> redactions = new ArrayList<>();
-      for (Rewrite p : pending) {
-        int[] c = redactionCuts(p.kept);
-        cuts.add(c);
-        for (int cut : c) {
-          redactions.add(alone(redact(p.kept.substring(0, cut))));
-        }
-      }
-      List<PrefixScores> scores = score(redactions);
-      int k = 0;
-      for (int j = 0; j < pending.size(); j++) {
-        Rewrite p = pending.get(j);
-        int[] c = cuts.get(j);
-        int chosen = -1;
-        for (int i = 0; i < c.length && chosen < 0; i++) {
-          if (scores.get(k + i).finalScore() < policy.acceptBelow(p.threshold)) {
-            chosen = i;
-          }
-        }
-        if (chosen >= 0) {
-          Evidence e = p.evidence;
-          Evidence cutEvidence =
-              c[chosen] == e.keptChars()
-                  ? e
-                  : new Evidence(
-                      c[chosen],
-                      new ReplacedSpan(c[chosen], e.replaced().end()),
-                      e.firstFlaggedChar(),
-                      e.trajectory(),
-                      false);
-          out[p.index] =
-              Verdict.redacted(
-                  p.task.id(),
-                  redactions.get(k + chosen).text(),
-                  p.input,
-                  Judgement.of(scores.get(k + chosen), p.thresholds),
-                  cutEvidence,
-                  policy.maxAttempts());
-        } else {
-          block.add(p);
-        }
-        k += c.length;
-      }
-    } else {
-      block.addAll(pending);
-    }
+    List<Rewrite> block =
+        policy.fallback() == Fallback.REDACT ? redact(pending, out, true) : pending;
     if (block.isEmpty()) {
       return;
     }
@@ -299,6 +254,67 @@ public final class BatchModerator {
               p.evidence,
               policy.maxAttempts());
     }
+  }
+
+  /**
+   * Delivers, per reply, the longest redaction (kept clause, kept sentences, and with {@code
+   * maskAlone} the mask alone) that scores below the margin, all scored in one call; returns the
+   * replies none of them fits.
+   */
+  private List<Rewrite> redact(List<Rewrite> pending, Verdict[] out, boolean maskAlone) {
+    if (pending.isEmpty()) {
+      return pending;
+    }
+    int attempts = maskAlone ? policy.maxAttempts() : 0;
+    List<int[]> cuts = new ArrayList<>();
+    List<TextScoreRequest> redactions = new ArrayList<>();
+    for (Rewrite p : pending) {
+      int[] c = redactionCuts(p.kept);
+      if (!maskAlone) {
+        c = java.util.Arrays.stream(c).filter(cut -> cut > 0).toArray();
+      }
+      cuts.add(c);
+      for (int cut : c) {
+        redactions.add(alone(redact(p.kept.substring(0, cut))));
+      }
+    }
+    List<PrefixScores> scores = score(redactions);
+    List<Rewrite> failed = new ArrayList<>();
+    int k = 0;
+    for (int j = 0; j < pending.size(); j++) {
+      Rewrite p = pending.get(j);
+      int[] c = cuts.get(j);
+      int chosen = -1;
+      for (int i = 0; i < c.length && chosen < 0; i++) {
+        if (scores.get(k + i).finalScore() < policy.acceptBelow(p.threshold)) {
+          chosen = i;
+        }
+      }
+      if (chosen >= 0) {
+        Evidence e = p.evidence;
+        Evidence cutEvidence =
+            c[chosen] == e.keptChars()
+                ? e
+                : new Evidence(
+                    c[chosen],
+                    new ReplacedSpan(c[chosen], e.replaced().end()),
+                    e.firstFlaggedChar(),
+                    e.trajectory(),
+                    false);
+        out[p.index] =
+            Verdict.redacted(
+                p.task.id(),
+                redactions.get(k + chosen).text(),
+                p.input,
+                Judgement.of(scores.get(k + chosen), p.thresholds),
+                cutEvidence,
+                attempts);
+      } else {
+        failed.add(p);
+      }
+      k += c.length;
+    }
+    return failed;
   }
 
   /** Where a redaction may cut the kept prefix, longest first, distinct: clause, sentence, 0. */

@@ -13,6 +13,7 @@ package io.armguard.moderate;
  *     scores just under the threshold after a rewrite is more often still toxic than one it scores
  *     just under the threshold as written
  * @param generateMinNewTokens GENERATE: EOS suppressed before this many tokens
+ * @param repair which repair is tried first: redaction of the clean part, or guided rewrites
  * @param fallback what follows the failed attempts
  * @param redactionMask text that replaces the flagged span under {@link Fallback#REDACT}
  * @param fallbackText delivered text when the reply is BLOCKED
@@ -23,11 +24,13 @@ public record ModerationPolicy(
     int rewriteMinNewTokens,
     float rewriteAcceptRatio,
     int generateMinNewTokens,
+    FirstRepair repair,
     Fallback fallback,
     String redactionMask,
     String fallbackText) {
 
   public ModerationPolicy {
+    java.util.Objects.requireNonNull(repair, "repair");
     if (maxAttempts < 0) {
       throw new IllegalArgumentException("maxAttempts must be >= 0, got " + maxAttempts);
     }
@@ -63,6 +66,7 @@ public record ModerationPolicy(
     private int rewriteMinNewTokens = 4;
     private float rewriteAcceptRatio = DEFAULT_REWRITE_ACCEPT_RATIO;
     private int generateMinNewTokens = 1;
+    private FirstRepair repair = FirstRepair.REDACT;
     private Fallback fallback = Fallback.REDACT;
     private String redactionMask = "[removed]";
     private String fallbackText =
@@ -93,6 +97,11 @@ public record ModerationPolicy(
       return this;
     }
 
+    public Builder repair(FirstRepair v) {
+      repair = v;
+      return this;
+    }
+
     public Builder fallback(Fallback v) {
       fallback = v;
       return this;
@@ -115,6 +124,7 @@ public record ModerationPolicy(
           rewriteMinNewTokens,
           rewriteAcceptRatio,
           generateMinNewTokens,
+          repair,
           fallback,
           redactionMask,
           fallbackText);

@@ -2,6 +2,7 @@ package io.armguard.streams;
 
 import io.armguard.config.ArmguardConfig;
 import io.armguard.moderate.Fallback;
+import io.armguard.moderate.FirstRepair;
 import io.armguard.moderate.ModerationMode;
 import io.armguard.moderate.ModerationPolicy;
 
@@ -18,6 +19,7 @@ public final class ModerationConfig {
         .rewriteMinNewTokens(c.intValue(ArmguardConfig.REWRITE_MIN_NEW_TOKENS))
         .rewriteAcceptRatio(c.floatValue(ArmguardConfig.REWRITE_ACCEPT_RATIO))
         .generateMinNewTokens(c.intValue(ArmguardConfig.GENERATE_MIN_NEW_TOKENS))
+        .repair(FirstRepair.parse(c.string(ArmguardConfig.MODERATION_REPAIR)))
         .fallback(Fallback.parse(c.moderationFallback()))
         .redactionMask(c.string(ArmguardConfig.MODERATION_REDACTION_MASK))
         .fallbackText(c.rewriteFallbackText())

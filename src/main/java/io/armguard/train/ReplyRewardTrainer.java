@@ -88,6 +88,25 @@ public final class ReplyRewardTrainer {
     return ReplySet.of(kept);
   }
 
+  /**
+   * Refuses a run that would train on an evaluation batch ({@link ReplySet#EVALUATION_BATCHES})
+   * present in the set: each must be a validation or a held-out batch.
+   */
+  static void requireEvaluationBatchesKeptOut(
+      Set<String> present, List<String> valid, List<String> heldOut) {
+    for (String b : ReplySet.EVALUATION_BATCHES) {
+      if (present.contains(b) && !valid.contains(b) && !heldOut.contains(b)) {
+        throw new IllegalArgumentException(
+            "batch '"
+                + b
+                + "' is an evaluation batch and would be trained on: name it in --valid-batches or"
+                + " --held-out-batches (default "
+                + ReplySet.HELD_OUT
+                + ")");
+      }
+    }
+  }
+
   /** Trains, calibrates, writes the model directory with its card and returns the card's facts. */
   public JsonObject train(NDManager root) throws IOException {
     String task = "train replies " + o.kind.name().toLowerCase(Locale.ROOT);
@@ -98,6 +117,7 @@ public final class ReplyRewardTrainer {
         throw new IllegalArgumentException("no batch '" + b + "' in " + o.replies);
       }
     }
+    requireEvaluationBatchesKeptOut(all.batches(), o.validBatches, o.heldOutBatches);
     ReplySet trainSet =
         o.trainOnJudgeShare
             ? judgeTrainingSet(all, o.validBatches, o.heldOutBatches, o.judgeShare)

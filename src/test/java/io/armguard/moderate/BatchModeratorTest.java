@@ -24,8 +24,13 @@ class BatchModeratorTest {
     return new BatchModerator(engine, policy.build());
   }
 
+  /** Rewrite-first: most tests here are about the rewrite path. */
   private final BatchModerator moderator =
-      moderator(ModerationPolicy.builder().maxAttempts(2).rewriteMinNewTokens(2));
+      moderator(
+          ModerationPolicy.builder()
+              .repair(FirstRepair.REWRITE)
+              .maxAttempts(2)
+              .rewriteMinNewTokens(2));
 
   private static DecodeRequest decoding(String id, String prompt) {
     return new DecodeRequest(
@@ -102,7 +107,11 @@ class BatchModeratorTest {
   void rewriteShorterThanTheMinimumIsAFailedAttempt() {
     // " fine words" has 2 tokens; with a minimum of 4 it never counts as a rewrite
     BatchModerator strict =
-        moderator(ModerationPolicy.builder().maxAttempts(2).rewriteMinNewTokens(4));
+        moderator(
+            ModerationPolicy.builder()
+                .repair(FirstRepair.REWRITE)
+                .maxAttempts(2)
+                .rewriteMinNewTokens(4));
     Verdict v = strict.decide(List.of(moderate("m", "q", "ok, you are an idiot"))).get(0);
     assertEquals(Action.REDACTED, v.action());
     assertEquals("ok, [removed]", v.text());
@@ -116,7 +125,11 @@ class BatchModeratorTest {
     // under 0.5 * 0.1 = 0.05 neither the rewrite nor the redaction is, so the reply is blocked
     Task t = moderate("r", "q", "ok, you are an idiot");
     Verdict loose =
-        moderator(ModerationPolicy.builder().rewriteMinNewTokens(2).rewriteAcceptRatio(0.3f))
+        moderator(
+                ModerationPolicy.builder()
+                    .repair(FirstRepair.REWRITE)
+                    .rewriteMinNewTokens(2)
+                    .rewriteAcceptRatio(0.3f))
             .decide(List.of(t))
             .get(0);
     assertEquals(Action.REWRITTEN, loose.action());
@@ -161,6 +174,26 @@ class BatchModeratorTest {
     assertEquals(Action.REDACTED, v.action());
     assertEquals("[removed]", v.text());
     assertEquals(new Verdict.ReplacedSpan(0, 5), v.replaced());
+  }
+
+  @Test
+  void redactFirstDeliversTheCleanPartWithoutRewriting() {
+    BatchModerator m = moderator(ModerationPolicy.builder().maxAttempts(2).rewriteMinNewTokens(2));
+    Verdict v = m.decide(List.of(moderate("d", "q", "ok, you are an idiot and rude"))).get(0);
+    assertEquals(Action.REDACTED, v.action());
+    assertEquals("ok, [removed]", v.text());
+    assertEquals(new Verdict.ReplacedSpan(3, 29), v.replaced());
+    assertEquals(0, v.decoding().attempts());
+    assertEquals(0, engine.generateCalls.get()); // no rewrite was needed
+  }
+
+  @Test
+  void redactFirstRewritesAReplyThatWouldKeepNothing() {
+    BatchModerator m = moderator(ModerationPolicy.builder().maxAttempts(2).rewriteMinNewTokens(2));
+    Verdict v = m.decide(List.of(moderate("n", "q", "idiot, go away"))).get(0);
+    assertEquals(Action.REWRITTEN, v.action());
+    assertEquals(0, v.evidence().keptChars());
+    assertEquals(1, engine.generateCalls.get());
   }
 
   @Test
