@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
+import io.armguard.data.ReplyItem;
 import io.armguard.model.BackboneConfig;
 import io.armguard.model.CausalLm;
 import io.armguard.model.EngineThreads;
@@ -249,7 +250,8 @@ public final class CandidateDistillation {
    *
    * @param replies token ids of each reply (no BOS), cut as in training
    */
-  Agreement agreement(ArmRewardModel student, List<int[]> replies, long seed, NDManager root) {
+  public Agreement agreement(
+      ArmRewardModel student, List<int[]> replies, long seed, NDManager root) {
     Random random = new Random(seed * 1_000_003L - 1);
     double rhoSum = 0;
     int sets = 0;
@@ -303,8 +305,9 @@ public final class CandidateDistillation {
    * @param sets candidate sets the mean is over (sets with tied scores throughout are left out)
    * @param mse mean squared difference of student and teacher logits, every label
    */
-  record Agreement(double meanSpearman, int sets, double mse) {
-    JsonObject toJson() {
+  public record Agreement(double meanSpearman, int sets, double mse) {
+    /** {@code candidate_spearman}, {@code candidate_sets}, {@code candidate_mse}. */
+    public JsonObject toJson() {
       JsonObject o = new JsonObject();
       o.addProperty("candidate_spearman", rounded(meanSpearman));
       o.addProperty("candidate_sets", sets);
@@ -317,8 +320,24 @@ public final class CandidateDistillation {
     }
   }
 
-  /** What the card says about the distillation beyond its settings. */
-  JsonObject facts() {
+  /**
+   * Each reply's tokens alone (no BOS, no prompt), cut to {@code maxTokens} as {@code train
+   * replies} cuts them; empty replies are left out.
+   */
+  public static List<int[]> replyTokens(
+      List<ReplyItem> items, TextTokenizer tokenizer, int maxTokens) {
+    List<int[]> out = new ArrayList<>();
+    for (ReplyItem i : items) {
+      int[] ids = tokenizer.encode(i.reply());
+      if (ids.length > 0) {
+        out.add(Arrays.copyOf(ids, Math.min(ids.length, maxTokens)));
+      }
+    }
+    return out;
+  }
+
+  /** What the card says about the distillation beyond its settings (teacher and LM ids). */
+  public JsonObject facts() {
     JsonObject o = new JsonObject();
     o.addProperty("teacher", teacherId);
     o.addProperty("lm", lmId);

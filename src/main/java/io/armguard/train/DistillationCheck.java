@@ -53,7 +53,9 @@ final class DistillationCheck implements ResumableTraining.StepListener {
     if (!last && (run.checkpointEvery() <= 0 || step % run.checkpointEvery() != 0)) {
       return;
     }
+    long start = System.nanoTime();
     CandidateDistillation.Agreement a = distillation.agreement(student, replies, run.seed(), root);
+    double seconds = (System.nanoTime() - start) / 1e9;
     history.addProperty("step_" + step + "_distill_mse", CardNumbers.round(smoothedMse));
     JsonObject check = a.toJson();
     history.add("step_" + step + "_valid_candidate_spearman", check.get("candidate_spearman"));
@@ -62,11 +64,12 @@ final class DistillationCheck implements ResumableTraining.StepListener {
         String.format(
             Locale.ROOT,
             "step %d: candidate MSE %.4f (train, smoothed), %.4f (valid); valid candidate"
-                + " Spearman %.4f over %d sets",
+                + " Spearman %.4f over %d sets (check %.1f s)",
             step,
             smoothedMse,
             a.mse(),
             a.meanSpearman(),
-            a.sets()));
+            a.sets(),
+            seconds));
   }
 }

@@ -130,7 +130,7 @@ public final class ReplyRewardTrainer {
           new DistillationCheck(
               distillation,
               (ArmRewardModel) model,
-              replyTokens(checked, tokenizer),
+              CandidateDistillation.replyTokens(checked, tokenizer, o.maxTokens),
               o.run,
               root,
               log);
@@ -193,7 +193,10 @@ public final class ReplyRewardTrainer {
     if (distillation != null) {
       distillation
           .agreement(
-              (ArmRewardModel) saved, replyTokens(validSet.items(), tokenizer), o.run.seed(), root)
+              (ArmRewardModel) saved,
+              CandidateDistillation.replyTokens(validSet.items(), tokenizer, o.maxTokens),
+              o.run.seed(),
+              root)
           .toJson()
           .entrySet()
           .forEach(e -> valid.add(e.getKey(), e.getValue()));
@@ -244,18 +247,6 @@ public final class ReplyRewardTrainer {
     return ReplySet.fromLabelled(
             PreparedData.readLabelled(o.data.resolve(PreparedData.GOLD)), "gold")
         .items();
-  }
-
-  /** Each reply's tokens alone, cut to {@code maxTokens} as in training; empty replies left out. */
-  private List<int[]> replyTokens(List<ReplyItem> items, TextTokenizer tokenizer) {
-    List<int[]> out = new ArrayList<>();
-    for (ReplyItem i : items) {
-      int[] ids = tokenizer.encode(i.reply());
-      if (ids.length > 0) {
-        out.add(java.util.Arrays.copyOf(ids, Math.min(ids.length, o.maxTokens)));
-      }
-    }
-    return out;
   }
 
   /**
