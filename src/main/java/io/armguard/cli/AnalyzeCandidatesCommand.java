@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
       "How ARM reward models rank the LM's top-k next tokens compared with a RAD teacher: at"
           + " sampled prefixes of the reply set's batches (each reply alone, cut to --max-tokens),"
           + " the mean Spearman correlation of student and teacher scores over the candidate sets"
-          + " (steering label) and the MSE of their logits (every label; the teacher calibrated)."
+          + " (steering label) and the MSE of their scores (every label; the student's sigmoid, the"
+          + " teacher's calibrated score)."
           + " With the defaults it reads the candidate sets the final 'valid' check of"
           + " train replies --distill-* reads (same seed). One JSON line per model."
     })

@@ -29,13 +29,18 @@ import java.util.Random;
  * regressed (MSE) onto the frozen teacher's score of x_&lt;t · c. The observed-token loss alone
  * never trains delta to rank those candidates, which is all steering uses.
  *
- * <p><b>Score space: logits.</b> The student's side is its head's raw, pre-calibration output,
- * which its prefix BCE ({@link TrainingLosses#prefixBce}) trains as a logit; the teacher's side is
- * its <em>calibrated</em> logit {@code scale_j * rho_j + bias_j} (the teacher's {@code
- * armguard.json output}), the log-odds of the probability the teacher reports. Both sides are thus
- * the log-odds of "the reply so far is toxic" (per label), the quantity the student's BCE targets;
- * the student's own calibration is fitted after training as before. A teacher whose output is
- * {@code clamp} (an MSE-trained RAD) has no logit space and is refused.
+ * <p><b>Score space: probabilities, what steering reads.</b> The teacher's side is its calibrated
+ * score {@code sigmoid(scale_j * rho_j + bias_j)} (its {@code armguard.json output}, exactly what
+ * RAD guidance feeds into {@code beta * (1 - r)}); the student's side is {@code sigmoid} of its
+ * head's raw, pre-calibration output, the probability its prefix BCE ({@link
+ * TrainingLosses#prefixBce}) trains (its own Platt calibration is fitted after training, as
+ * before). Why not logits: measured on the reply set, the teacher's calibrated logits of the LM's
+ * candidates sit several units from an untrained student's, so a logit MSE (about 24 at the start,
+ * 4 for the shipped 600-step ARM) outweighs the BCE (below 0.7) by one or two orders of magnitude
+ * under the global gradient clip: in a 100-step run the BCE stayed at ln 2 and the whole-reply
+ * validation AUC at 0.65 (0.92 without distillation). It also spends the fit on differences between
+ * very confident logits that change no steering bonus. A teacher whose output is {@code clamp} (an
+ * MSE-trained RAD) is refused: its scores are not calibrated probabilities.
  *
  * <p>Prefixes: reply positions t in 0 .. n-1 (the positions whose hidden state the student's {@link
  * ArmRewardModel#shiftedHidden} already computes), t = 0 the empty prefix (LM: BOS; teacher: BOS ·
@@ -50,8 +55,7 @@ public final class CandidateDistillation {
   private final CandidateDistillationSettings settings;
   private final RadCandidateScorer teacher;
   private final LmCandidates lm;
-  private final float[] scale;
-  private final float[] bias;
+  private final ScoreOutput teacherOutput;
   private final int steering;
   private final String teacherId;
   private final String lmId;
@@ -95,16 +99,10 @@ public final class CandidateDistillation {
               + settings.teacher()
               + " outputs "
               + out
-              + "; candidate distillation matches logits and needs a sigmoid (BCE-trained,"
-              + " train replies --kind rad) teacher");
+              + "; candidate distillation matches calibrated probabilities and needs a sigmoid"
+              + " (BCE-trained, train replies --kind rad) teacher");
     }
-    int labels = teacher.info().labelCount();
-    this.scale = new float[labels];
-    this.bias = new float[labels];
-    for (int j = 0; j < labels; j++) {
-      scale[j] = out.scale(j);
-      bias[j] = out.bias(j);
-    }
+    this.teacherOutput = out;
     teacher.trainableParameters().values().forEach(p -> p.freeze(true));
     lm.backbone().namedParameters().values().forEach(p -> p.freeze(true));
     this.settings = settings;
@@ -171,7 +169,7 @@ public final class CandidateDistillation {
    * @param hiddenRows for each prefix, its row in the student's shifted hidden states flattened to
    *     {@code [B*T, d]}
    * @param candidates int64 [P, k]
-   * @param teacher the teacher's calibrated logits [P, k, L]
+   * @param teacher the teacher's calibrated scores [P, k, L] in [0, 1]
    */
   record Targets(long[] hiddenRows, NDArray candidates, NDArray teacher) {}
 
@@ -226,27 +224,28 @@ public final class CandidateDistillation {
       hiddenRows[i] = (long) batchRows.get(p.reply()) * width + columns.get(p.reply())[p.length()];
     }
     NDArray candidates = lm.topK(chosen, prefixes, m);
-    return new Targets(hiddenRows, candidates, teacherLogits(chosen, prefixes, candidates, m));
+    return new Targets(hiddenRows, candidates, teacherScores(chosen, prefixes, candidates, m));
   }
 
   /**
-   * The unweighted candidate MSE of a step: the student's raw scores of every label against the
-   * teacher's calibrated logits, averaged over prefixes, candidates and labels.
+   * The unweighted candidate MSE of a step: {@code sigmoid} of the student's raw scores of every
+   * label against the teacher's calibrated scores, averaged over prefixes, candidates and labels.
    *
    * @param shiftedHidden the student's {@link ArmRewardModel#shiftedHidden} of the step's batch [B,
    *     T, d] (the same batch {@link #targets} saw)
    */
   NDArray loss(ArmRewardModel student, NDArray shiftedHidden, Targets targets) {
     NDArray h = rowsOf(shiftedHidden, targets.hiddenRows());
-    NDArray s = student.head().candidateScores(h, targets.candidates(), student.embedding());
-    return TrainingLosses.meanSquaredError(s, targets.teacher());
+    NDArray raw = student.head().candidateScores(h, targets.candidates(), student.embedding());
+    return TrainingLosses.meanSquaredError(raw.getNDArrayInternal().sigmoid(), targets.teacher());
   }
 
   /**
    * How the student ranks the LM's candidates compared with the teacher, on fixed prefixes of
    * {@code replies} (drawn from {@code seed}, so every call on the same replies sees the same
    * candidate sets): the mean Spearman correlation over candidate sets of the steering label's
-   * scores, and the candidate MSE of every label. Inference only.
+   * scores, and the candidate MSE of every label (the training loss's space: the student's sigmoid
+   * against the teacher's calibrated score). Inference only.
    *
    * @param replies token ids of each reply (no BOS), cut as in training
    */
@@ -272,7 +271,7 @@ public final class CandidateDistillation {
       float[] t;
       try (NDManager m = root.newSubManager()) {
         NDArray candidates = lm.topK(chunk, prefixes, m);
-        t = teacherLogits(chunk, prefixes, candidates, m).toFloatArray();
+        t = teacherScores(chunk, prefixes, candidates, m).toFloatArray();
         s = EngineThreads.inferenceOnly(() -> studentScores(student, chunk, prefixes, candidates));
       }
       for (int i = 0; i < prefixes.length; i++) {
@@ -283,7 +282,7 @@ public final class CandidateDistillation {
           a[j] = s[base + steering];
           b[j] = t[base + steering];
           for (int l = 0; l < labels; l++) {
-            double d = s[base + l] - t[base + l];
+            double d = 1 / (1 + Math.exp(-s[base + l])) - t[base + l]; // the loss's space
             sqSum += d * d;
             sqCount++;
           }
@@ -303,7 +302,8 @@ public final class CandidateDistillation {
    * @param meanSpearman mean over candidate sets of Spearman's rho between student and teacher
    *     (steering label); NaN when no set had a ranking on both sides
    * @param sets candidate sets the mean is over (sets with tied scores throughout are left out)
-   * @param mse mean squared difference of student and teacher logits, every label
+   * @param mse mean squared difference of the student's sigmoid and the teacher's calibrated score,
+   *     every label
    */
   public record Agreement(double meanSpearman, int sets, double mse) {
     /** {@code candidate_spearman}, {@code candidate_sets}, {@code candidate_mse}. */
@@ -343,8 +343,8 @@ public final class CandidateDistillation {
     o.addProperty("lm", lmId);
     o.addProperty(
         "target",
-        "MSE of the student's raw baseline+delta (all labels) against the teacher's calibrated"
-            + " logit scale*rho+bias of prefix+candidate, for the LM's top "
+        "MSE of sigmoid(the student's raw baseline+delta), all labels, against the teacher's"
+            + " calibrated score sigmoid(scale*rho+bias) of prefix+candidate, for the LM's top "
             + settings.k()
             + " candidates after BOS+prefix");
     return o;
@@ -381,10 +381,9 @@ public final class CandidateDistillation {
         .toFloatArray();
   }
 
-  private NDArray teacherLogits(
+  private NDArray teacherScores(
       int[][] replies, ReplyPrefix[] prefixes, NDArray candidates, NDManager m) {
-    NDArray raw = teacher.rawScores(replies, prefixes, candidates, m);
-    return raw.mul(m.create(scale)).add(m.create(bias));
+    return teacherOutput.apply(teacher.rawScores(replies, prefixes, candidates, m));
   }
 
   /** Up to {@code positions} distinct positions 0 .. n-1 of every reply (partial shuffle). */

@@ -331,7 +331,7 @@ public final class ReplyRewardTrainer {
               + o.distillation.k()
               + " next tokens of the LM "
               + o.distillation.lm()
-              + " (after BOS + prefix) regressed (MSE) onto the teacher's calibrated logit of"
+              + " (after BOS + prefix), as sigmoid probabilities, regressed (MSE) onto the teacher's calibrated score of"
               + " prefix + candidate; 'valid' reports the mean Spearman correlation of student and"
               + " teacher over those candidate sets (steering label).";
     }

@@ -62,7 +62,7 @@ public final class TrainingLosses {
   }
 
   /**
-   * Plain mean squared error over every element (ARM's candidate distillation: student logits
+   * Plain mean squared error over every element (ARM's candidate distillation: student scores
    * against the teacher's, {@code [P, k, L]}).
    *
    * @param student any shape

@@ -28,9 +28,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Candidate distillation on tiny random models: a step's targets are the LM's top k after the
- * sampled prefixes and the teacher's calibrated logits of them; training on the candidate MSE
+ * sampled prefixes and the teacher's calibrated scores of them; training on the candidate MSE
  * drives the student to rank candidates like the teacher; teachers and LMs that do not share the
- * student's vocabulary, labels or logit space are refused with a message naming the option.
+ * student's vocabulary or labels, or whose scores are not calibrated probabilities, are refused
+ * with a message naming the option.
  */
 class CandidateDistillationTest {
   private static NDManager root;
@@ -82,7 +83,7 @@ class CandidateDistillationTest {
   }
 
   @Test
-  void targetsAreTheLmsTopKAtSampledPrefixesAndTheTeachersCalibratedLogits() {
+  void targetsAreTheLmsTopKAtSampledPrefixesAndTheTeachersCalibratedScores() {
     int[][] batch = replies(6, 1);
     int k = 4;
     try (NDManager m = root.newSubManager()) {
@@ -94,7 +95,7 @@ class CandidateDistillationTest {
       CandidateDistillation.Targets t = d.targets(in[0], in[1], 5, 7, m);
       assertEquals(6, t.hiddenRows().length, "3 replies x 2 positions");
       long[] candidates = t.candidates().toLongArray();
-      float[] teacherLogits = t.teacher().toFloatArray();
+      float[] teacherScores = t.teacher().toFloatArray();
       RadCandidateScorer scorer = new RadCandidateScorer(teacher);
       java.util.Set<Integer> rows = new java.util.HashSet<>();
       for (int i = 0; i < t.hiddenRows().length; i++) {
@@ -110,9 +111,8 @@ class CandidateDistillationTest {
         float[] raw = scorer.rawScores(reply, one, m.create(new long[][] {got}), m).toFloatArray();
         for (int j = 0; j < k * 2; j++) {
           int label = j % 2;
-          float calibrated =
-              teacher.info().output().scale(label) * raw[j] + teacher.info().output().bias(label);
-          assertEquals(calibrated, teacherLogits[i * k * 2 + j], 1e-4f);
+          double calibrated = teacher.info().output().apply(raw[j], label);
+          assertEquals(calibrated, teacherScores[i * k * 2 + j], 1e-5);
         }
       }
       assertEquals(3, rows.size(), "3 distinct replies of the batch");
