@@ -7,5 +7,5 @@ import picocli.CommandLine.Command;
     name = "analyze",
     mixinStandardHelpOptions = true,
     description = "Analyses of reward models (the ARM paper's low-rank analysis).",
-    subcommands = {AnalyzeRankCommand.class})
+    subcommands = {AnalyzeRankCommand.class, AnalyzeCandidatesCommand.class})
 public final class AnalyzeCommand {}

@@ -112,6 +112,46 @@ public final class TrainRepliesCommand implements Callable<Integer> {
       description = "ARM baseline-prior regulariser weight (default: ${DEFAULT-VALUE})")
   float regulariser;
 
+  @Option(
+      names = "--distill-teacher",
+      description =
+          "ARM only: a RAD reward model directory (same labels and tokenizer, e.g. models/rad)"
+              + " whose scores of the LM's top-k candidates the student learns to match (candidate"
+              + " distillation; needs --distill-lm)")
+  Path distillTeacher;
+
+  @Option(
+      names = "--distill-lm",
+      description =
+          "the language model whose top-k candidates are distilled (same tokenizer, e.g."
+              + " models/lm)")
+  Path distillLm;
+
+  @Option(
+      names = "--distill-k",
+      defaultValue = "20",
+      description = "candidates per prefix (default: ${DEFAULT-VALUE})")
+  int distillK;
+
+  @Option(
+      names = "--distill-positions",
+      defaultValue = "2",
+      description =
+          "prefix positions sampled per distilled reply per step (default: ${DEFAULT-VALUE})")
+  int distillPositions;
+
+  @Option(
+      names = "--distill-batch",
+      defaultValue = "8",
+      description = "replies of each step's batch that are distilled (default: ${DEFAULT-VALUE})")
+  int distillBatch;
+
+  @Option(
+      names = "--distill-weight",
+      defaultValue = "1.0",
+      description = "weight of the candidate MSE in the loss (default: ${DEFAULT-VALUE})")
+  float distillWeight;
+
   @Mixin TrainingRunOptions run = new TrainingRunOptions(32, 600, 1e-4f, 60, 1.0, 50);
 
   @Mixin RuntimeOptions runtime;
@@ -134,6 +174,12 @@ public final class TrainRepliesCommand implements Callable<Integer> {
             .frozenLayers(frozenLayers)
             .maxTokens(maxTokens)
             .regulariserWeight(kind == RewardKind.ARM ? regulariser : 0f)
+            .distillTeacher(distillTeacher)
+            .distillLm(distillLm)
+            .distillK(distillK)
+            .distillPositions(distillPositions)
+            .distillBatch(distillBatch)
+            .distillWeight(distillWeight)
             .build();
     return TrainingRunOptions.trainAndPrint(
         runtime,

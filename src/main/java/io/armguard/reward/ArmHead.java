@@ -114,6 +114,19 @@ public final class ArmHead {
     return e.matMul(u.expandDims(-1)).squeeze(-1).add(base); // [B, k]
   }
 
+  /**
+   * Every label's scores of k candidate tokens per row: hidden {@code [N, d]}, candidates int64
+   * {@code [N, k]} -> {@code [N, k, L]}. Equal to {@link #scores} with each row's hidden state
+   * repeated k times, but projects each hidden state once; differentiable (candidate distillation
+   * trains through it).
+   */
+  public NDArray candidateScores(NDArray hidden, NDArray candidateIds, NDArray embedding) {
+    NDArray u = projected(hidden); // [N, L, d]
+    NDArray e = embed(candidateIds, embedding, hidden.getManager()); // [N, k, d]
+    NDArray deltas = e.matMul(u.transpose(0, 2, 1)); // [N, k, L]
+    return deltas.add(baseline(hidden).expandDims(1));
+  }
+
   private static NDArray embed(NDArray ids, NDArray embedding, NDManager into) {
     return local(Embedding.embedding(ids, embedding, SparseFormat.DENSE).head(), into);
   }

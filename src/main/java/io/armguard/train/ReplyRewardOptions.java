@@ -25,6 +25,7 @@ public final class ReplyRewardOptions {
   final int frozenLayers;
   final int maxTokens;
   final float regulariserWeight;
+  final CandidateDistillationSettings distillation; // null: no candidate distillation
 
   private ReplyRewardOptions(Builder b) {
     this.run = b.runSettings();
@@ -42,6 +43,11 @@ public final class ReplyRewardOptions {
     this.regulariserWeight = b.regulariserWeight;
     if (frozenLayers < 0 || frozenLayers > layers) {
       throw new IllegalArgumentException("frozen layers must be in 0.." + layers);
+    }
+    this.distillation = b.distillation();
+    if (distillation != null && kind != RewardKind.ARM) {
+      throw new IllegalArgumentException(
+          "candidate distillation (--distill-teacher, --distill-lm) trains ARM only, not " + kind);
     }
   }
 
@@ -68,6 +74,9 @@ public final class ReplyRewardOptions {
     run.addOptimizerIdentity(o);
     o.addProperty("regulariser_weight", regulariserWeight);
     o.addProperty("seed", run.seed());
+    if (distillation != null) {
+      distillation.addIdentity(o);
+    }
     return o;
   }
 
@@ -85,6 +94,12 @@ public final class ReplyRewardOptions {
     private int frozenLayers = 0;
     private int maxTokens = 96;
     private float regulariserWeight = 1.0f;
+    private Path distillTeacher;
+    private Path distillLm;
+    private int distillK = 20;
+    private int distillPositions = 2;
+    private int distillBatch = 8;
+    private float distillWeight = 1.0f;
 
     private Builder() {
       batch(32).steps(600).learningRate(1e-4f).warmupSteps(60).clipNorm(1.0).checkpointEvery(50);
@@ -157,6 +172,57 @@ public final class ReplyRewardOptions {
     public Builder regulariserWeight(float v) {
       regulariserWeight = v;
       return this;
+    }
+
+    /**
+     * The RAD teacher of candidate distillation; with {@link #distillLm} it turns distillation on
+     * (ARM only). Null (the default) leaves the training exactly as without it.
+     */
+    public Builder distillTeacher(Path v) {
+      distillTeacher = v;
+      return this;
+    }
+
+    /** The LM whose top-k candidates are distilled; see {@link #distillTeacher}. */
+    public Builder distillLm(Path v) {
+      distillLm = v;
+      return this;
+    }
+
+    /** Candidates per prefix (default 20). */
+    public Builder distillK(int v) {
+      distillK = v;
+      return this;
+    }
+
+    /** Prefix positions sampled per distilled reply per step (default 2). */
+    public Builder distillPositions(int v) {
+      distillPositions = v;
+      return this;
+    }
+
+    /** Replies of each step's batch that are distilled (default 8). */
+    public Builder distillBatch(int v) {
+      distillBatch = v;
+      return this;
+    }
+
+    /** Weight of the candidate MSE in the loss (default 1.0). */
+    public Builder distillWeight(float v) {
+      distillWeight = v;
+      return this;
+    }
+
+    private CandidateDistillationSettings distillation() {
+      if (distillTeacher == null && distillLm == null) {
+        return null;
+      }
+      if (distillTeacher == null || distillLm == null) {
+        throw new IllegalArgumentException(
+            "candidate distillation needs both --distill-teacher and --distill-lm");
+      }
+      return new CandidateDistillationSettings(
+          distillTeacher, distillLm, distillK, distillPositions, distillBatch, distillWeight);
     }
 
     public ReplyRewardOptions build() {

@@ -138,17 +138,42 @@ public final class ReplyRewardTrainer {
             + train.tokens()
             + " tokens) from batches "
             + trainSet.batches());
+    CandidateDistillation distillation =
+        o.distillation == null ? null : CandidateDistillation.load(o.distillation, model, root);
+    DistillationCheck check = null;
+    if (distillation != null) {
+      List<ReplyItem> checked =
+          validSet
+              .items()
+              .subList(0, Math.min(CandidateDistillation.CHECK_REPLIES, validSet.items().size()));
+      check =
+          new DistillationCheck(
+              distillation,
+              (ArmRewardModel) model,
+              CandidateDistillation.replyTokens(checked, tokenizer, o.maxTokens),
+              o.run,
+              root,
+              log);
+      log.accept("distilling candidates: " + distillation.facts());
+    }
+    DistillationCheck distillationCheck = check;
     ResumableTraining.Outcome outcome =
         training.run(
             model.trainableParameters(),
             root,
             (step, m) -> {
               NDList batch = train.batch(train.batchIndices(step, o.run.batch()), m);
+              // the LM's candidates and the teacher's scores are constant targets
+              CandidateDistillation.Targets targets =
+                  distillation == null
+                      ? null
+                      : distillation.targets(batch.get(0), batch.get(1), o.run.seed(), step, m);
               return ResumableTraining.PreparedStep.ofMaskedBatch(
-                  batch, () -> loss(model, batch, step, m));
+                  batch,
+                  () -> loss(model, batch, step, m, distillation, targets, distillationCheck));
             },
             dir -> model.save(dir, SafetensorsDType.F32),
-            ResumableTraining.StepListener.NONE);
+            distillationCheck == null ? ResumableTraining.StepListener.NONE : distillationCheck);
     // calibrate on the validation batches: Platt scaling per label of the whole-reply raw score
     double[][] rawValid = ReplyScores.finalRaw(model, validSet.items(), o.maxTokens, root);
     float[] scale = new float[ReplyLabels.LABELS.size()];
@@ -184,7 +209,20 @@ public final class ReplyRewardTrainer {
             + train.size()
             + " replies)");
     training.addRunFacts(facts, outcome);
-    facts.add("valid", metrics(saved, validSet.items(), root));
+    JsonObject valid = metrics(saved, validSet.items(), root);
+    if (distillation != null) {
+      distillation
+          .agreement(
+              (ArmRewardModel) saved,
+              CandidateDistillation.replyTokens(validSet.items(), tokenizer, o.maxTokens),
+              o.run.seed(),
+              root)
+          .toJson()
+          .entrySet()
+          .forEach(e -> valid.add(e.getKey(), e.getValue()));
+      facts.add("candidate_distillation", distillation.facts());
+    }
+    facts.add("valid", valid);
     ReplySet heldOut = all.only(new HashSet<>(o.heldOutBatches));
     if (heldOut.size() > 0) {
       facts.add("held_out", metrics(saved, heldOut.items(), root));
@@ -231,23 +269,41 @@ public final class ReplyRewardTrainer {
         .items();
   }
 
-  private NDArray loss(RewardModel model, NDList batch, long step, NDManager m) {
+  /**
+   * The step's loss; {@code distillation}, {@code targets} and {@code check} are null unless
+   * candidate distillation is on (then its weighted MSE is added to ARM's loss).
+   */
+  private NDArray loss(
+      RewardModel model,
+      NDList batch,
+      long step,
+      NDManager m,
+      CandidateDistillation distillation,
+      CandidateDistillation.Targets targets,
+      DistillationCheck check) {
     NDArray ids = batch.get(0);
     NDArray mask = batch.get(1);
-    NDArray targets = batch.get(2);
+    NDArray prefixTargets = batch.get(2);
     NDArray weights = batch.get(3);
     if (model instanceof RadRewardModel rad) {
-      return TrainingLosses.prefixBce(rad.prefixScores(ids, mask, true), targets, weights);
+      return TrainingLosses.prefixBce(rad.prefixScores(ids, mask, true), prefixTargets, weights);
     }
     ArmRewardModel arm = (ArmRewardModel) model;
     NDArray h = arm.shiftedHidden(ids, mask, true);
     NDArray e = arm.embedding();
-    NDArray fit = TrainingLosses.prefixBce(arm.head().scores(h, ids, e), targets, weights);
-    if (o.regulariserWeight == 0) {
-      return fit;
+    NDArray fit = TrainingLosses.prefixBce(arm.head().scores(h, ids, e), prefixTargets, weights);
+    NDArray loss =
+        o.regulariserWeight == 0
+            ? fit
+            : fit.add(
+                ArmRegulariser.penalty(arm, h, ids, e, mask, o.run.seed(), step, m)
+                    .mul(o.regulariserWeight));
+    if (targets == null) {
+      return loss;
     }
-    NDArray penalty = ArmRegulariser.penalty(arm, h, ids, e, mask, o.run.seed(), step, m);
-    return fit.add(penalty.mul(o.regulariserWeight));
+    NDArray mse = distillation.loss(arm, h, targets);
+    check.recordLoss(mse.getFloat());
+    return loss.add(mse.mul(distillation.settings().weight()));
   }
 
   private RewardModel newModel(NDManager root) throws IOException {
@@ -281,6 +337,24 @@ public final class ReplyRewardTrainer {
                 + o.regulariserWeight
                 + ")."
             : "RAD reward model: linear head with bias on every position, one output per label.";
+    if (o.distillation != null) {
+      what +=
+          " Candidate distillation from the RAD teacher "
+              + o.distillation.teacher()
+              + " (weight "
+              + o.distillation.weight()
+              + "): at "
+              + o.distillation.positions()
+              + " sampled prefixes of "
+              + o.distillation.batch()
+              + " replies per step, the student's baseline + delta of every label for the top "
+              + o.distillation.k()
+              + " next tokens of the LM "
+              + o.distillation.lm()
+              + " (after BOS + prefix), as sigmoid probabilities, regressed (MSE) onto the teacher's calibrated score of"
+              + " prefix + candidate; 'valid' reports the mean Spearman correlation of student and"
+              + " teacher over those candidate sets (steering label).";
+    }
     return what
         + " Backbone: the first "
         + o.layers

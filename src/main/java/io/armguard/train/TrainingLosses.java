@@ -62,6 +62,17 @@ public final class TrainingLosses {
   }
 
   /**
+   * Plain mean squared error over every element (ARM's candidate distillation: student scores
+   * against the teacher's, {@code [P, k, L]}).
+   *
+   * @param student any shape
+   * @param teacher the same shape (constant)
+   */
+  public static NDArray meanSquaredError(NDArray student, NDArray teacher) {
+    return student.sub(teacher).square().mean();
+  }
+
+  /**
    * ARM's baseline-prior regulariser: mean over real positions and labels of the squared delta of a
    * token drawn at random for each position; zero exactly when those deltas are zero.
    *

@@ -30,6 +30,13 @@ class TrainingRunOptionsTest {
     assertEquals(1e-4f, replies.run.lr);
     assertEquals(50, replies.run.checkpointEvery);
     assertEquals(1234, replies.run.seed);
+    // candidate distillation is off unless both directories are given
+    assertEquals(null, replies.distillTeacher);
+    assertEquals(null, replies.distillLm);
+    assertEquals(20, replies.distillK);
+    assertEquals(2, replies.distillPositions);
+    assertEquals(8, replies.distillBatch);
+    assertEquals(1.0f, replies.distillWeight);
   }
 
   @Test

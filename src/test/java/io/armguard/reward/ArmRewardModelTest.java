@@ -73,6 +73,18 @@ class ArmRewardModelTest {
   }
 
   @Test
+  void candidateScoresOfEveryLabelEqualThePerTokenScores() {
+    try (NDManager m = manager.newSubManager()) {
+      NDArray h = m.randomNormal(new ai.djl.ndarray.types.Shape(3, 32));
+      NDArray tok = m.create(new long[][] {{0, 17, 299, 150}, {5, 5, 6, 7}, {298, 1, 2, 3}});
+      NDArray perToken = arm.head().scores(h.expandDims(1).repeat(1, 4), tok, arm.embedding());
+      NDArray candidates = arm.head().candidateScores(h, tok, arm.embedding());
+      assertEquals(new ai.djl.ndarray.types.Shape(3, 4, 2), candidates.getShape());
+      assertArrayEquals(perToken.toFloatArray(), candidates.toFloatArray(), 1e-5f);
+    }
+  }
+
+  @Test
   void scoresDoNotDependOnPaddingSideOrBatchMates() {
     int[] x = {10, 20, 30, 40, 50};
     int[] y = {7, 8};

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,14 +87,26 @@ class ReplyRewardTrainerResumeTest {
         .command("test");
   }
 
-  private void assertResumesBitIdentically(RewardKind kind, Path init, int frozenLayers)
+  private JsonObject assertResumesBitIdentically(RewardKind kind, Path init, int frozenLayers)
       throws Exception {
-    Path replies = tinyReplySet();
+    return assertResumesBitIdentically(kind, init, frozenLayers, tinyReplySet(), b -> b);
+  }
+
+  /** Returns the uninterrupted run's facts. */
+  private JsonObject assertResumesBitIdentically(
+      RewardKind kind,
+      Path init,
+      int frozenLayers,
+      Path replies,
+      UnaryOperator<ReplyRewardOptions.Builder> extra)
+      throws Exception {
     Path a = tmp.resolve(kind + "-a");
     Path b = tmp.resolve(kind + "-b");
+    JsonObject facts;
     try (NDManager root = NDManager.newBaseManager()) {
-      JsonObject facts =
-          new ReplyRewardTrainer(options(kind, replies, init, a, frozenLayers, 7).build(), s -> {})
+      facts =
+          new ReplyRewardTrainer(
+                  extra.apply(options(kind, replies, init, a, frozenLayers, 7)).build(), s -> {})
               .train(root);
       assertTrue(facts.getAsJsonObject("valid").size() > 0, facts.toString());
       assertTrue(facts.getAsJsonObject("history").has("step_6_loss"), facts.toString());
@@ -102,18 +115,24 @@ class ReplyRewardTrainerResumeTest {
       ReplyRewardTrainer killed =
           new ReplyRewardTrainer(
               // last checkpoint at step 3: steps 4 and 5 are lost and redone
-              options(kind, replies, init, b, frozenLayers, 7).interruptAfter(5).build(), s -> {});
+              extra
+                  .apply(options(kind, replies, init, b, frozenLayers, 7))
+                  .interruptAfter(5)
+                  .build(),
+              s -> {});
       assertThrows(InterruptedTraining.class, () -> killed.train(root));
       assertTrue(Files.exists(b.resolve("checkpoint/state.json")));
 
       ReplyRewardTrainer otherSettings =
-          new ReplyRewardTrainer(options(kind, replies, init, b, frozenLayers, 8).build(), s -> {});
+          new ReplyRewardTrainer(
+              extra.apply(options(kind, replies, init, b, frozenLayers, 8)).build(), s -> {});
       IllegalStateException refused =
           assertThrows(IllegalStateException.class, () -> otherSettings.train(root));
       assertTrue(refused.getMessage().contains("--restart"), refused.getMessage());
 
       List<String> log = new ArrayList<>();
-      new ReplyRewardTrainer(options(kind, replies, init, b, frozenLayers, 7).build(), log::add)
+      new ReplyRewardTrainer(
+              extra.apply(options(kind, replies, init, b, frozenLayers, 7)).build(), log::add)
           .train(root);
       assertTrue(log.contains("resuming from step 3"), log.toString());
     }
@@ -123,6 +142,7 @@ class ReplyRewardTrainerResumeTest {
     // the Platt calibration is fitted on the final weights: equal weights, equal armguard.json
     assertEquals(
         Files.readString(a.resolve("armguard.json")), Files.readString(b.resolve("armguard.json")));
+    return facts;
   }
 
   @Test
@@ -134,6 +154,132 @@ class ReplyRewardTrainerResumeTest {
   void radOnATinyBertWithAFrozenLayerResumesBitIdentically() throws Exception {
     assertResumesBitIdentically(
         RewardKind.RAD, BertFineTuneTest.tinyBert(tmp.resolve("tiny-bert")), 1);
+  }
+
+  /** A RAD teacher on the tiny GPT (sigmoid output, the GPT's tokenizer), trained a few steps. */
+  private Path tinyTeacher(Path replies, Path init) throws Exception {
+    Path dir = tmp.resolve("teacher");
+    try (NDManager root = NDManager.newBaseManager()) {
+      new ReplyRewardTrainer(options(RewardKind.RAD, replies, init, dir, 0, 4).build(), s -> {})
+          .train(root);
+    }
+    return dir;
+  }
+
+  private static UnaryOperator<ReplyRewardOptions.Builder> distilling(
+      Path teacher, Path lm, float weight) {
+    return b ->
+        b.distillTeacher(teacher)
+            .distillLm(lm)
+            .distillK(5)
+            .distillPositions(2)
+            .distillBatch(3)
+            .distillWeight(weight);
+  }
+
+  @Test
+  void armWithCandidateDistillationResumesBitIdenticallyAndReportsTheAgreement() throws Exception {
+    Path replies = tinyReplySet();
+    Path gpt = tinyGpt();
+    Path teacher = tinyTeacher(replies, gpt);
+    JsonObject facts =
+        assertResumesBitIdentically(
+            RewardKind.ARM, gpt, 0, replies, distilling(teacher, gpt, 1.0f));
+    JsonObject valid = facts.getAsJsonObject("valid");
+    double rho = valid.get("candidate_spearman").getAsDouble();
+    assertTrue(rho >= -1 && rho <= 1, valid.toString());
+    assertTrue(valid.get("candidate_sets").getAsInt() > 0, valid.toString());
+    assertEquals(5, facts.getAsJsonObject("settings").get("distill_k").getAsInt());
+    assertTrue(
+        facts
+            .getAsJsonObject("candidate_distillation")
+            .get("teacher")
+            .getAsString()
+            .startsWith("teacher@"),
+        facts.toString());
+    JsonObject history = facts.getAsJsonObject("history");
+    for (String key :
+        List.of("step_3_distill_mse", "step_6_valid_candidate_spearman", "step_7_distill_mse")) {
+      assertTrue(history.has(key), key + " in " + history);
+    }
+    assertTrue(Files.readString(tmp.resolve("ARM-a/README.md")).contains("Candidate distillation"));
+  }
+
+  @Test
+  void aDistillationWeightOfZeroLeavesTheWeightsOfARunWithout() throws Exception {
+    Path replies = tinyReplySet();
+    Path gpt = tinyGpt();
+    Path teacher = tinyTeacher(replies, gpt);
+    Path without = tmp.resolve("without");
+    Path zero = tmp.resolve("zero");
+    try (NDManager root = NDManager.newBaseManager()) {
+      new ReplyRewardTrainer(options(RewardKind.ARM, replies, gpt, without, 0, 4).build(), s -> {})
+          .train(root);
+      new ReplyRewardTrainer(
+              distilling(teacher, gpt, 0f)
+                  .apply(options(RewardKind.ARM, replies, gpt, zero, 0, 4))
+                  .build(),
+              s -> {})
+          .train(root);
+    }
+    // the distillation draws, the LM and the teacher touch nothing the old loss depends on
+    assertArrayEquals(
+        Files.readAllBytes(without.resolve(ModelDirectory.WEIGHTS)),
+        Files.readAllBytes(zero.resolve(ModelDirectory.WEIGHTS)));
+  }
+
+  @Test
+  void distillationIsRefusedForRadWithoutAnLmAndWithAnotherVocabulary() throws Exception {
+    Path replies = tinyReplySet();
+    Path gpt = tinyGpt();
+    Path out = tmp.resolve("refused");
+    IllegalArgumentException rad =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                distilling(gpt, gpt, 1f)
+                    .apply(options(RewardKind.RAD, replies, gpt, out, 0, 2))
+                    .build());
+    assertTrue(rad.getMessage().contains("ARM only"), rad.getMessage());
+    IllegalArgumentException half =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> options(RewardKind.ARM, replies, gpt, out, 0, 2).distillTeacher(gpt).build());
+    assertTrue(half.getMessage().contains("--distill-lm"), half.getMessage());
+
+    Path teacher = tinyTeacher(replies, gpt);
+    Path otherLm = tmp.resolve("other-lm");
+    try (NDManager m = NDManager.newBaseManager();
+        TextTokenizer tok = TextTokenizer.gpt2(50)) {
+      ModelDirectory.save(
+          otherLm,
+          GptBackbone.randomlyInitialized(GptConfig.of(tok.vocabSize(), 32, 16, 2, 2), m, 3),
+          Map.of(),
+          tok,
+          SafetensorsDType.F32);
+    }
+    try (NDManager root = NDManager.newBaseManager()) {
+      ReplyRewardTrainer mismatched =
+          new ReplyRewardTrainer(
+              distilling(teacher, otherLm, 1f)
+                  .apply(options(RewardKind.ARM, replies, gpt, out, 0, 2))
+                  .build(),
+              s -> {});
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> mismatched.train(root));
+      assertTrue(
+          e.getMessage().contains("--distill-lm " + otherLm)
+              && e.getMessage().contains("vocab_size"),
+          e.getMessage());
+      ReplyRewardTrainer armTeacher =
+          new ReplyRewardTrainer(
+              distilling(gpt, gpt, 1f)
+                  .apply(options(RewardKind.ARM, replies, gpt, out, 0, 2))
+                  .build(),
+              s -> {});
+      // the tiny GPT directory has no armguard.json: not a reward model at all
+      assertThrows(java.io.IOException.class, () -> armTeacher.train(root));
+    }
   }
 
   @Test

@@ -79,4 +79,30 @@ class TrainingIdentityTest {
             .identity()
             .toString());
   }
+
+  @Test
+  void candidateDistillationOnlyAppendsItsSettings() {
+    String plain =
+        ReplyRewardOptions.builder()
+            .out(OUT)
+            .initFrom(Path.of("models/minilm"))
+            .build()
+            .identity()
+            .toString();
+    String distilled =
+        ReplyRewardOptions.builder()
+            .out(OUT)
+            .initFrom(Path.of("models/minilm"))
+            .distillTeacher(Path.of("models/rad"))
+            .distillLm(Path.of("models/lm"))
+            .build()
+            .identity()
+            .toString();
+    assertEquals(
+        plain.substring(0, plain.length() - 1)
+            + ",\"distill_teacher\":\"models/rad\",\"distill_lm\":\"models/lm\","
+            + "\"distill_k\":20,\"distill_positions\":2,\"distill_batch\":8,"
+            + "\"distill_weight\":1.0}",
+        distilled);
+  }
 }

@@ -1,0 +1,413 @@
+package io.armguard.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonObject;
+import io.armguard.data.ReplyItem;
+import io.armguard.model.BackboneConfig;
+import io.armguard.model.CausalLm;
+import io.armguard.model.EngineThreads;
+import io.armguard.model.ModelDirectory;
+import io.armguard.model.TextTokenizer;
+import io.armguard.reward.ArmRewardModel;
+import io.armguard.reward.RadRewardModel;
+import io.armguard.reward.RewardModel;
+import io.armguard.reward.RewardModels;
+import io.armguard.reward.ScoreOutput;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Candidate distillation of a RAD teacher into an ARM student (the ARM paper trains ARM this way):
+ * at sampled prefixes x_&lt;t of a step's replies, the LM's top-k next tokens c are the candidates
+ * guidance will rank, and the student's {@code baseline(h) + delta(h, c)} of every label is
+ * regressed (MSE) onto the frozen teacher's score of x_&lt;t · c. The observed-token loss alone
+ * never trains delta to rank those candidates, which is all steering uses.
+ *
+ * <p><b>Score space: probabilities, what steering reads.</b> The teacher's side is its calibrated
+ * score {@code sigmoid(scale_j * rho_j + bias_j)} (its {@code armguard.json output}, exactly what
+ * RAD guidance feeds into {@code beta * (1 - r)}); the student's side is {@code sigmoid} of its
+ * head's raw, pre-calibration output, the probability its prefix BCE ({@link
+ * TrainingLosses#prefixBce}) trains (its own Platt calibration is fitted after training, as
+ * before). Why not logits: measured on the reply set, the teacher's calibrated logits of the LM's
+ * candidates sit several units from an untrained student's, so a logit MSE (about 24 at the start,
+ * 4 for the shipped 600-step ARM) outweighs the BCE (below 0.7) by one or two orders of magnitude
+ * under the global gradient clip: in a 100-step run the BCE stayed at ln 2 and the whole-reply
+ * validation AUC at 0.65 (0.92 without distillation). It also spends the fit on differences between
+ * very confident logits that change no steering bonus. A teacher whose output is {@code clamp} (an
+ * MSE-trained RAD) is refused: its scores are not calibrated probabilities.
+ *
+ * <p>Prefixes: reply positions t in 0 .. n-1 (the positions whose hidden state the student's {@link
+ * ArmRewardModel#shiftedHidden} already computes), t = 0 the empty prefix (LM: BOS; teacher: BOS ·
+ * c as RAD guidance reads it). Draws depend on (seed, step) only, so resumed runs stay exact.
+ * Lifecycle: {@link #load} once per run; the teacher and LM live in the manager given there; used
+ * from the training thread only.
+ */
+public final class CandidateDistillation {
+  /** Validation replies the periodic (checkpoint-time) agreement check uses. */
+  static final int CHECK_REPLIES = 64;
+
+  private final CandidateDistillationSettings settings;
+  private final RadCandidateScorer teacher;
+  private final LmCandidates lm;
+  private final ScoreOutput teacherOutput;
+  private final int steering;
+  private final String teacherId;
+  private final String lmId;
+
+  /**
+   * @param teacher frozen by the caller or not: its parameters are frozen here
+   * @param lm the LM whose candidates are ranked
+   * @param lmTokenizer the LM directory's tokenizer (null when it has none: refused)
+   * @param student the ARM model being trained (its labels, vocabulary and tokenizer are checked)
+   * @throws IllegalArgumentException naming what differs when the teacher or LM do not fit
+   */
+  CandidateDistillation(
+      CandidateDistillationSettings settings,
+      RadRewardModel teacher,
+      CausalLm lm,
+      TextTokenizer lmTokenizer,
+      String lmId,
+      RewardModel student) {
+    if (!(student instanceof ArmRewardModel)) {
+      throw new IllegalArgumentException("candidate distillation trains an ARM student");
+    }
+    requireSameVocabulary(
+        "--distill-teacher " + settings.teacher(),
+        teacher.backbone().config(),
+        teacher.tokenizer(),
+        student);
+    requireSameVocabulary("--distill-lm " + settings.lm(), lm.config(), lmTokenizer, student);
+    if (!teacher.info().labels().equals(student.info().labels())) {
+      throw new IllegalArgumentException(
+          "--distill-teacher "
+              + settings.teacher()
+              + " has labels "
+              + teacher.info().labels()
+              + "; the student needs the same labels in the same order: "
+              + student.info().labels());
+    }
+    ScoreOutput out = teacher.info().output();
+    if (out.activation() != ScoreOutput.Activation.SIGMOID) {
+      throw new IllegalArgumentException(
+          "--distill-teacher "
+              + settings.teacher()
+              + " outputs "
+              + out
+              + "; candidate distillation matches calibrated probabilities and needs a sigmoid"
+              + " (BCE-trained, train replies --kind rad) teacher");
+    }
+    this.teacherOutput = out;
+    teacher.trainableParameters().values().forEach(p -> p.freeze(true));
+    lm.backbone().namedParameters().values().forEach(p -> p.freeze(true));
+    this.settings = settings;
+    this.teacher = new RadCandidateScorer(teacher);
+    this.lm = new LmCandidates(lm.forInference(), settings.k());
+    this.steering = student.info().steeringIndex();
+    this.teacherId = teacher.id();
+    this.lmId = lmId;
+  }
+
+  /**
+   * Loads the teacher and the LM into {@code root} and checks them against the student.
+   *
+   * @throws IllegalArgumentException when the teacher is not RAD, or the teacher or LM does not
+   *     share the student's tokenizer and vocabulary, or the labels differ
+   */
+  public static CandidateDistillation load(
+      CandidateDistillationSettings settings, RewardModel student, NDManager root)
+      throws IOException {
+    RewardModel t = RewardModels.load(settings.teacher(), root);
+    if (!(t instanceof RadRewardModel rad)) {
+      throw new IllegalArgumentException(
+          "--distill-teacher "
+              + settings.teacher()
+              + " is a "
+              + t.info().kind()
+              + " model, not RAD");
+    }
+    ModelDirectory.Loaded lmDir = ModelDirectory.load(settings.lm(), root);
+    return new CandidateDistillation(
+        settings, rad, lmDir.lm(), lmDir.tokenizer(), lmDir.id(), student);
+  }
+
+  private static void requireSameVocabulary(
+      String what, BackboneConfig config, TextTokenizer tokenizer, RewardModel student) {
+    int v = student.backbone().config().vocabSize();
+    if (config.vocabSize() != v) {
+      throw new IllegalArgumentException(
+          what
+              + ": vocab_size "
+              + config.vocabSize()
+              + " != the student's "
+              + v
+              + "; the teacher, the LM and the student must share one tokenizer");
+    }
+    if (tokenizer == null || student.tokenizer() == null) {
+      throw new IllegalArgumentException(
+          what
+              + ": "
+              + (tokenizer == null ? "it" : "the student")
+              + " has no tokenizer.json, so the shared vocabulary cannot be checked");
+    }
+    if (!tokenizer.sameVocabulary(student.tokenizer())) {
+      throw new IllegalArgumentException(
+          what
+              + ": its tokenizer.json differs from the student's (different token ids or merges);"
+              + " the teacher, the LM and the student must share one tokenizer");
+    }
+  }
+
+  /**
+   * A step's constant targets, computed outside autograd.
+   *
+   * @param hiddenRows for each prefix, its row in the student's shifted hidden states flattened to
+   *     {@code [B*T, d]}
+   * @param candidates int64 [P, k]
+   * @param teacher the teacher's calibrated scores [P, k, L] in [0, 1]
+   */
+  record Targets(long[] hiddenRows, NDArray candidates, NDArray teacher) {}
+
+  /**
+   * Samples {@code batch} replies of a step's batch and {@code positions} prefixes of each, and
+   * computes the LM's candidates and the teacher's scores of them.
+   *
+   * @param ids int64 [B, T], the step's replies (padding anywhere; masked)
+   * @param mask int64 [B, T], 1 = real token
+   */
+  Targets targets(NDArray ids, NDArray mask, long seed, long step, NDManager m) {
+    int b = (int) ids.getShape().get(0);
+    int width = (int) ids.getShape().get(1);
+    long[] x = ids.toLongArray();
+    long[] real = mask.toLongArray();
+    Random random = new Random(seed * 1_000_003L + step * 7_919L + 17);
+    List<Integer> rows = new ArrayList<>();
+    for (int r = 0; r < b; r++) {
+      rows.add(r);
+    }
+    java.util.Collections.shuffle(rows, random);
+    List<int[]> replies = new ArrayList<>();
+    List<int[]> columns = new ArrayList<>();
+    List<Integer> batchRows = new ArrayList<>();
+    for (int r : rows) {
+      if (replies.size() == settings.batch()) {
+        break;
+      }
+      int[] cols = new int[width];
+      int n = 0;
+      for (int c = 0; c < width; c++) {
+        if (real[r * width + c] != 0) {
+          cols[n++] = c;
+        }
+      }
+      if (n == 0) {
+        continue;
+      }
+      int[] tokens = new int[n];
+      for (int i = 0; i < n; i++) {
+        tokens[i] = (int) x[r * width + cols[i]];
+      }
+      replies.add(tokens);
+      columns.add(cols);
+      batchRows.add(r);
+    }
+    int[][] chosen = replies.toArray(new int[0][]);
+    ReplyPrefix[] prefixes = samplePrefixes(chosen, random);
+    long[] hiddenRows = new long[prefixes.length];
+    for (int i = 0; i < prefixes.length; i++) {
+      ReplyPrefix p = prefixes[i];
+      hiddenRows[i] = (long) batchRows.get(p.reply()) * width + columns.get(p.reply())[p.length()];
+    }
+    NDArray candidates = lm.topK(chosen, prefixes, m);
+    return new Targets(hiddenRows, candidates, teacherScores(chosen, prefixes, candidates, m));
+  }
+
+  /**
+   * The unweighted candidate MSE of a step: {@code sigmoid} of the student's raw scores of every
+   * label against the teacher's calibrated scores, averaged over prefixes, candidates and labels.
+   *
+   * @param shiftedHidden the student's {@link ArmRewardModel#shiftedHidden} of the step's batch [B,
+   *     T, d] (the same batch {@link #targets} saw)
+   */
+  NDArray loss(ArmRewardModel student, NDArray shiftedHidden, Targets targets) {
+    NDArray h = rowsOf(shiftedHidden, targets.hiddenRows());
+    NDArray raw = student.head().candidateScores(h, targets.candidates(), student.embedding());
+    return TrainingLosses.meanSquaredError(raw.getNDArrayInternal().sigmoid(), targets.teacher());
+  }
+
+  /**
+   * How the student ranks the LM's candidates compared with the teacher, on fixed prefixes of
+   * {@code replies} (drawn from {@code seed}, so every call on the same replies sees the same
+   * candidate sets): the mean Spearman correlation over candidate sets of the steering label's
+   * scores, and the candidate MSE of every label (the training loss's space: the student's sigmoid
+   * against the teacher's calibrated score). Inference only.
+   *
+   * @param replies token ids of each reply (no BOS), cut as in training
+   */
+  public Agreement agreement(
+      ArmRewardModel student, List<int[]> replies, long seed, NDManager root) {
+    Random random = new Random(seed * 1_000_003L - 1);
+    double rhoSum = 0;
+    int sets = 0;
+    double sqSum = 0;
+    long sqCount = 0;
+    for (int start = 0; start < replies.size(); start += settings.batch()) {
+      int[][] chunk =
+          replies.subList(start, Math.min(replies.size(), start + settings.batch())).stream()
+              .filter(r -> r.length > 0)
+              .toArray(int[][]::new);
+      if (chunk.length == 0) {
+        continue;
+      }
+      ReplyPrefix[] prefixes = samplePrefixes(chunk, random);
+      int k = settings.k();
+      int labels = student.info().labelCount();
+      float[] s;
+      float[] t;
+      try (NDManager m = root.newSubManager()) {
+        NDArray candidates = lm.topK(chunk, prefixes, m);
+        t = teacherScores(chunk, prefixes, candidates, m).toFloatArray();
+        s = EngineThreads.inferenceOnly(() -> studentScores(student, chunk, prefixes, candidates));
+      }
+      for (int i = 0; i < prefixes.length; i++) {
+        double[] a = new double[k];
+        double[] b = new double[k];
+        for (int j = 0; j < k; j++) {
+          int base = (i * k + j) * labels;
+          a[j] = s[base + steering];
+          b[j] = t[base + steering];
+          for (int l = 0; l < labels; l++) {
+            double d = 1 / (1 + Math.exp(-s[base + l])) - t[base + l]; // the loss's space
+            sqSum += d * d;
+            sqCount++;
+          }
+        }
+        double rho = RankCorrelation.spearman(a, b);
+        if (!Double.isNaN(rho)) {
+          rhoSum += rho;
+          sets++;
+        }
+      }
+    }
+    return new Agreement(
+        sets == 0 ? Double.NaN : rhoSum / sets, sets, sqCount == 0 ? Double.NaN : sqSum / sqCount);
+  }
+
+  /**
+   * @param meanSpearman mean over candidate sets of Spearman's rho between student and teacher
+   *     (steering label); NaN when no set had a ranking on both sides
+   * @param sets candidate sets the mean is over (sets with tied scores throughout are left out)
+   * @param mse mean squared difference of the student's sigmoid and the teacher's calibrated score,
+   *     every label
+   */
+  public record Agreement(double meanSpearman, int sets, double mse) {
+    /** {@code candidate_spearman}, {@code candidate_sets}, {@code candidate_mse}. */
+    public JsonObject toJson() {
+      JsonObject o = new JsonObject();
+      o.addProperty("candidate_spearman", rounded(meanSpearman));
+      o.addProperty("candidate_sets", sets);
+      o.addProperty("candidate_mse", rounded(mse));
+      return o;
+    }
+
+    private static double rounded(double v) {
+      return Double.isNaN(v) ? v : CardNumbers.round(v); // NaN says "no sets", not 0
+    }
+  }
+
+  /**
+   * Each reply's tokens alone (no BOS, no prompt), cut to {@code maxTokens} as {@code train
+   * replies} cuts them; empty replies are left out.
+   */
+  public static List<int[]> replyTokens(
+      List<ReplyItem> items, TextTokenizer tokenizer, int maxTokens) {
+    List<int[]> out = new ArrayList<>();
+    for (ReplyItem i : items) {
+      int[] ids = tokenizer.encode(i.reply());
+      if (ids.length > 0) {
+        out.add(Arrays.copyOf(ids, Math.min(ids.length, maxTokens)));
+      }
+    }
+    return out;
+  }
+
+  /** What the card says about the distillation beyond its settings (teacher and LM ids). */
+  public JsonObject facts() {
+    JsonObject o = new JsonObject();
+    o.addProperty("teacher", teacherId);
+    o.addProperty("lm", lmId);
+    o.addProperty(
+        "target",
+        "MSE of sigmoid(the student's raw baseline+delta), all labels, against the teacher's"
+            + " calibrated score sigmoid(scale*rho+bias) of prefix+candidate, for the LM's top "
+            + settings.k()
+            + " candidates after BOS+prefix");
+    return o;
+  }
+
+  /** The run's distillation settings. */
+  CandidateDistillationSettings settings() {
+    return settings;
+  }
+
+  private float[] studentScores(
+      ArmRewardModel student, int[][] replies, ReplyPrefix[] prefixes, NDArray candidates) {
+    NDManager m = candidates.getManager();
+    int width = 1;
+    for (ReplyPrefix p : prefixes) {
+      width = Math.max(width, p.length() + 1); // column t scores a token after x_<t
+    }
+    long[][] ids = new long[replies.length][width];
+    long[][] mask = new long[replies.length][width];
+    for (int r = 0; r < replies.length; r++) {
+      for (int j = 0; j < Math.min(width, replies[r].length); j++) {
+        ids[r][j] = replies[r][j];
+        mask[r][j] = 1;
+      }
+    }
+    long[] rows = new long[prefixes.length];
+    for (int i = 0; i < prefixes.length; i++) {
+      rows[i] = (long) prefixes[i].reply() * width + prefixes[i].length();
+    }
+    NDArray h = student.shiftedHidden(m.create(ids), m.create(mask), false);
+    return student
+        .head()
+        .candidateScores(rowsOf(h, rows), candidates, student.embedding())
+        .toFloatArray();
+  }
+
+  private NDArray teacherScores(
+      int[][] replies, ReplyPrefix[] prefixes, NDArray candidates, NDManager m) {
+    return teacherOutput.apply(teacher.rawScores(replies, prefixes, candidates, m));
+  }
+
+  /** Up to {@code positions} distinct positions 0 .. n-1 of every reply (partial shuffle). */
+  private ReplyPrefix[] samplePrefixes(int[][] replies, Random random) {
+    List<ReplyPrefix> out = new ArrayList<>();
+    for (int r = 0; r < replies.length; r++) {
+      int n = replies[r].length;
+      int[] t = new int[n];
+      Arrays.setAll(t, i -> i);
+      for (int i = 0; i < Math.min(settings.positions(), n); i++) {
+        int j = i + random.nextInt(n - i);
+        int swap = t[i];
+        t[i] = t[j];
+        t[j] = swap;
+        out.add(new ReplyPrefix(r, t[i]));
+      }
+    }
+    return out.toArray(new ReplyPrefix[0]);
+  }
+
+  /** Rows of {@code [B, T, d]} hidden states by flat index b*T + t: {@code [P, d]}. */
+  private static NDArray rowsOf(NDArray hidden, long[] flatRows) {
+    Shape s = hidden.getShape();
+    NDArray flat = hidden.reshape(s.get(0) * s.get(1), s.get(2));
+    return flat.get(new NDIndex("{}", hidden.getManager().create(flatRows)));
+  }
+}
