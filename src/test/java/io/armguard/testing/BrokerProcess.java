@@ -57,8 +57,10 @@ public final class BrokerProcess implements AutoCloseable {
                 "share.coordinator.state.topic.min.isr=1",
                 "group.initial.rebalance.delay.ms=0",
                 // a SIGKILLed instance's open transaction blocks read_committed output and its
-                // partitions' committed-offset fetch until the broker aborts it: check for timed-out
-                // transactions every 2 s, not every 10 s (the default), so the stall after a kill is
+                // partitions' committed-offset fetch until the broker aborts it: check for
+                // timed-out
+                // transactions every 2 s, not every 10 s (the default), so the stall after a kill
+                // is
                 // ~transaction.timeout.ms, not up to 10 s more (a slow box hit the 120 s bounds)
                 "transaction.abort.timed.out.transaction.cleanup.interval.ms=2000",
                 "auto.create.topics.enable=false",
