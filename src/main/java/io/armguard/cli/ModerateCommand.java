@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
           + " steering-label score), categories, category_scores, kept_chars, first_flagged_char"
           + " (and error when REJECTED).",
       "Configuration as for run (defaults, --config, ARMGUARD_* variables); --threshold, --mode,"
-          + " --fallback and --set override it. Try armguard on your own logs and pick thresholds"
+          + " --fallback, --repair and --set override it. Try armguard on your own logs and pick thresholds"
           + " before you deploy it."
     })
 public final class ModerateCommand implements Callable<Integer> {
@@ -61,6 +61,12 @@ public final class ModerateCommand implements Callable<Integer> {
 
   @Option(names = "--fallback", description = "moderation.fallback: redact or block")
   String fallback;
+
+  @Option(
+      names = "--repair",
+      description =
+          "moderation.repair: redact (the clean part first) or rewrite (guided rewrites first)")
+  String repair;
 
   @Mixin ConfigOverrides overrides;
 
@@ -136,6 +142,9 @@ public final class ModerateCommand implements Callable<Integer> {
     }
     if (fallback != null) {
       overrides.put(ArmguardConfig.MODERATION_FALLBACK, fallback);
+    }
+    if (repair != null) {
+      overrides.put(ArmguardConfig.MODERATION_REPAIR, repair);
     }
     return overrides.isEmpty() ? base : base.with(overrides);
   }

@@ -152,6 +152,14 @@ public final class TrainRepliesCommand implements Callable<Integer> {
       description = "weight of the candidate MSE in the loss (default: ${DEFAULT-VALUE})")
   float distillWeight;
 
+  @Option(
+      names = "--distill-rank-weight",
+      defaultValue = "0",
+      description =
+          "weight of the MSE of candidate scores centred per candidate set (the ranking part of"
+              + " the match; 0 = off, default: ${DEFAULT-VALUE})")
+  float distillRankWeight;
+
   @Mixin TrainingRunOptions run = new TrainingRunOptions(32, 600, 1e-4f, 60, 1.0, 50);
 
   @Mixin RuntimeOptions runtime;
@@ -180,6 +188,7 @@ public final class TrainRepliesCommand implements Callable<Integer> {
             .distillPositions(distillPositions)
             .distillBatch(distillBatch)
             .distillWeight(distillWeight)
+            .distillRankWeight(distillRankWeight)
             .build();
     return TrainingRunOptions.trainAndPrint(
         runtime,

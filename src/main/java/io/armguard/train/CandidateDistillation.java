@@ -237,7 +237,12 @@ public final class CandidateDistillation {
   NDArray loss(ArmRewardModel student, NDArray shiftedHidden, Targets targets) {
     NDArray h = rowsOf(shiftedHidden, targets.hiddenRows());
     NDArray raw = student.head().candidateScores(h, targets.candidates(), student.embedding());
-    return TrainingLosses.meanSquaredError(raw.getNDArrayInternal().sigmoid(), targets.teacher());
+    NDArray s = raw.getNDArrayInternal().sigmoid();
+    NDArray mse = TrainingLosses.meanSquaredError(s, targets.teacher());
+    float rank = settings.rankWeight();
+    return rank == 0
+        ? mse
+        : mse.add(TrainingLosses.centredMeanSquaredError(s, targets.teacher()).mul(rank));
   }
 
   /**

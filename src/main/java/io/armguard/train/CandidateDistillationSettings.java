@@ -14,9 +14,18 @@ import java.util.Objects;
  * @param positions prefix positions sampled per distilled reply per step
  * @param batch replies of each step's batch that are distilled (at most the batch)
  * @param weight weight of the candidate MSE in the step's loss
+ * @param rankWeight weight of the MSE of the scores centred per candidate set (each candidate's
+ *     score minus its set's mean, student against teacher): the part of the match that is about
+ *     ranking, which the plain MSE dilutes with the prefix's level; 0 = off
  */
 public record CandidateDistillationSettings(
-    Path teacher, Path lm, int k, int positions, int batch, float weight) {
+    Path teacher, Path lm, int k, int positions, int batch, float weight, float rankWeight) {
+
+  /** Settings without the centred ranking term. */
+  public CandidateDistillationSettings(
+      Path teacher, Path lm, int k, int positions, int batch, float weight) {
+    this(teacher, lm, k, positions, batch, weight, 0f);
+  }
 
   public CandidateDistillationSettings {
     Objects.requireNonNull(teacher, "distillation teacher");
@@ -33,6 +42,10 @@ public record CandidateDistillationSettings(
     if (!(weight >= 0) || Float.isInfinite(weight)) {
       throw new IllegalArgumentException("--distill-weight must be finite and >= 0: " + weight);
     }
+    if (!(rankWeight >= 0) || Float.isInfinite(rankWeight)) {
+      throw new IllegalArgumentException(
+          "--distill-rank-weight must be finite and >= 0: " + rankWeight);
+    }
   }
 
   /**
@@ -46,5 +59,8 @@ public record CandidateDistillationSettings(
     identity.addProperty("distill_positions", positions);
     identity.addProperty("distill_batch", batch);
     identity.addProperty("distill_weight", weight);
+    if (rankWeight > 0) { // absent when off: earlier distilled runs keep their identity
+      identity.addProperty("distill_rank_weight", rankWeight);
+    }
   }
 }

@@ -100,6 +100,7 @@ public final class ReplyRewardOptions {
     private int distillPositions = 2;
     private int distillBatch = 8;
     private float distillWeight = 1.0f;
+    private float distillRankWeight = 0f;
 
     private Builder() {
       batch(32).steps(600).learningRate(1e-4f).warmupSteps(60).clipNorm(1.0).checkpointEvery(50);
@@ -213,6 +214,12 @@ public final class ReplyRewardOptions {
       return this;
     }
 
+    /** Weight of the per-set centred (ranking) MSE (default 0 = off). */
+    public Builder distillRankWeight(float v) {
+      distillRankWeight = v;
+      return this;
+    }
+
     private CandidateDistillationSettings distillation() {
       if (distillTeacher == null && distillLm == null) {
         return null;
@@ -222,7 +229,13 @@ public final class ReplyRewardOptions {
             "candidate distillation needs both --distill-teacher and --distill-lm");
       }
       return new CandidateDistillationSettings(
-          distillTeacher, distillLm, distillK, distillPositions, distillBatch, distillWeight);
+          distillTeacher,
+          distillLm,
+          distillK,
+          distillPositions,
+          distillBatch,
+          distillWeight,
+          distillRankWeight);
     }
 
     public ReplyRewardOptions build() {

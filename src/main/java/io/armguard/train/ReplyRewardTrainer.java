@@ -343,6 +343,9 @@ public final class ReplyRewardTrainer {
               + o.distillation.teacher()
               + " (weight "
               + o.distillation.weight()
+              + (o.distillation.rankWeight() > 0
+                  ? ", centred ranking term weight " + o.distillation.rankWeight()
+                  : "")
               + "): at "
               + o.distillation.positions()
               + " sampled prefixes of "

@@ -73,6 +73,17 @@ public final class TrainingLosses {
   }
 
   /**
+   * Mean squared error of scores centred per candidate set: {@code (s - mean_k s) - (t - mean_k t)}
+   * over {@code [P, k, L]}, so only how the candidates of one prefix differ counts, not the
+   * prefix's level.
+   */
+  public static NDArray centredMeanSquaredError(NDArray student, NDArray teacher) {
+    NDArray s = student.sub(student.mean(new int[] {1}, true));
+    NDArray t = teacher.sub(teacher.mean(new int[] {1}, true));
+    return s.sub(t).square().mean();
+  }
+
+  /**
    * ARM's baseline-prior regulariser: mean over real positions and labels of the squared delta of a
    * token drawn at random for each position; zero exactly when those deltas are zero.
    *

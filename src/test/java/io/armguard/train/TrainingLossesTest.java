@@ -38,6 +38,26 @@ class TrainingLossesTest {
   }
 
   @Test
+  void centredMseIgnoresEachSetsLevelAndMeasuresItsRanking() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      // two prefixes x three candidates x one label
+      NDArray teacher =
+          m.create(new float[] {0.1f, 0.2f, 0.6f, 0.5f, 0.5f, 0.8f}, new Shape(2, 3, 1));
+      // the same within-set differences, shifted per set by +0.3 / -0.2: nothing to learn
+      NDArray shifted =
+          m.create(new float[] {0.4f, 0.5f, 0.9f, 0.3f, 0.3f, 0.6f}, new Shape(2, 3, 1));
+      assertEquals(0f, TrainingLosses.centredMeanSquaredError(shifted, teacher).getFloat(), 1e-6);
+      assertTrue(TrainingLosses.meanSquaredError(shifted, teacher).getFloat() > 0.01f);
+      // set 0 ranked the other way round: centred s = (0.2333, 0.1333, -0.3667) vs t =
+      // (-0.2, -0.1, 0.3) -> squared differences 0.18778, 0.05444, 0.44444, mean over 6 = 0.11444
+      NDArray reversed =
+          m.create(new float[] {0.6f, 0.5f, 0.0f, 0.5f, 0.5f, 0.8f}, new Shape(2, 3, 1));
+      assertEquals(
+          0.114444f, TrainingLosses.centredMeanSquaredError(reversed, teacher).getFloat(), 1e-5);
+    }
+  }
+
+  @Test
   void regulariserIsZeroForZeroDeltaAndPositiveOtherwise() {
     try (NDManager m = NDManager.newBaseManager()) {
       NDArray mask = m.create(new long[] {1, 1, 0}, new Shape(1, 3));
