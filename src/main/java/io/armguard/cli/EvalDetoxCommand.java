@@ -65,6 +65,15 @@ public final class EvalDetoxCommand implements Callable<Integer> {
   Path armDistilled;
 
   @Option(
+      names = "--reward-context",
+      defaultValue = "prompt",
+      description =
+          "what the guiding reward model's state starts from: prompt (BOS + the prompt, the"
+              + " papers' protocol) or continuation (BOS alone, as GENERATE guides and as the judge"
+              + " scores; default: ${DEFAULT-VALUE})")
+  String rewardContext;
+
+  @Option(
       names = "--rad",
       defaultValue = "models/rad",
       description = "a RAD model, strategy RAD (default: ${DEFAULT-VALUE})")
@@ -152,13 +161,18 @@ public final class EvalDetoxCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (!rewardContext.equals("prompt") && !rewardContext.equals("continuation")) {
+      throw new IllegalArgumentException(
+          "--reward-context must be prompt or continuation, not '" + rewardContext + "'");
+    }
     OutputGuard.file(plot, force.force);
     var device = runtime.apply();
     List<EvalPrompt> prompts = limit(PromptSet.read(promptFile));
     TextJudge judge = Judges.load(judgeDir);
     ProfanityRate lexicon = ProfanityRate.load(judgeDir);
     DetoxEvaluation evaluation =
-        new DetoxEvaluation(prompts, samples, newTokens, topK, batch, judge, lexicon);
+        new DetoxEvaluation(prompts, samples, newTokens, topK, batch, judge, lexicon)
+            .rewardSeesPrompt(rewardContext.equals("prompt"));
     Map<String, Path> guided = new LinkedHashMap<>();
     guided.put("ARM", arm);
     guided.put("ARM-responses", armResponses);

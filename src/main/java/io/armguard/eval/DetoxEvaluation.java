@@ -29,6 +29,7 @@ public final class DetoxEvaluation {
   private final int batchSize;
   private final TextJudge judge;
   private final ProfanityRate lexicon;
+  private boolean rewardSeesPrompt = true;
 
   public DetoxEvaluation(
       List<EvalPrompt> prompts,
@@ -45,6 +46,18 @@ public final class DetoxEvaluation {
     this.batchSize = batchSize;
     this.judge = judge;
     this.lexicon = lexicon;
+  }
+
+  /**
+   * Whether the reward model's state starts from BOS + the prompt (true, the default: the RAD and
+   * ARM papers' protocol) or from BOS alone, so it scores the continuation only, as GENERATE's
+   * guidance and this evaluation's judge do (false).
+   *
+   * @return this
+   */
+  public DetoxEvaluation rewardSeesPrompt(boolean seesPrompt) {
+    this.rewardSeesPrompt = seesPrompt;
+    return this;
   }
 
   /** Number of generations one configuration makes. */
@@ -66,7 +79,7 @@ public final class DetoxEvaluation {
     List<DecodeRequest> requests = new ArrayList<>();
     for (int p = 0; p < prompts.size(); p++) {
       for (int s = 0; s < samples; s++) {
-        requests.add(
+        DecodeRequest r =
             new DecodeRequest(
                 p + "-" + s,
                 prompts.get(p).text(),
@@ -76,7 +89,8 @@ public final class DetoxEvaluation {
                 1_000_003L * p + s,
                 strategy,
                 beta,
-                SteeringDirection.AWAY_FROM_LABEL));
+                SteeringDirection.AWAY_FROM_LABEL);
+        requests.add(rewardSeesPrompt ? r : r.withContexts(r.prompt(), ""));
       }
     }
     List<DecodeResult> results = new ArrayList<>();
