@@ -13,7 +13,9 @@ import java.util.function.Consumer;
  * agreement with the teacher on a fixed slice of the validation replies ({@code
  * step_N_valid_candidate_spearman}, {@code step_N_valid_candidate_mse}) into the history, so a
  * run's card shows whether ARM comes to rank candidates like RAD. The smoothing restarts with each
- * session, like the progress bar's loss. Training thread only.
+ * session, like the progress bar's loss. Its log line also says how long the targets took per step
+ * (the LM's and the teacher's passes, the cost distillation adds besides the student's small
+ * candidate head). Training thread only.
  */
 final class DistillationCheck implements ResumableTraining.StepListener {
   private final CandidateDistillation distillation;
@@ -23,6 +25,8 @@ final class DistillationCheck implements ResumableTraining.StepListener {
   private final NDManager root;
   private final Consumer<String> log;
   private double smoothedMse = Double.NaN;
+  private double targetSeconds; // since the last check
+  private int targetSteps;
 
   /**
    * @param replies the validation replies checked (token ids, no BOS)
@@ -41,6 +45,12 @@ final class DistillationCheck implements ResumableTraining.StepListener {
     this.run = run;
     this.root = root;
     this.log = log;
+  }
+
+  /** Records how long a step took to compute its targets (the LM's and the teacher's passes). */
+  void recordTargetTime(long nanos) {
+    targetSeconds += nanos / 1e9;
+    targetSteps++;
   }
 
   /** Records a training step's unweighted candidate MSE. */
@@ -64,12 +74,15 @@ final class DistillationCheck implements ResumableTraining.StepListener {
         String.format(
             Locale.ROOT,
             "step %d: candidate MSE %.4f (train, smoothed), %.4f (valid); valid candidate"
-                + " Spearman %.4f over %d sets (check %.1f s)",
+                + " Spearman %.4f over %d sets (check %.1f s; targets %.2f s/step)",
             step,
             smoothedMse,
             a.mse(),
             a.meanSpearman(),
             a.sets(),
-            seconds));
+            seconds,
+            targetSteps == 0 ? Double.NaN : targetSeconds / targetSteps));
+    targetSeconds = 0;
+    targetSteps = 0;
   }
 }

@@ -164,13 +164,16 @@ public final class ReplyRewardTrainer {
             (step, m) -> {
               NDList batch = train.batch(train.batchIndices(step, o.run.batch()), m);
               // the LM's candidates and the teacher's scores are constant targets
-              CandidateDistillation.Targets targets =
-                  distillation == null
-                      ? null
-                      : distillation.targets(batch.get(0), batch.get(1), o.run.seed(), step, m);
+              CandidateDistillation.Targets targets = null;
+              if (distillation != null) {
+                long start = System.nanoTime();
+                targets = distillation.targets(batch.get(0), batch.get(1), o.run.seed(), step, m);
+                distillationCheck.recordTargetTime(System.nanoTime() - start);
+              }
+              CandidateDistillation.Targets stepTargets = targets;
               return ResumableTraining.PreparedStep.ofMaskedBatch(
                   batch,
-                  () -> loss(model, batch, step, m, distillation, targets, distillationCheck));
+                  () -> loss(model, batch, step, m, distillation, stepTargets, distillationCheck));
             },
             dir -> model.save(dir, SafetensorsDType.F32),
             distillationCheck == null ? ResumableTraining.StepListener.NONE : distillationCheck);
