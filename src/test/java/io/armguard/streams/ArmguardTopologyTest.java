@@ -89,7 +89,9 @@ class ArmguardTopologyTest {
                 "state.dir", stateDir.toString(),
                 "application.id", "armguard-ttd",
                 // the word-list engine writes two-word rewrites
-                "rewrite.min.new.tokens", "2"));
+                "rewrite.min.new.tokens", "2",
+                // these tests follow flagged replies through the rewrite path
+                "moderation.repair", "rewrite"));
     props.putAll(more);
     config = ArmguardConfig.from(props, Map.of());
     pool = new EnginePool(() -> engine);

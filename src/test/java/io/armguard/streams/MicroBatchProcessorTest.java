@@ -86,6 +86,7 @@ class MicroBatchProcessorTest {
               config.batchMaxInFlight(),
               new EnginePool(() -> engine),
               ModerationPolicy.builder()
+                  .repair(io.armguard.moderate.FirstRepair.REWRITE) // the rewrite path is tested
                   .maxAttempts(1)
                   .rewriteMinNewTokens(2)
                   .fallbackText("[withheld]")

@@ -129,8 +129,9 @@ class ModerationTopologyTest {
     assertEquals(Action.ALLOWED, allowed.getAction());
     assertFalse(allowed.getFlagged());
     Completion flagged = out.completions().get("toxic-reply");
-    assertEquals(Action.REWRITTEN, flagged.getAction());
-    assertEquals("ok, fine words", flagged.getText());
+    // the default repair: the clean clause plus the mask, no rewrite needed
+    assertEquals(Action.REDACTED, flagged.getAction());
+    assertEquals("ok, [removed]", flagged.getText());
     assertTrue(flagged.getFlagged());
     assertEquals(Map.of("toxicity", true, "insult", true), flagged.getCategories());
     assertEquals(0.9f, flagged.getCategoryScores().get("toxicity"));
