@@ -22,13 +22,43 @@ public final class ModelCard {
     StringBuilder md = new StringBuilder();
     md.append("# ").append(title).append("\n\n").append(description).append("\n\n");
     if (facts.has("command")) {
-      md.append("Reproduce:\n\n```bash\n")
-          .append(facts.get("command").getAsString())
-          .append("\n```\n\n");
+      md.append("Reproduce:\n\n```bash\n");
+      importCommand(facts).ifPresent(c -> md.append(c).append("\n"));
+      md.append(facts.get("command").getAsString()).append("\n```\n\n");
     }
     md.append("Training facts (also in `training.json`):\n\n```json\n")
         .append(json)
         .append("\n```\n");
     Files.writeString(dir.resolve("README.md"), md.toString(), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The {@code armguard model import} command that makes the model's pretrained base, when its
+   * settings name one ({@code init_from}) that was imported from a Maven artifact (the base's
+   * {@code source.json}, written by the importer): the base itself is not committed, so the card
+   * must say how to make it. Empty for models trained from scratch or from a non-imported base.
+   */
+  static java.util.Optional<String> importCommand(JsonObject facts) {
+    if (!facts.has("settings") || !facts.getAsJsonObject("settings").has("init_from")) {
+      return java.util.Optional.empty();
+    }
+    String base = facts.getAsJsonObject("settings").get("init_from").getAsString();
+    Path source = Path.of(base).resolve("source.json");
+    if (!Files.isRegularFile(source)) {
+      return java.util.Optional.empty();
+    }
+    try {
+      JsonObject s =
+          com.google.gson.JsonParser.parseString(Files.readString(source)).getAsJsonObject();
+      return s.has("artifact")
+          ? java.util.Optional.of(
+              "./armguard model import --artifact "
+                  + s.get("artifact").getAsString()
+                  + " --out "
+                  + base)
+          : java.util.Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      return java.util.Optional.empty(); // the card is still written; it just lacks the line
+    }
   }
 }
