@@ -55,7 +55,7 @@ public final class AnalyzeCandidatesCommand implements Callable<Integer> {
   @Option(
       names = "--batches",
       split = ",",
-      defaultValue = "val",
+      defaultValue = io.armguard.data.ReplySet.VALIDATION,
       description = "reply-set batches whose replies are read (default: ${DEFAULT-VALUE})")
   List<String> batches;
 

@@ -46,7 +46,8 @@ public final class EvalJudgeCommand implements Callable<Integer> {
   @Option(
       names = "--batches",
       split = ",",
-      defaultValue = "val," + io.armguard.data.ReplySet.HELD_OUT,
+      defaultValue =
+          io.armguard.data.ReplySet.VALIDATION + "," + io.armguard.data.ReplySet.HELD_OUT,
       description = "batches scored, each on its own line (default: ${DEFAULT-VALUE})")
   List<String> batches;
 

@@ -53,7 +53,7 @@ public final class EvalRepliesCommand implements Callable<Integer> {
   @Option(
       names = "--batches",
       split = ",",
-      defaultValue = "val",
+      defaultValue = io.armguard.data.ReplySet.VALIDATION,
       description = "batches to score, comma-separated, or 'all' (default: ${DEFAULT-VALUE})")
   List<String> batches;
 

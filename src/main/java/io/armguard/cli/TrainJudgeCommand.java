@@ -55,7 +55,7 @@ public final class TrainJudgeCommand implements Callable<Integer> {
   @Option(
       names = "--valid-batches",
       split = ",",
-      defaultValue = "val",
+      defaultValue = io.armguard.data.ReplySet.VALIDATION,
       description = "batches that calibrate the heads (default: ${DEFAULT-VALUE})")
   List<String> valid;
 

@@ -57,7 +57,7 @@ public final class TrainRepliesCommand implements Callable<Integer> {
   @Option(
       names = "--valid-batches",
       split = ",",
-      defaultValue = "val",
+      defaultValue = io.armguard.data.ReplySet.VALIDATION,
       description = "batches that calibrate the scores (default: ${DEFAULT-VALUE})")
   List<String> valid;
 
@@ -160,6 +160,16 @@ public final class TrainRepliesCommand implements Callable<Integer> {
               + " the match; 0 = off, default: ${DEFAULT-VALUE})")
   float distillRankWeight;
 
+  @Option(
+      names = "--distill-corpus",
+      split = ",",
+      description =
+          "unlabelled text files (.txt: a document a line; .jsonl: a \"text\" field) whose"
+              + " prefixes are distilled too, --distill-batch texts a step drawn evenly from the"
+              + " files, e.g. work-data/lm/train.txt,work-data/toxicity/reward-train.jsonl: the"
+              + " text eval detox and GENERATE steer (default: the replies only)")
+  List<Path> distillCorpus;
+
   @Mixin TrainingRunOptions run = new TrainingRunOptions(32, 600, 1e-4f, 60, 1.0, 50);
 
   @Mixin RuntimeOptions runtime;
@@ -189,6 +199,7 @@ public final class TrainRepliesCommand implements Callable<Integer> {
             .distillBatch(distillBatch)
             .distillWeight(distillWeight)
             .distillRankWeight(distillRankWeight)
+            .distillCorpus(distillCorpus)
             .build();
     return TrainingRunOptions.trainAndPrint(
         runtime,

@@ -37,14 +37,24 @@ public final class ReplySet {
   public static final List<String> HELD_OUT_BATCHES = List.of(HELD_OUT.split(","));
 
   /**
-   * The batches that only validate or test ({@code val} calibrates and chooses; the {@link
-   * #HELD_OUT} ones are scored only): no trainer (reward models, judge, LM corpus) reads them,
-   * whatever batches it is told to hold out.
+   * The validation batches, comma-separated: they calibrate (Platt scaling), set thresholds and
+   * choose between runs. {@code val} (general chatbot replies) and {@code rsel} (remarks on
+   * command, another hand than {@code rval}), so that choices see both kinds of text the held-out
+   * batches test. A constant so command-line defaults can name it.
+   */
+  public static final String VALIDATION = "val,rsel";
+
+  /** {@link #VALIDATION} as a list: the default validation set of every trainer and evaluation. */
+  public static final List<String> VALIDATION_BATCHES = List.of(VALIDATION.split(","));
+
+  /**
+   * The batches that only validate or test (the {@link #VALIDATION} ones calibrate and choose; the
+   * {@link #HELD_OUT} ones are scored only): no trainer (reward models, judge, LM corpus) reads
+   * them, whatever batches it is told to hold out.
    */
   public static final Set<String> EVALUATION_BATCHES =
       Set.copyOf(
-          java.util.stream.Stream.concat(
-                  java.util.stream.Stream.of("val"), HELD_OUT_BATCHES.stream())
+          java.util.stream.Stream.concat(VALIDATION_BATCHES.stream(), HELD_OUT_BATCHES.stream())
               .toList());
 
   private final List<ReplyItem> items;

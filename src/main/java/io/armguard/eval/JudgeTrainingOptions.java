@@ -53,7 +53,7 @@ public final class JudgeTrainingOptions {
     private Path replies = Path.of("data", "replies");
     private Path data = Path.of("work-data");
     private Path out = Path.of("models", "judge");
-    private List<String> validBatches = List.of("val");
+    private List<String> validBatches = io.armguard.data.ReplySet.VALIDATION_BATCHES;
     private List<String> heldOutBatches = io.armguard.data.ReplySet.HELD_OUT_BATCHES;
     private double judgeShare = 0.2;
     private double l2 = 1e-3;

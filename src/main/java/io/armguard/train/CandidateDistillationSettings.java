@@ -2,6 +2,7 @@ package io.armguard.train;
 
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -17,9 +18,24 @@ import java.util.Objects;
  * @param rankWeight weight of the MSE of the scores centred per candidate set (each candidate's
  *     score minus its set's mean, student against teacher): the part of the match that is about
  *     ranking, which the plain MSE dilutes with the prefix's level; 0 = off
+ * @param corpus unlabelled text files ({@link DistillationCorpus}) whose prefixes are distilled
+ *     too, {@code batch} texts a step besides the replies' prefixes; empty = replies only
  */
 public record CandidateDistillationSettings(
-    Path teacher, Path lm, int k, int positions, int batch, float weight, float rankWeight) {
+    Path teacher,
+    Path lm,
+    int k,
+    int positions,
+    int batch,
+    float weight,
+    float rankWeight,
+    List<Path> corpus) {
+
+  /** Settings that distil the replies' prefixes only. */
+  public CandidateDistillationSettings(
+      Path teacher, Path lm, int k, int positions, int batch, float weight, float rankWeight) {
+    this(teacher, lm, k, positions, batch, weight, rankWeight, List.of());
+  }
 
   /** Settings without the centred ranking term. */
   public CandidateDistillationSettings(
@@ -30,6 +46,7 @@ public record CandidateDistillationSettings(
   public CandidateDistillationSettings {
     Objects.requireNonNull(teacher, "distillation teacher");
     Objects.requireNonNull(lm, "distillation LM");
+    corpus = List.copyOf(corpus);
     if (k < 1 || positions < 1 || batch < 1) {
       throw new IllegalArgumentException(
           "--distill-k, --distill-positions and --distill-batch must be >= 1: "
@@ -61,6 +78,10 @@ public record CandidateDistillationSettings(
     identity.addProperty("distill_weight", weight);
     if (rankWeight > 0) { // absent when off: earlier distilled runs keep their identity
       identity.addProperty("distill_rank_weight", rankWeight);
+    }
+    if (!corpus.isEmpty()) { // likewise
+      identity.addProperty(
+          "distill_corpus", String.join(",", corpus.stream().map(Path::toString).toList()));
     }
   }
 }

@@ -84,7 +84,7 @@ public final class ReplyRewardOptions {
   public static final class Builder extends RunSettings.Builder<Builder> {
     private RewardKind kind = RewardKind.ARM;
     private Path replies = Path.of("data", "replies");
-    private List<String> validBatches = List.of("val");
+    private List<String> validBatches = io.armguard.data.ReplySet.VALIDATION_BATCHES;
     private List<String> heldOutBatches = io.armguard.data.ReplySet.HELD_OUT_BATCHES;
     private double judgeShare = 0.2;
     private boolean trainOnJudgeShare = false;
@@ -101,6 +101,7 @@ public final class ReplyRewardOptions {
     private int distillBatch = 8;
     private float distillWeight = 1.0f;
     private float distillRankWeight = 0f;
+    private List<Path> distillCorpus = List.of();
 
     private Builder() {
       batch(32).steps(600).learningRate(1e-4f).warmupSteps(60).clipNorm(1.0).checkpointEvery(50);
@@ -220,6 +221,12 @@ public final class ReplyRewardOptions {
       return this;
     }
 
+    /** Unlabelled text files whose prefixes are distilled too (default none). */
+    public Builder distillCorpus(List<Path> v) {
+      distillCorpus = v == null ? List.of() : List.copyOf(v);
+      return this;
+    }
+
     private CandidateDistillationSettings distillation() {
       if (distillTeacher == null && distillLm == null) {
         return null;
@@ -235,7 +242,8 @@ public final class ReplyRewardOptions {
           distillPositions,
           distillBatch,
           distillWeight,
-          distillRankWeight);
+          distillRankWeight,
+          distillCorpus);
     }
 
     public ReplyRewardOptions build() {

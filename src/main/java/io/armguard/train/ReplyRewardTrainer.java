@@ -157,6 +157,24 @@ public final class ReplyRewardTrainer {
       log.accept("distilling candidates: " + distillation.facts());
     }
     DistillationCheck distillationCheck = check;
+    DistillationCorpus corpus =
+        distillation == null || distillation.settings().corpus().isEmpty()
+            ? null
+            : DistillationCorpus.load(
+                distillation.settings().corpus(),
+                tokenizer,
+                Math.min(o.maxTokens, CORPUS_MAX_TOKENS),
+                pad);
+    if (corpus != null) {
+      log.accept(
+          "distilling corpus prefixes too: "
+              + corpus.paths()
+              + " ("
+              + corpus.sizes()
+              + " texts), "
+              + distillation.settings().batch()
+              + " texts a step");
+    }
     ResumableTraining.Outcome outcome =
         training.run(
             model.trainableParameters(),
@@ -170,10 +188,31 @@ public final class ReplyRewardTrainer {
                 targets = distillation.targets(batch.get(0), batch.get(1), o.run.seed(), step, m);
                 distillationCheck.recordTargetTime(System.nanoTime() - start);
               }
+              CorpusStep corpusStep = null;
+              if (corpus != null) {
+                long start = System.nanoTime();
+                NDList texts = corpus.batch(o.run.seed(), step, distillation.settings().batch(), m);
+                corpusStep =
+                    new CorpusStep(
+                        texts,
+                        distillation.targets(
+                            texts.get(0), texts.get(1), o.run.seed() ^ CORPUS_SALT, step, m));
+                distillationCheck.recordTargetTime(System.nanoTime() - start);
+              }
               CandidateDistillation.Targets stepTargets = targets;
+              CorpusStep stepCorpus = corpusStep;
               return ResumableTraining.PreparedStep.ofMaskedBatch(
                   batch,
-                  () -> loss(model, batch, step, m, distillation, stepTargets, distillationCheck));
+                  () ->
+                      loss(
+                          model,
+                          batch,
+                          step,
+                          m,
+                          distillation,
+                          stepTargets,
+                          stepCorpus,
+                          distillationCheck));
             },
             dir -> model.save(dir, SafetensorsDType.F32),
             distillationCheck == null ? ResumableTraining.StepListener.NONE : distillationCheck);
@@ -283,6 +322,7 @@ public final class ReplyRewardTrainer {
       NDManager m,
       CandidateDistillation distillation,
       CandidateDistillation.Targets targets,
+      CorpusStep corpus,
       DistillationCheck check) {
     NDArray ids = batch.get(0);
     NDArray mask = batch.get(1);
@@ -305,9 +345,25 @@ public final class ReplyRewardTrainer {
       return loss;
     }
     NDArray mse = distillation.loss(arm, h, targets);
-    check.recordLoss(mse.getFloat());
+    check.recordLoss(mse.getFloat()); // the replies' MSE: comparable with runs without a corpus
+    if (corpus != null) {
+      NDArray texts = arm.shiftedHidden(corpus.texts().get(0), corpus.texts().get(1), true);
+      mse = mse.add(distillation.loss(arm, texts, corpus.targets()));
+    }
     return loss.add(mse.mul(distillation.settings().weight()));
   }
+
+  /**
+   * Corpus texts are cut to this many tokens: eval detox and GENERATE steer short prompts plus a
+   * few dozen new tokens, so longer prefixes would spend the distillation where nothing steers.
+   */
+  static final int CORPUS_MAX_TOKENS = 48;
+
+  /** Salts the corpus' prefix draws so they do not repeat the replies' draws of the same step. */
+  private static final long CORPUS_SALT = 0x5eedc0deL;
+
+  /** A step's corpus texts {ids, mask} and their distillation targets. */
+  private record CorpusStep(NDList texts, CandidateDistillation.Targets targets) {}
 
   private RewardModel newModel(NDManager root) throws IOException {
     Engine.getInstance().setRandomSeed((int) o.run.seed());

@@ -70,7 +70,8 @@ class ReplyRewardTrainerResumeTest {
     return ReplyRewardOptions.builder()
         .kind(kind)
         .replies(replies)
-        .heldOutBatches(List.of("test")) // the tiny set has no pval
+        .validBatches(List.of("val")) // the tiny set has no rsel
+        .heldOutBatches(List.of("test")) // nor pval
         .initFrom(init)
         .data(tmp.resolve("no-prepared-data")) // no gold set: not scored
         .out(out)
@@ -203,6 +204,28 @@ class ReplyRewardTrainerResumeTest {
       assertTrue(history.has(key), key + " in " + history);
     }
     assertTrue(Files.readString(tmp.resolve("ARM-a/README.md")).contains("Candidate distillation"));
+  }
+
+  @Test
+  void corpusDistillationResumesBitIdenticallyAndIsRecordedOnTheCard() throws Exception {
+    Path replies = tinyReplySet();
+    Path gpt = tinyGpt();
+    Path teacher = tinyTeacher(replies, gpt);
+    Path text = tmp.resolve("corpus.txt");
+    Files.writeString(text, "you are such a\nthe weather today is\nwhat a stupid\n");
+    Path json = tmp.resolve("corpus.jsonl");
+    Files.writeString(json, "{\"text\":\"shut up and\",\"label\":1}\n{\"text\":\"thanks for\"}\n");
+    JsonObject facts =
+        assertResumesBitIdentically(
+            RewardKind.ARM,
+            gpt,
+            0,
+            replies,
+            b -> distilling(teacher, gpt, 1.0f).apply(b).distillCorpus(List.of(text, json)));
+    assertEquals(
+        text + "," + json,
+        facts.getAsJsonObject("settings").get("distill_corpus").getAsString(),
+        facts.toString());
   }
 
   @Test
