@@ -1,6 +1,7 @@
 package io.armguard.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import java.util.Collection;
 
@@ -25,7 +26,8 @@ final class OptimizerStep {
     }
     for (Parameter p : parameters) {
       NDArray g = p.getArray().getGradient();
-      g.muli(0);
+      // a fill, not g *= 0: NaN * 0 is NaN, and a kept NaN would poison every later step
+      g.set(new NDIndex("..."), 0f);
       g.close();
     }
     return norm;
