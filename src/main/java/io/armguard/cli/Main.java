@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
       DlqCommand.class,
       ProduceCommand.class,
       TailCommand.class,
+      SchemasCommand.class,
       TopologyCommand.class
     })
 public final class Main implements Runnable {

@@ -2,6 +2,7 @@ package io.armguard.cli;
 
 import io.armguard.config.ArmguardConfig;
 import io.armguard.streams.ArmguardService;
+import io.armguard.streams.BrokerLogin;
 import io.armguard.streams.TopologySerdes;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -12,7 +13,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code armguard run --config FILE}: the service against real Kafka and schema-registry clusters
  * until stopped (SIGTERM / Ctrl-C closes Kafka Streams cleanly; buffered requests stay in the
- * changelogged store for the next owner of the partition).
+ * changelogged store for the next owner of the partition). Credentials the cluster refuses end the
+ * start with one line and exit code 1 ({@link BrokerLogin}).
  */
 @Command(
     name = "run",
@@ -32,6 +34,8 @@ public final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ArmguardConfig config = ArmguardConfig.load(configFile);
     System.err.println("armguard: configuration " + config.describe());
+    // before the models load: refused credentials end the start in seconds, with one line
+    BrokerLogin.check(config, BrokerLogin.TIMEOUT);
     CountDownLatch stopped = new CountDownLatch(1);
     ServiceModels models = ServiceModels.load(config, false, System.err);
     ArmguardService service;

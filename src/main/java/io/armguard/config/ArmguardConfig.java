@@ -39,7 +39,11 @@ public final class ArmguardConfig {
 
   /** Registry client keys without the prefix, named as Confluent's serdes name them. */
   public static final List<String> REGISTRY_KEYS =
-      List.of("basic.auth.user.info", "basic.auth.credentials.source", "auto.register.schemas");
+      List.of(
+          "basic.auth.user.info",
+          "basic.auth.credentials.source",
+          "auto.register.schemas",
+          "use.latest.version");
 
   public static final String APPLICATION_ID = "application.id";
   public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";

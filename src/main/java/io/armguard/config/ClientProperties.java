@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
@@ -13,13 +14,15 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * the same security settings: {@code bootstrap.servers}, plus every {@code kafka.*} setting the
  * client defines ({@code security.protocol}, {@code sasl.*}, {@code ssl.*}, ...), with Kafka
  * Streams' client prefixes applied as Streams applies them ({@code kafka.producer.X} reaches the
- * producer, {@code kafka.consumer.X} and {@code kafka.main.consumer.X} the consumer, over an
- * unprefixed {@code X}). Settings only Streams knows ({@code replication.factor}, ...) are left
- * out: a plain client would warn about each. Stateless.
+ * producer, {@code kafka.consumer.X} and {@code kafka.main.consumer.X} the consumer, {@code
+ * kafka.admin.X} the admin client, over an unprefixed {@code X}). Settings only Streams knows
+ * ({@code replication.factor}, ...) are left out: a plain client would warn about each. Stateless.
  */
 public final class ClientProperties {
 
   private static final List<String> PRODUCER_PREFIXES = List.of("producer.");
+
+  private static final List<String> ADMIN_PREFIXES = List.of("admin.");
 
   /** Least specific first: a later prefix overrides an earlier one, as in Kafka Streams. */
   private static final List<String> CONSUMER_PREFIXES = List.of("consumer.", "main.consumer.");
@@ -44,6 +47,11 @@ public final class ClientProperties {
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
     props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
     return props;
+  }
+
+  /** An admin client's settings (as Kafka Streams' own admin client gets them). */
+  public static Map<String, Object> admin(ArmguardConfig config) {
+    return select(config, AdminClientConfig.configNames(), ADMIN_PREFIXES);
   }
 
   private static Map<String, Object> select(

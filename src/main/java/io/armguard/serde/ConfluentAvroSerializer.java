@@ -3,6 +3,7 @@ package io.armguard.serde;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
@@ -14,24 +15,34 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * Writes Avro SpecificRecords in the Confluent wire format: byte 0x00, the schema's 4-byte
  * big-endian registry id, the Avro binary body. Subjects follow TopicNameStrategy ({@code
- * <topic>-value}, {@code <topic>-key}). Schemas are registered on first use unless {@code
- * auto.register.schemas=false}, in which case they must already be registered.
+ * <topic>-value}, {@code <topic>-key}). Where the id comes from is a {@link SchemaIdSource}:
+ * schemas are registered on first use unless {@code auto.register.schemas=false}, in which case
+ * they must already be registered; with {@code use.latest.version=true} as well, records are
+ * written under the subject's latest version ({@link LatestVersion}, fetched once per subject and
+ * kept for the serializer's life, as Confluent's default {@code latest.cache.ttl.sec=-1} does).
+ * Thread-safe once configured.
  */
 public final class ConfluentAvroSerializer<T extends SpecificRecord> implements Serializer<T> {
 
   static final byte MAGIC = 0;
 
   private SchemaRegistry registry;
-  private boolean autoRegister = true;
+  private SchemaIdSource idSource = SchemaIdSource.REGISTER;
   private boolean isKey;
+  private final Map<String, LatestVersion> latest = new ConcurrentHashMap<>();
 
   /** For Kafka's reflective construction; {@link #configure} must follow. */
   public ConfluentAvroSerializer() {}
 
-  /** Ready to use with {@code registry}. */
+  /** Ready to use with {@code registry}: registers its schema, or only looks it up. */
   public ConfluentAvroSerializer(SchemaRegistry registry, boolean autoRegister, boolean isKey) {
+    this(registry, autoRegister ? SchemaIdSource.REGISTER : SchemaIdSource.LOOKUP, isKey);
+  }
+
+  /** Ready to use with {@code registry}, taking schema ids from {@code idSource}. */
+  public ConfluentAvroSerializer(SchemaRegistry registry, SchemaIdSource idSource, boolean isKey) {
     this.registry = registry;
-    this.autoRegister = autoRegister;
+    this.idSource = idSource;
     this.isKey = isKey;
   }
 
@@ -39,7 +50,7 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
   public void configure(Map<String, ?> configs, boolean isKey) {
     RegistryClientConfig config = RegistryClientConfig.from(configs);
     this.registry = SchemaRegistries.open(config);
-    this.autoRegister = config.autoRegister();
+    this.idSource = config.idSource();
     this.isKey = isKey;
   }
 
@@ -51,11 +62,25 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
     Schema schema = record.getSchema();
     String subject = SubjectNames.topicName(topic, isKey);
     int id;
+    LatestVersion version = null;
     try {
-      id = autoRegister ? registry.register(subject, schema) : registry.lookup(subject, schema);
+      switch (idSource) {
+        case REGISTER -> id = registry.register(subject, schema);
+        case LOOKUP -> id = registry.lookup(subject, schema);
+        default -> {
+          version =
+              latest.computeIfAbsent(subject, s -> LatestVersion.of(registry.latest(s), schema));
+          id = version.id();
+        }
+      }
     } catch (SchemaRegistryException e) {
+      String hint =
+          idSource != SchemaIdSource.REGISTER && e.isNotFound()
+              ? " (auto.register.schemas=false: register the schemas first, armguard schemas"
+                  + " register)"
+              : "";
       throw new SerializationException(
-          "cannot get a schema id for subject '" + subject + "': " + e.getMessage(), e);
+          "cannot get a schema id for subject '" + subject + "': " + e.getMessage() + hint, e);
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     out.write(MAGIC);
@@ -64,13 +89,21 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
     out.write(id >>> 8);
     out.write(id);
     try {
-      BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-      new SpecificDatumWriter<T>(schema).write(record, encoder);
-      encoder.flush();
+      byte[] body = encode(record, schema);
+      out.writeBytes(version == null ? body : version.rewrite(body));
     } catch (IOException | RuntimeException e) {
       throw new SerializationException(
           "cannot write " + schema.getFullName() + " for topic '" + topic + "': " + e, e);
     }
+    return out.toByteArray();
+  }
+
+  private static <T extends SpecificRecord> byte[] encode(T record, Schema schema)
+      throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+    new SpecificDatumWriter<T>(schema).write(record, encoder);
+    encoder.flush();
     return out.toByteArray();
   }
 }

@@ -2,7 +2,6 @@ package io.armguard.streams;
 
 import io.armguard.config.ArmguardConfig;
 import io.armguard.serde.RegistryAvailability;
-import io.armguard.serde.RegistryUnavailableException;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -18,7 +17,6 @@ import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,23 +69,15 @@ public final class ArmguardService implements AutoCloseable {
     }
     this.streams = new KafkaStreams(topology, props);
     this.closeTimeout = Duration.ofMillis(config.intValue(ArmguardConfig.SHUTDOWN_TIMEOUT_MS));
-    // A thread that dies on an unexpected error is replaced; its requests are still in the store,
-    // and its uncommitted input is read again by the new thread.
     streams.setUncaughtExceptionHandler(
-        e -> {
-          if (RegistryUnavailableException.isCause(e)) {
-            LOG.warn(
-                "schema registry unreachable; records held, stream thread restarts from its last"
-                    + " commit: {}",
-                registryAvailability.describe());
-          } else {
-            LOG.error("stream thread died; replacing it", e);
-          }
-          if (eviction != null) { // on the dying thread: its name gives its member id
-            eviction.evict(Thread.currentThread().getName());
-          }
-          return StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
+        new StreamThreadFailureHandler(
+            config,
+            registryAvailability,
+            thread -> {
+              if (eviction != null) { // on the dying thread: its name gives its member id
+                eviction.evict(thread);
+              }
+            }));
     this.streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(registry);
     int port = config.intValue(ArmguardConfig.HTTP_PORT);

@@ -336,6 +336,59 @@ class ProduceTailCommandIT {
   }
 
   @Test
+  void schemasRegisterRegistersEverySubjectOnceAndThenLeavesThemAlone() {
+    String[] args = {
+      "schemas",
+      "register",
+      "--config",
+      configFile.toString(),
+      "--set",
+      "application.id=schemas-it",
+      "--set",
+      "topic.requests=schemas-it.requests",
+      "--set",
+      "topic.completions=schemas-it.completions",
+      "--set",
+      "topic.audit=schemas-it.audit"
+    };
+    List<String> subjects =
+        List.of(
+            "schemas-it.requests-value",
+            "schemas-it.completions-value",
+            "schemas-it.audit-value",
+            "schemas-it-micro-batch-buffer-changelog-value");
+    Run dry = armguard(append(args, "--dry-run"));
+    assertEquals(0, dry.code(), dry.err());
+    assertEquals(
+        subjects,
+        dry.out().stream().map(l -> l.split(" ")[0]).toList(),
+        "in the order they are registered");
+    assertEquals(
+        "schemas-it.requests-value io.armguard.schema.GenerationRequest", dry.out().get(0));
+
+    Run first = armguard(args);
+    assertEquals(0, first.code(), first.err());
+    for (int i = 0; i < subjects.size(); i++) {
+      assertTrue(
+          first.out().get(i).matches(subjects.get(i) + " registered id \\d+"), first.out().get(i));
+    }
+    assertTrue(first.err().contains("4 subjects at " + registry.url() + ", 4 registered"));
+    Run again = armguard(args);
+    assertEquals(0, again.code(), again.err());
+    for (int i = 0; i < subjects.size(); i++) {
+      String id = first.out().get(i).substring(first.out().get(i).lastIndexOf(' ') + 1);
+      assertEquals(subjects.get(i) + " unchanged id " + id, again.out().get(i));
+    }
+    assertTrue(again.err().contains("0 registered, 4 unchanged"), again.err());
+  }
+
+  private static String[] append(String[] args, String more) {
+    String[] all = java.util.Arrays.copyOf(args, args.length + 1);
+    all[args.length] = more;
+    return all;
+  }
+
+  @Test
   void aMissingTopicIsOneClearLine() {
     Run run =
         armguard(

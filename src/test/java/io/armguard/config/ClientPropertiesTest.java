@@ -18,7 +18,8 @@ class ClientPropertiesTest {
               "kafka.producer.linger.ms", "5",
               "kafka.consumer.fetch.max.wait.ms", "100",
               "kafka.main.consumer.fetch.max.wait.ms", "50",
-              "kafka.consumer.group.id", "the-service"),
+              "kafka.consumer.group.id", "the-service",
+              "kafka.admin.retries", "2"),
           Map.of());
 
   @Test
@@ -40,5 +41,16 @@ class ClientPropertiesTest {
     assertFalse(c.containsKey("group.id"));
     assertFalse(c.containsKey("replication.factor"), "a Streams-only setting");
     assertFalse(c.containsKey("linger.ms"), "a producer setting");
+  }
+
+  @Test
+  void anAdminClientGetsTheSecurityAndItsPrefixedSettingsOnly() {
+    assertEquals(
+        Map.of(
+            "bootstrap.servers", "broker:9093",
+            "security.protocol", "SASL_SSL",
+            "sasl.mechanism", "SCRAM-SHA-512",
+            "retries", "2"),
+        ClientProperties.admin(CONFIG));
   }
 }

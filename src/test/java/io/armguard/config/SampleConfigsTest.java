@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.armguard.serde.RegistryClientConfig;
+import io.armguard.serde.SchemaIdSource;
 import io.armguard.streams.ArmguardTopology;
 import java.io.IOException;
 import java.io.Reader;
@@ -77,6 +78,10 @@ class SampleConfigsTest {
     assertEquals("armguard:registry-pw", registry.basicAuthUserInfo());
     assertEquals("trust-pw", registry.trustStorePassword());
     assertEquals("/etc/armguard/truststore.p12", registry.trustStorePath());
+    assertEquals(
+        SchemaIdSource.LATEST_VERSION,
+        registry.idSource(),
+        "pre-registered schemas: auto.register.schemas=false, use.latest.version=true");
   }
 
   @Test

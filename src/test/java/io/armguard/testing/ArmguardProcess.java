@@ -28,6 +28,7 @@ public final class ArmguardProcess implements AutoCloseable {
   private final String instanceId;
   private final int httpPort;
   private final Path config;
+  private final Map<String, String> env;
   private ChildJvm jvm;
 
   /**
@@ -36,15 +37,49 @@ public final class ArmguardProcess implements AutoCloseable {
    */
   public ArmguardProcess(Path dir, String instanceId, Map<String, String> settings)
       throws IOException {
+    this(dir, instanceId, settings, FreePorts.next());
+  }
+
+  private ArmguardProcess(Path dir, String instanceId, Map<String, String> settings, int httpPort)
+      throws IOException {
+    this(dir, instanceId, httpPort, writeConfig(dir, instanceId, httpPort, settings), Map.of());
+  }
+
+  private ArmguardProcess(
+      Path dir, String instanceId, int httpPort, Path config, Map<String, String> env) {
     this.dir = dir;
     this.instanceId = instanceId;
-    this.httpPort = FreePorts.next();
+    this.httpPort = httpPort;
+    this.config = config;
+    this.env = Map.copyOf(env);
+  }
+
+  /**
+   * {@code armguard run --config configFile} with the file as it is (a shipped sample) and {@code
+   * env} as the process environment's additions, the way an operator supplies secrets and
+   * per-instance settings: instance id, state dir (under {@code dir}) and a free http port are
+   * added as {@code ARMGUARD_INSTANCE_ID}, {@code ARMGUARD_STATE_DIR}, {@code ARMGUARD_HTTP_PORT}.
+   * Not started.
+   */
+  public static ArmguardProcess withConfigFile(
+      Path dir, String instanceId, Path configFile, Map<String, String> env) throws IOException {
+    Files.createDirectories(dir);
+    int port = FreePorts.next();
+    Map<String, String> all = new LinkedHashMap<>(env);
+    all.put("ARMGUARD_INSTANCE_ID", instanceId);
+    all.put("ARMGUARD_STATE_DIR", dir.resolve("state").toString());
+    all.put("ARMGUARD_HTTP_PORT", Integer.toString(port));
+    return new ArmguardProcess(dir, instanceId, port, configFile.toAbsolutePath(), all);
+  }
+
+  private static Path writeConfig(
+      Path dir, String instanceId, int httpPort, Map<String, String> settings) throws IOException {
     Files.createDirectories(dir);
     Map<String, String> all = new LinkedHashMap<>(settings);
     all.put("instance.id", instanceId);
     all.put("state.dir", dir.resolve("state").toString());
     all.put("http.port", Integer.toString(httpPort));
-    this.config = dir.resolve("armguard.properties");
+    Path config = dir.resolve("armguard.properties");
     Files.writeString(
         config,
         all.entrySet().stream()
@@ -52,6 +87,7 @@ public final class ArmguardProcess implements AutoCloseable {
                 .collect(Collectors.joining("\n"))
             + "\n",
         StandardCharsets.UTF_8);
+    return config;
   }
 
   /** Starts the JVM (working directory: the project, so relative model paths resolve). */
@@ -61,9 +97,15 @@ public final class ArmguardProcess implements AutoCloseable {
             "io.armguard.cli.Main",
             List.of("-Xmx768m", "-Dai.djl.offline=true"),
             List.of("run", "--config", config.toString()),
+            env,
             dir.resolve("armguard.log"),
             Path.of("").toAbsolutePath());
     return this;
+  }
+
+  /** Waits up to {@code seconds} for the process to end by itself; its exit code, or -1. */
+  public int awaitExit(long seconds) throws InterruptedException {
+    return jvm.awaitExit(seconds);
   }
 
   public String instanceId() {

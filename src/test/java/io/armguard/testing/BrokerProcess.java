@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -15,24 +17,37 @@ import org.apache.kafka.common.Uuid;
 /**
  * A real single-node KRaft Kafka broker (combined broker + controller) as its own JVM ({@code
  * kafka.Kafka}), on free loopback ports, with its log directory kept across {@link #restart()} so a
- * bounce keeps every topic, offset and transaction: the system tests' broker.
+ * bounce keeps every topic, offset and transaction: the system tests' broker. Its one client
+ * listener is plaintext ({@link #start(Path)}) or secured as a {@link BrokerSecurity} says ({@link
+ * #startSecured}); the controller listener is always plaintext loopback.
  */
 public final class BrokerProcess implements AutoCloseable {
 
   private final Path dir;
   private final Path config;
   private final int port;
+  private final BrokerSecurity security;
   private ChildJvm jvm;
 
-  private BrokerProcess(Path dir, Path config, int port) {
+  private BrokerProcess(Path dir, Path config, int port, BrokerSecurity security) {
     this.dir = dir;
     this.config = config;
     this.port = port;
+    this.security = security;
   }
 
-  /** Formats a fresh log directory under {@code dir} and starts the broker. */
+  /** Formats a fresh log directory under {@code dir} and starts a plaintext broker. */
   public static BrokerProcess start(Path dir) throws Exception {
+    return startSecured(dir, BrokerSecurity.plaintext());
+  }
+
+  /**
+   * Formats a fresh log directory under {@code dir} (with {@code security}'s SCRAM credentials) and
+   * starts the broker with its client listener secured by {@code security}.
+   */
+  public static BrokerProcess startSecured(Path dir, BrokerSecurity security) throws Exception {
     Files.createDirectories(dir);
+    String listener = security.protocol();
     int port = FreePorts.next();
     int controller = FreePorts.next();
     Path config = dir.resolve("server.properties");
@@ -43,10 +58,20 @@ public final class BrokerProcess implements AutoCloseable {
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.voters=1@127.0.0.1:" + controller,
-                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "listeners="
+                    + listener
+                    + "://127.0.0.1:"
+                    + port
+                    + ",CONTROLLER://127.0.0.1:"
+                    + controller,
+                "advertised.listeners=" + listener + "://127.0.0.1:" + port,
                 "controller.listener.names=CONTROLLER",
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "listener.security.protocol.map="
+                    + listener
+                    + ":"
+                    + listener
+                    + ",CONTROLLER:PLAINTEXT",
+                String.join("\n", security.serverProperties()),
                 "log.dirs=" + dir.resolve("data"),
                 "offsets.topic.replication.factor=1",
                 "offsets.topic.num.partitions=1",
@@ -67,16 +92,15 @@ public final class BrokerProcess implements AutoCloseable {
                 "")
             + "\n",
         StandardCharsets.UTF_8);
-    BrokerProcess broker = new BrokerProcess(dir, config, port);
-    ChildJvm format =
+    BrokerProcess broker = new BrokerProcess(dir, config, port, security);
+    List<String> format = new ArrayList<>();
+    format.addAll(List.of("format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()));
+    format.addAll(security.formatArguments());
+    ChildJvm formatting =
         ChildJvm.start(
-            "kafka.tools.StorageTool",
-            List.of("-Xmx256m"),
-            List.of("format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()),
-            dir.resolve("format.log"),
-            dir);
-    if (format.awaitExit(60) != 0) {
-      format.close();
+            "kafka.tools.StorageTool", List.of("-Xmx256m"), format, dir.resolve("format.log"), dir);
+    if (formatting.awaitExit(60) != 0) {
+      formatting.close();
       throw new IllegalStateException("formatting did not finish: " + dir.resolve("format.log"));
     }
     broker.launch();
@@ -127,12 +151,18 @@ public final class BrokerProcess implements AutoCloseable {
     return "127.0.0.1:" + port;
   }
 
+  /** The listener's security: what a client needs to connect ({@link BrokerSecurity}). */
+  public BrokerSecurity security() {
+    return security;
+  }
+
+  /** An admin client (as the broker's own user on a secured listener). */
   public Admin admin() {
-    return Admin.create(
-        Map.of(
-            "bootstrap.servers", bootstrapServers(),
-            "request.timeout.ms", 5_000,
-            "default.api.timeout.ms", 10_000));
+    Map<String, Object> props = new HashMap<>(security.adminProperties());
+    props.put("bootstrap.servers", bootstrapServers());
+    props.put("request.timeout.ms", 5_000);
+    props.put("default.api.timeout.ms", 10_000);
+    return Admin.create(props);
   }
 
   /** Creates topics with {@code partitions} partitions, replication factor 1. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,6 +25,21 @@ public final class ChildJvm implements AutoCloseable {
   public static ChildJvm start(
       String mainClass, List<String> jvmArgs, List<String> args, Path log, Path workDir)
       throws IOException {
+    return start(mainClass, jvmArgs, args, Map.of(), log, workDir);
+  }
+
+  /**
+   * As {@link #start(String, List, List, Path, Path)}, with {@code env} added to (or replacing
+   * variables of) this process's environment.
+   */
+  public static ChildJvm start(
+      String mainClass,
+      List<String> jvmArgs,
+      List<String> args,
+      Map<String, String> env,
+      Path log,
+      Path workDir)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.addAll(jvmArgs);
@@ -34,6 +50,7 @@ public final class ChildJvm implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
     pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
     pb.environment().put("DJL_OFFLINE", "true");
+    pb.environment().putAll(env);
     pb.redirectErrorStream(true);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     return new ChildJvm(pb.start(), log);
