@@ -1,24 +1,15 @@
 package io.armguard.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.LayerNorm;
-import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
-import ai.djl.util.PairList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A BERT-family encoder (BERT, MiniLM, BGE, E5) as one DJL block, exactly Hugging Face's {@code
@@ -38,7 +29,7 @@ import java.util.Map;
  *
  * <p>Thread-safety as {@link Backbone}.
  */
-public final class BertBackbone extends AbstractBlock implements Backbone {
+public final class BertBackbone extends TransformerBackbone {
 
   /** Name of the token embedding. */
   public static final String TOKEN_EMBEDDING = "embeddings.word_embeddings.weight";
@@ -94,6 +85,7 @@ public final class BertBackbone extends AbstractBlock implements Backbone {
       Parameter outLnB) {}
 
   public BertBackbone(BertConfig config) {
+    super(config.layerNormEps());
     this.config = config;
     this.activation = ActivationFunction.of(config.hiddenAct());
     int d = config.hiddenSize();
@@ -146,25 +138,12 @@ public final class BertBackbone extends AbstractBlock implements Backbone {
     return suffix.endsWith("bias") ? new ConstantInitializer(0f) : normal;
   }
 
-  private Parameter param(String name, Shape shape, Initializer init) {
-    return addParameter(
-        Parameter.builder()
-            .setName(name)
-            .setType(Parameter.Type.OTHER)
-            .optShape(shape)
-            .optInitializer(init)
-            .build());
-  }
-
   /**
    * A new backbone with BERT's random initialisation in {@code manager}, reproducible for a seed
    * (libtorch's global generator: do not initialise concurrently).
    */
   public static BertBackbone randomlyInitialized(BertConfig config, NDManager manager, int seed) {
-    ai.djl.engine.Engine.getInstance().setRandomSeed(seed);
-    BertBackbone b = new BertBackbone(config);
-    b.initialize(manager, DataType.FLOAT32);
-    return b;
+    return initialized(new BertBackbone(config), manager, seed);
   }
 
   @Override
@@ -199,15 +178,6 @@ public final class BertBackbone extends AbstractBlock implements Backbone {
     return Integer.parseInt(rest.substring(0, rest.indexOf('.')));
   }
 
-  @Override
-  public Map<String, Parameter> namedParameters() {
-    Map<String, Parameter> out = new LinkedHashMap<>();
-    for (var pair : getDirectParameters()) {
-      out.put(pair.getKey(), pair.getValue());
-    }
-    return out;
-  }
-
   /**
    * See {@link Backbone#hidden}: in the config's attention mode, token type 0 everywhere.
    *
@@ -226,7 +196,7 @@ public final class BertBackbone extends AbstractBlock implements Backbone {
       throw new IllegalStateException(
           "a KV cache needs causal attention (is_decoder: true); this BERT is bidirectional");
     }
-    return forward(inputIds, positionIds, null, attentionMask, cache, causal, training);
+    return run(inputIds, positionIds, null, attentionMask, cache, causal, training);
   }
 
   /**
@@ -245,10 +215,11 @@ public final class BertBackbone extends AbstractBlock implements Backbone {
     long t = inputIds.getShape().get(1);
     NDManager m = inputIds.getManager();
     NDArray pos = m.arange(0L, t, 1L, DataType.INT64).reshape(1, t).repeat(0, b);
-    return forward(inputIds, pos, tokenTypeIds, attentionMask, null, false, training);
+    return run(inputIds, pos, tokenTypeIds, attentionMask, null, false, training);
   }
 
-  private NDArray forward(
+  /** The forward pass with BERT's embeddings: word + position + token type, then LayerNorm. */
+  private NDArray run(
       NDArray inputIds,
       NDArray positionIds,
       NDArray tokenTypeIds,
@@ -256,69 +227,39 @@ public final class BertBackbone extends AbstractBlock implements Backbone {
       KvCache cache,
       boolean causal,
       boolean training) {
-    NDManager out = inputIds.getManager();
-    NDManager scope = training ? out : out.newSubManager();
-    try {
-      long b = inputIds.getShape().get(0);
-      long t = inputIds.getShape().get(1);
-      int past = cache == null ? 0 : cache.length();
-      if (attentionMask.getShape().get(1) != past + t) {
-        throw new IllegalArgumentException(
-            "attention mask has "
-                + attentionMask.getShape().get(1)
-                + " columns, expected past + T = "
-                + (past + t));
-      }
-      NDArray x = embed(inputIds, wordEmbeddings, scope);
-      x = x.add(embed(positionIds, positionEmbeddings, scope));
-      if (tokenTypeIds == null) {
-        // token type 0 for every position: one row of the table, broadcast
-        NDArray row = own(tokenTypeEmbeddings.getArray().get(0), scope);
-        x = x.add(row);
-      } else {
-        x = x.add(embed(tokenTypeIds, tokenTypeEmbeddings, scope));
-      }
-      x = layerNorm(x, embLnW, embLnB);
-      NDArray bias =
-          causal
-              ? AttentionBias.causal(attentionMask, past, t, scope)
-              : AttentionBias.bidirectional(attentionMask, scope);
-      for (int i = 0; i < layers.length; i++) {
-        x = block(i, x, bias, cache, b, t);
-      }
-      if (cache != null) {
-        cache.advance((int) t);
-      }
-      if (!training) {
-        x.attach(out);
-      }
-      return x;
-    } finally {
-      if (!training) {
-        scope.close();
-      }
-    }
+    return forward(
+        inputIds,
+        attentionMask,
+        cache,
+        causal,
+        training,
+        scope -> {
+          NDArray x = embed(inputIds, wordEmbeddings, scope);
+          x = x.add(embed(positionIds, positionEmbeddings, scope));
+          if (tokenTypeIds == null) {
+            // token type 0 for every position: one row of the table, broadcast
+            NDArray row = own(tokenTypeEmbeddings.getArray().get(0), scope);
+            x = x.add(row);
+          } else {
+            x = x.add(embed(tokenTypeIds, tokenTypeEmbeddings, scope));
+          }
+          return layerNorm(x, embLnW, embLnB);
+        });
   }
 
-  private NDArray block(int i, NDArray x, NDArray bias, KvCache cache, long b, long t) {
+  @Override
+  NDArray block(int i, NDArray x, NDArray bias, KvCache cache, long b, long t) {
     Layer l = layers[i];
-    int h = config.heads();
-    int hd = config.headDim();
-    NDArray q =
-        linear(x, l.qW, l.qB)
-            .reshape(b, t, h, hd)
-            .transpose(0, 2, 1, 3)
-            .mul((float) (1.0 / Math.sqrt(hd)));
-    NDArray kT = linear(x, l.kW, l.kB).reshape(b, t, h, hd).transpose(0, 2, 3, 1);
-    NDArray v = linear(x, l.vW, l.vB).reshape(b, t, h, hd).transpose(0, 2, 1, 3);
-    if (cache != null) {
-      NDArray[] kv = cache.append(i, kT, v);
-      kT = kv[0];
-      v = kv[1];
-    }
-    // q first: scores and everything after them belong to the step's manager, not the cache's
-    NDArray scores = q.matMul(kT).add(bias);
-    NDArray ctx = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(b, t, (long) h * hd);
+    NDArray ctx =
+        attention(
+            i,
+            linear(x, l.qW, l.qB),
+            linear(x, l.kW, l.kB),
+            linear(x, l.vW, l.vB),
+            bias,
+            cache,
+            b,
+            t);
     x = layerNorm(x.add(linear(ctx, l.attnOutW, l.attnOutB)), l.attnLnW, l.attnLnB);
     NDArray m = activation.apply(linear(x, l.interW, l.interB));
     return layerNorm(x.add(linear(m, l.outW, l.outB)), l.outLnW, l.outLnB);
@@ -326,38 +267,5 @@ public final class BertBackbone extends AbstractBlock implements Backbone {
 
   private static NDArray linear(NDArray x, Parameter w, Parameter bias) {
     return Linear.linear(x, w.getArray(), bias.getArray()).head();
-  }
-
-  private NDArray layerNorm(NDArray x, Parameter w, Parameter bias) {
-    return LayerNorm.layerNorm(
-            x, new Shape(config.hiddenSize()), w.getArray(), bias.getArray(), config.layerNormEps())
-        .head();
-  }
-
-  private static NDArray embed(NDArray ids, Parameter table, NDManager scope) {
-    return own(Embedding.embedding(ids, table.getArray(), SparseFormat.DENSE).head(), scope);
-  }
-
-  private static NDArray own(NDArray a, NDManager scope) {
-    if (a.getManager() != scope) {
-      a.attach(scope);
-    }
-    return a;
-  }
-
-  /** DJL entry point: inputs {ids, positionIds, attentionMask} -> {hidden}; no cache. */
-  @Override
-  protected NDList forwardInternal(
-      ParameterStore parameterStore,
-      NDList inputs,
-      boolean training,
-      PairList<String, Object> params) {
-    return new NDList(hidden(inputs.get(0), inputs.get(1), inputs.get(2), null, training));
-  }
-
-  @Override
-  public Shape[] getOutputShapes(Shape[] inputShapes) {
-    Shape ids = inputShapes[0];
-    return new Shape[] {new Shape(ids.get(0), ids.get(1), config.hiddenSize())};
   }
 }

@@ -3,19 +3,10 @@ package io.armguard.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.core.Embedding;
-import ai.djl.nn.norm.LayerNorm;
-import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.training.initializer.NormalInitializer;
-import ai.djl.util.PairList;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The GPT-2 transformer (token + position embeddings, pre-LayerNorm blocks with causal
@@ -30,7 +21,7 @@ import java.util.Map;
  * <p>Thread-safety: the weights are read-only during inference and can be shared between threads;
  * each thread brings its own arrays, managers and {@link KvCache}.
  */
-public final class GptBackbone extends AbstractBlock implements Backbone {
+public final class GptBackbone extends TransformerBackbone {
 
   /** Name of the token embedding. */
   public static final String TOKEN_EMBEDDING = "wte.weight";
@@ -59,6 +50,7 @@ public final class GptBackbone extends AbstractBlock implements Backbone {
       Parameter mlpProjB) {}
 
   public GptBackbone(GptConfig config) {
+    super(config.layerNormEpsilon());
     this.config = config;
     this.activation = ActivationFunction.of(config.activationFunction());
     int d = config.nEmbd();
@@ -89,25 +81,12 @@ public final class GptBackbone extends AbstractBlock implements Backbone {
     lnFBias = param("ln_f.bias", new Shape(d), new ConstantInitializer(0f));
   }
 
-  private Parameter param(String name, Shape shape, ai.djl.training.initializer.Initializer init) {
-    return addParameter(
-        Parameter.builder()
-            .setName(name)
-            .setType(Parameter.Type.OTHER)
-            .optShape(shape)
-            .optInitializer(init)
-            .build());
-  }
-
   /**
    * A new backbone with GPT-2's random initialisation in {@code manager}, reproducible for a seed
    * (the seed is libtorch's global generator's: do not initialise concurrently).
    */
   public static GptBackbone randomlyInitialized(GptConfig config, NDManager manager, int seed) {
-    ai.djl.engine.Engine.getInstance().setRandomSeed(seed);
-    GptBackbone b = new GptBackbone(config);
-    b.initialize(manager, DataType.FLOAT32);
-    return b;
+    return initialized(new GptBackbone(config), manager, seed);
   }
 
   @Override
@@ -146,16 +125,6 @@ public final class GptBackbone extends AbstractBlock implements Backbone {
     throw new IllegalArgumentException("not a GPT-2 backbone parameter: " + parameterName);
   }
 
-  /** Parameters by GPT-2 name ({@code wte.weight}, ...), in GPT-2's order. */
-  @Override
-  public Map<String, Parameter> namedParameters() {
-    Map<String, Parameter> out = new LinkedHashMap<>();
-    for (var pair : getDirectParameters()) {
-      out.put(pair.getKey(), pair.getValue());
-    }
-    return out;
-  }
-
   /** See {@link Backbone#hidden}; the result is after {@code ln_f}. */
   @Override
   public NDArray hidden(
@@ -164,94 +133,31 @@ public final class GptBackbone extends AbstractBlock implements Backbone {
       NDArray attentionMask,
       KvCache cache,
       boolean training) {
-    NDManager out = inputIds.getManager();
-    NDManager scope = training ? out : out.newSubManager();
-    try {
-      long b = inputIds.getShape().get(0);
-      long t = inputIds.getShape().get(1);
-      int past = cache == null ? 0 : cache.length();
-      if (attentionMask.getShape().get(1) != past + t) {
-        throw new IllegalArgumentException(
-            "attention mask has "
-                + attentionMask.getShape().get(1)
-                + " columns, expected past + T = "
-                + (past + t));
-      }
-      NDArray x =
-          own(Embedding.embedding(inputIds, wte.getArray(), SparseFormat.DENSE).head(), scope);
-      NDArray pos =
-          own(Embedding.embedding(positionIds, wpe.getArray(), SparseFormat.DENSE).head(), scope);
-      x = x.add(pos);
-      NDArray bias = AttentionBias.causal(attentionMask, past, t, scope);
-      for (int i = 0; i < layers.length; i++) {
-        x = block(i, x, bias, cache, b, t);
-      }
-      if (cache != null) {
-        cache.advance((int) t);
-      }
-      NDArray h = layerNorm(x, lnFWeight, lnFBias);
-      if (!training) {
-        h.attach(out);
-      }
-      return h;
-    } finally {
-      if (!training) {
-        scope.close();
-      }
-    }
+    return forward(
+        inputIds,
+        attentionMask,
+        cache,
+        true,
+        training,
+        scope -> embed(inputIds, wte, scope).add(embed(positionIds, wpe, scope)));
   }
 
-  private NDArray block(int i, NDArray x, NDArray bias, KvCache cache, long b, long t) {
+  @Override
+  NDArray block(int i, NDArray x, NDArray bias, KvCache cache, long b, long t) {
     Layer l = layers[i];
-    int h = config.nHead();
-    int hd = config.headDim();
     NDArray a = layerNorm(x, l.ln1W, l.ln1B);
     NDArray qkv = a.matMul(l.attnW.getArray()).add(l.attnB.getArray());
     NDList parts = qkv.split(3, 2);
-    NDArray q =
-        parts.get(0).reshape(b, t, h, hd).transpose(0, 2, 1, 3).mul((float) (1.0 / Math.sqrt(hd)));
-    NDArray kT = parts.get(1).reshape(b, t, h, hd).transpose(0, 2, 3, 1);
-    NDArray v = parts.get(2).reshape(b, t, h, hd).transpose(0, 2, 1, 3);
-    if (cache != null) {
-      NDArray[] kv = cache.append(i, kT, v);
-      kT = kv[0];
-      v = kv[1];
-    }
-    // q first: scores and everything after them belong to the step's manager, not the cache's
-    NDArray scores = q.matMul(kT).add(bias);
-    NDArray attn = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(b, t, (long) h * hd);
+    NDArray attn = attention(i, parts.get(0), parts.get(1), parts.get(2), bias, cache, b, t);
     x = x.add(attn.matMul(l.attnProjW.getArray()).add(l.attnProjB.getArray()));
     NDArray m = layerNorm(x, l.ln2W, l.ln2B);
     m = activation.apply(m.matMul(l.fcW.getArray()).add(l.fcB.getArray()));
     return x.add(m.matMul(l.mlpProjW.getArray()).add(l.mlpProjB.getArray()));
   }
 
-  private NDArray layerNorm(NDArray x, Parameter w, Parameter bias) {
-    return LayerNorm.layerNorm(
-            x, new Shape(config.nEmbd()), w.getArray(), bias.getArray(), config.layerNormEpsilon())
-        .head();
-  }
-
-  private static NDArray own(NDArray a, NDManager scope) {
-    if (a.getManager() != scope) {
-      a.attach(scope);
-    }
-    return a;
-  }
-
-  /** DJL entry point: inputs {ids, positionIds, attentionMask} -> {hidden}; no cache. */
+  /** GPT-2's final layer norm, {@code ln_f}. */
   @Override
-  protected NDList forwardInternal(
-      ParameterStore parameterStore,
-      NDList inputs,
-      boolean training,
-      PairList<String, Object> params) {
-    return new NDList(hidden(inputs.get(0), inputs.get(1), inputs.get(2), null, training));
-  }
-
-  @Override
-  public Shape[] getOutputShapes(Shape[] inputShapes) {
-    Shape ids = inputShapes[0];
-    return new Shape[] {new Shape(ids.get(0), ids.get(1), config.nEmbd())};
+  NDArray afterBlocks(NDArray x) {
+    return layerNorm(x, lnFWeight, lnFBias);
   }
 }
