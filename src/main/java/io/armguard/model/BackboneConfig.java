@@ -1,11 +1,6 @@
 package io.armguard.model;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -56,11 +51,7 @@ public interface BackboneConfig {
    * @throws IOException for another model_type, naming the supported ones
    */
   static BackboneConfig read(Path configJson) throws IOException {
-    JsonObject o =
-        JsonParser.parseString(Files.readString(configJson, StandardCharsets.UTF_8))
-            .getAsJsonObject();
-    JsonElement type = o.get("model_type");
-    String t = type == null || type.isJsonNull() ? "gpt2" : type.getAsString();
+    String t = ConfigJson.str(ConfigJson.read(configJson), "model_type", "gpt2");
     return switch (t) {
       case "gpt2" -> GptConfig.read(configJson);
       case "bert" -> BertConfig.read(configJson);

@@ -1,13 +1,12 @@
 package io.armguard.model;
 
-import com.google.gson.GsonBuilder;
+import static io.armguard.model.ConfigJson.bool;
+import static io.armguard.model.ConfigJson.integer;
+import static io.armguard.model.ConfigJson.str;
+
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -167,13 +166,7 @@ public record BertConfig(
    * rejected rather than ignored.
    */
   public static BertConfig read(Path configJson) throws IOException {
-    JsonObject o =
-        JsonParser.parseString(Files.readString(configJson, StandardCharsets.UTF_8))
-            .getAsJsonObject();
-    String type = str(o, "model_type", "");
-    if (!type.equals("bert")) {
-      throw new IOException(configJson + ": model_type '" + type + "' is not bert");
-    }
+    JsonObject o = ConfigJson.read(configJson, "bert", "");
     String positions = str(o, "position_embedding_type", "absolute");
     if (!positions.equals("absolute")) {
       throw new IOException(
@@ -232,22 +225,6 @@ public record BertConfig(
     o.addProperty("attention_probs_dropout_prob", 0.0);
     o.addProperty("initializer_range", 0.02);
     o.addProperty("torch_dtype", "float32");
-    String json = new GsonBuilder().setPrettyPrinting().create().toJson(o);
-    Files.writeString(configJson, json + "\n", StandardCharsets.UTF_8);
-  }
-
-  private static int integer(JsonObject o, String key, int dflt) {
-    JsonElement e = o.get(key);
-    return e == null || e.isJsonNull() ? dflt : e.getAsInt();
-  }
-
-  private static String str(JsonObject o, String key, String dflt) {
-    JsonElement e = o.get(key);
-    return e == null || e.isJsonNull() ? dflt : e.getAsString();
-  }
-
-  private static boolean bool(JsonObject o, String key, boolean dflt) {
-    JsonElement e = o.get(key);
-    return e == null || e.isJsonNull() ? dflt : e.getAsBoolean();
+    ConfigJson.write(o, configJson);
   }
 }

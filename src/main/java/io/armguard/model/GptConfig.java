@@ -1,13 +1,12 @@
 package io.armguard.model;
 
-import com.google.gson.GsonBuilder;
+import static io.armguard.model.ConfigJson.bool;
+import static io.armguard.model.ConfigJson.integer;
+import static io.armguard.model.ConfigJson.str;
+
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -134,17 +133,10 @@ public record GptConfig(
    * rejected rather than silently ignored.
    */
   public static GptConfig read(Path configJson) throws IOException {
-    JsonObject o =
-        JsonParser.parseString(Files.readString(configJson, StandardCharsets.UTF_8))
-            .getAsJsonObject();
-    String type = str(o, "model_type", "gpt2");
-    if (!type.equals("gpt2")) {
-      throw new IOException(configJson + ": model_type '" + type + "' is not gpt2");
-    }
+    JsonObject o = ConfigJson.read(configJson, "gpt2", "gpt2");
     int vocab = integer(o, "vocab_size", 50257);
     int nEmbd = integer(o, "n_embd", 768);
-    int nInner =
-        o.has("n_inner") && !o.get("n_inner").isJsonNull() ? o.get("n_inner").getAsInt() : 0;
+    int nInner = integer(o, "n_inner", 0);
     if (nInner != 0 && nInner != 4 * nEmbd) {
       throw new IOException(configJson + ": n_inner " + nInner + " != 4 * n_embd is not supported");
     }
@@ -191,22 +183,6 @@ public record GptConfig(
     o.addProperty("attn_pdrop", 0.0);
     o.addProperty("initializer_range", 0.02);
     o.addProperty("torch_dtype", "float32");
-    String json = new GsonBuilder().setPrettyPrinting().create().toJson(o);
-    Files.writeString(configJson, json + "\n", StandardCharsets.UTF_8);
-  }
-
-  private static int integer(JsonObject o, String key, int dflt) {
-    JsonElement e = o.get(key);
-    return e == null || e.isJsonNull() ? dflt : e.getAsInt();
-  }
-
-  private static String str(JsonObject o, String key, String dflt) {
-    JsonElement e = o.get(key);
-    return e == null || e.isJsonNull() ? dflt : e.getAsString();
-  }
-
-  private static boolean bool(JsonObject o, String key, boolean dflt) {
-    JsonElement e = o.get(key);
-    return e == null || e.isJsonNull() ? dflt : e.getAsBoolean();
+    ConfigJson.write(o, configJson);
   }
 }
