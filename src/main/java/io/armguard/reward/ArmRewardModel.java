@@ -10,7 +10,6 @@ import io.armguard.model.Backbone;
 import io.armguard.model.KvCache;
 import io.armguard.model.LeftPadding;
 import io.armguard.model.TextTokenizer;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -23,25 +22,14 @@ import java.util.Map;
  * sequence's first real token, so the empty prefix has a hidden state and left/right padding give
  * the same scores.
  */
-public final class ArmRewardModel implements RewardModel {
+public final class ArmRewardModel extends BackboneRewardModel {
 
-  private final Backbone backbone;
   private final ArmHead head;
-  private final RewardModelInfo info;
-  private final TextTokenizer tokenizer;
-  private final String id;
 
   ArmRewardModel(
       Backbone backbone, ArmHead head, RewardModelInfo info, TextTokenizer tokenizer, String id) {
-    if (info.kind() != RewardKind.ARM) {
-      throw new IllegalArgumentException("armguard.json kind is " + info.kind() + ", not arm");
-    }
-    RewardModels.requireCausal(backbone);
-    this.backbone = backbone;
+    super(RewardKind.ARM, backbone, info, tokenizer, id);
     this.head = head;
-    this.info = info;
-    this.tokenizer = tokenizer;
-    this.id = id;
     backbone
         .namedParameters()
         .get(backbone.tokenEmbeddingName())
@@ -64,11 +52,11 @@ public final class ArmRewardModel implements RewardModel {
 
   /** The frozen token embedding E [V, d] (the backbone's wte; do not close). */
   public NDArray embedding() {
-    return backbone.tokenEmbedding();
+    return backbone().tokenEmbedding();
   }
 
   public int bosId() {
-    return backbone.config().bosTokenId();
+    return backbone().config().bosTokenId();
   }
 
   /**
@@ -88,7 +76,7 @@ public final class ArmRewardModel implements RewardModel {
     NDArray prevMask = bos.zerosLike().concat(mask.get(new NDIndex(":, :-1")), 1);
     // a real column whose predecessor is padding (or nothing) starts its row: it reads BOS
     NDArray input = prevIds.mul(prevMask).add(bos.mul(prevMask.neg().add(1L)));
-    return backbone.hidden(input, LeftPadding.positionIds(mask), mask, null, training);
+    return backbone().hidden(input, LeftPadding.positionIds(mask), mask, null, training);
   }
 
   /** Raw scores of the observed tokens, [B, T, L]: r(x_&lt;t, x_t). */
@@ -108,46 +96,19 @@ public final class ArmRewardModel implements RewardModel {
    * @return the hidden states [N, T, d] in {@code ids}' manager
    */
   public NDArray stepHidden(NDArray ids, NDArray positionIds, NDArray mask, KvCache cache) {
-    return backbone.hidden(ids, positionIds, mask, cache, false);
+    return backbone().hidden(ids, positionIds, mask, cache, false);
   }
 
-  @Override
-  public int maxTokens() {
-    return backbone.config().maxPositions(); // BOS takes the place of the last token's input
-  }
-
-  @Override
-  public RewardModelInfo info() {
-    return info;
-  }
-
-  @Override
-  public Backbone backbone() {
-    return backbone;
-  }
-
-  @Override
-  public TextTokenizer tokenizer() {
-    return tokenizer;
-  }
-
-  @Override
-  public String id() {
-    return id;
-  }
-
+  /** The backbone's parameters but the frozen token embedding, then the head's. */
   @Override
   public Map<String, Parameter> trainableParameters() {
-    Map<String, Parameter> m = new LinkedHashMap<>(backbone.namedParameters());
-    m.remove(backbone.tokenEmbeddingName());
-    m.putAll(head.parameters());
+    Map<String, Parameter> m = super.trainableParameters();
+    m.remove(backbone().tokenEmbeddingName());
     return m;
   }
 
   @Override
-  public Map<String, NDArray> headTensors() {
-    Map<String, NDArray> m = new LinkedHashMap<>();
-    head.parameters().forEach((k, p) -> m.put(k, p.getArray()));
-    return m;
+  Map<String, Parameter> headParameters() {
+    return head.parameters();
   }
 }

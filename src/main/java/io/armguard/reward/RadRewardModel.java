@@ -7,7 +7,6 @@ import io.armguard.model.Backbone;
 import io.armguard.model.KvCache;
 import io.armguard.model.LeftPadding;
 import io.armguard.model.TextTokenizer;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -16,25 +15,14 @@ import java.util.Map;
  * c's position. Every candidate passes through all layers; {@link #stepScores} scores one new token
  * per row against a {@link KvCache}, which RAD's guidance uses with k cache copies per sequence.
  */
-public final class RadRewardModel implements RewardModel {
+public final class RadRewardModel extends BackboneRewardModel {
 
-  private final Backbone backbone;
   private final RadHead head;
-  private final RewardModelInfo info;
-  private final TextTokenizer tokenizer;
-  private final String id;
 
   RadRewardModel(
       Backbone backbone, RadHead head, RewardModelInfo info, TextTokenizer tokenizer, String id) {
-    if (info.kind() != RewardKind.RAD) {
-      throw new IllegalArgumentException("armguard.json kind is " + info.kind() + ", not rad");
-    }
-    RewardModels.requireCausal(backbone);
-    this.backbone = backbone;
+    super(RewardKind.RAD, backbone, info, tokenizer, id);
     this.head = head;
-    this.info = info;
-    this.tokenizer = tokenizer;
-    this.id = id;
   }
 
   /**
@@ -55,7 +43,7 @@ public final class RadRewardModel implements RewardModel {
   /** Raw scores at every position, {@code [B, T, L]}: rho(x_1..x_t). See {@link #prefixScores}. */
   public NDArray scores(NDArray ids, NDArray mask, boolean training) {
     NDArray pos = LeftPadding.positionIds(mask);
-    return head.apply(backbone.hidden(ids, pos, mask, null, training));
+    return head.apply(backbone().hidden(ids, pos, mask, null, training));
   }
 
   @Override
@@ -72,45 +60,11 @@ public final class RadRewardModel implements RewardModel {
    * @return raw scores [N, T, L] in {@code ids}' manager
    */
   public NDArray stepScores(NDArray ids, NDArray positionIds, NDArray mask, KvCache cache) {
-    return head.apply(backbone.hidden(ids, positionIds, mask, cache, false));
+    return head.apply(backbone().hidden(ids, positionIds, mask, cache, false));
   }
 
   @Override
-  public int maxTokens() {
-    return backbone.config().maxPositions();
-  }
-
-  @Override
-  public RewardModelInfo info() {
-    return info;
-  }
-
-  @Override
-  public Backbone backbone() {
-    return backbone;
-  }
-
-  @Override
-  public TextTokenizer tokenizer() {
-    return tokenizer;
-  }
-
-  @Override
-  public String id() {
-    return id;
-  }
-
-  @Override
-  public Map<String, Parameter> trainableParameters() {
-    Map<String, Parameter> m = new LinkedHashMap<>(backbone.namedParameters());
-    m.putAll(head.parameters());
-    return m;
-  }
-
-  @Override
-  public Map<String, NDArray> headTensors() {
-    Map<String, NDArray> m = new LinkedHashMap<>();
-    head.parameters().forEach((k, p) -> m.put(k, p.getArray()));
-    return m;
+  Map<String, Parameter> headParameters() {
+    return head.parameters();
   }
 }

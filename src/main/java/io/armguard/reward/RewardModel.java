@@ -14,7 +14,7 @@ import java.util.Map;
  * with its {@code armguard.json} metadata. Weights are read-only during inference and may be shared
  * between threads; training mutates them in place (one trainer at a time).
  */
-public sealed interface RewardModel permits RadRewardModel, ArmRewardModel {
+public sealed interface RewardModel permits BackboneRewardModel {
 
   RewardModelInfo info();
 
