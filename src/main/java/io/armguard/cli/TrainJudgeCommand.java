@@ -1,5 +1,6 @@
 package io.armguard.cli;
 
+import io.armguard.data.ReplySplit;
 import io.armguard.eval.BgeSmallEncoder;
 import io.armguard.eval.JudgeTrainer;
 import io.armguard.eval.JudgeTrainingOptions;
@@ -120,9 +121,7 @@ public final class TrainJudgeCommand implements Callable<Integer> {
             .replies(replies)
             .data(data)
             .out(out)
-            .validBatches(valid)
-            .heldOutBatches(heldOut)
-            .judgeShare(judgeShare)
+            .split(new ReplySplit(valid, heldOut, judgeShare))
             .l2(l2)
             .sentimentNegatives(sentimentNegatives)
             .rewardModels(rewardModels)

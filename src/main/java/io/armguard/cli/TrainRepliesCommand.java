@@ -1,5 +1,6 @@
 package io.armguard.cli;
 
+import io.armguard.data.ReplySplit;
 import io.armguard.reward.RewardKind;
 import io.armguard.train.ReplyRewardOptions;
 import io.armguard.train.ReplyRewardTrainer;
@@ -183,9 +184,7 @@ public final class TrainRepliesCommand implements Callable<Integer> {
             .out(out)
             .initFrom(initFrom)
             .replies(replies)
-            .validBatches(valid)
-            .heldOutBatches(heldOut)
-            .judgeShare(judgeShare)
+            .split(new ReplySplit(valid, heldOut, judgeShare))
             .trainOnJudgeShare(trainOnJudgeShare)
             .data(data)
             .layers(layers)

@@ -4,8 +4,8 @@ import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import io.armguard.data.ReplyItem;
 import io.armguard.data.ReplySet;
+import io.armguard.data.ReplySplit;
 import io.armguard.data.TextKey;
-import io.armguard.train.ReplyRewardTrainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,36 +33,30 @@ import java.util.stream.Collectors;
 public record JudgeSplit(ReplySet train, ReplySet valid, ReplySet heldOut, int droppedDuplicates) {
 
   /**
-   * The judge's split of {@code all}, for reward models trained with these same settings (the
-   * defaults of {@code train replies}: valid {@code val}, held out {@code test}, share 0.2).
+   * The judge's split of {@code all}, for reward models trained with this same {@code split}
+   * ({@code train replies}' defaults: {@link ReplySplit#DEFAULT}).
    *
    * @throws IllegalArgumentException if a named batch is missing or the share is not in (0, 1)
    */
-  public static JudgeSplit of(
-      ReplySet all, List<String> validBatches, List<String> heldOutBatches, double judgeShare) {
+  public static JudgeSplit of(ReplySet all, ReplySplit split) {
+    double judgeShare = split.judgeShare();
     if (!(judgeShare > 0 && judgeShare < 1)) {
       throw new IllegalArgumentException("judge share must be in (0, 1), got " + judgeShare);
     }
-    Set<String> excluded = new HashSet<>(validBatches);
-    excluded.addAll(heldOutBatches);
-    for (String b : excluded) {
+    for (String b : new HashSet<>(split.evaluationBatches())) {
       if (!all.batches().contains(b)) {
         throw new IllegalArgumentException("no batch '" + b + "'; the set has " + all.batches());
       }
     }
-    ReplySet rewardTraining =
-        ReplyRewardTrainer.rewardTrainingSet(all, validBatches, heldOutBatches, judgeShare);
-    ReplySet share = all.without(excluded).splitByHash(judgeShare, "judge")[1];
-    ReplySet kept =
-        ReplyRewardTrainer.judgeTrainingSet(all, validBatches, heldOutBatches, judgeShare);
-    JudgeSplit split =
+    ReplySet kept = split.judgeTraining(all);
+    JudgeSplit judgeSplit =
         new JudgeSplit(
             kept,
-            all.only(new HashSet<>(validBatches)),
-            all.only(new HashSet<>(heldOutBatches)),
-            share.size() - kept.size());
-    split.requireDisjointFrom(rewardTraining, "the reward models' training split");
-    return split;
+            split.valid(all),
+            split.heldOut(all),
+            split.judgeShareOf(all).size() - kept.size());
+    judgeSplit.requireDisjointFrom(split.rewardTraining(all), "the reward models' training split");
+    return judgeSplit;
   }
 
   /**
@@ -118,11 +112,11 @@ public record JudgeSplit(ReplySet train, ReplySet valid, ReplySet heldOut, int d
       return Optional.empty();
     }
     return Optional.of(
-        ReplyRewardTrainer.rewardTrainingSet(
-            all,
-            batches(settings.get("valid_batches").getAsString()),
-            batches(settings.get("held_out_batches").getAsString()),
-            settings.get("judge_share").getAsDouble()));
+        new ReplySplit(
+                batches(settings.get("valid_batches").getAsString()),
+                batches(settings.get("held_out_batches").getAsString()),
+                settings.get("judge_share").getAsDouble())
+            .rewardTraining(all));
   }
 
   private static List<String> batches(String commaSeparated) {

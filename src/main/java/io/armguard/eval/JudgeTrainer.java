@@ -92,7 +92,7 @@ public final class JudgeTrainer {
   public JsonObject train(JudgeTrainingOptions o, IntConsumer progress) throws IOException {
     long start = System.nanoTime();
     ReplySet all = ReplySet.load(o.replies);
-    JudgeSplit split = JudgeSplit.of(all, o.validBatches, o.heldOutBatches, o.judgeShare);
+    JudgeSplit split = JudgeSplit.of(all, o.split);
     List<String> checked = new ArrayList<>();
     for (Path dir : o.rewardModels) {
       Optional<ReplySet> rewardTraining = JudgeSplit.rewardTrainingOf(dir, all);
@@ -191,7 +191,7 @@ public final class JudgeTrainer {
   /** Total texts {@link #train} embeds, for a progress bar. */
   public static long workItems(JudgeTrainingOptions o) throws IOException {
     ReplySet all = ReplySet.load(o.replies);
-    JudgeSplit split = JudgeSplit.of(all, o.validBatches, o.heldOutBatches, o.judgeShare);
+    JudgeSplit split = JudgeSplit.of(all, o.split);
     long n = split.train().size() + split.valid().size() + split.heldOut().size();
     n += PreparedData.readLabelled(o.data.resolve(PreparedData.GOLD)).size() + o.ordinaryTexts;
     return n + (o.sentimentNegatives ? sentimentSentences(o.data).size() : 0);
@@ -227,9 +227,7 @@ public final class JudgeTrainer {
   private static JsonObject settings(JudgeTrainingOptions o) {
     JsonObject s = new JsonObject();
     s.addProperty("replies", o.replies.toString());
-    s.addProperty("valid_batches", String.join(",", o.validBatches));
-    s.addProperty("held_out_batches", String.join(",", o.heldOutBatches));
-    s.addProperty("judge_share", o.judgeShare);
+    o.split.addSettings(s);
     s.addProperty("l2", o.l2);
     s.addProperty("sentiment_negatives", o.sentimentNegatives);
     s.addProperty("threshold", THRESHOLD);

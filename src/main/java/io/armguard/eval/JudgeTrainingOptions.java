@@ -1,21 +1,20 @@
 package io.armguard.eval;
 
+import io.armguard.data.ReplySplit;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * Settings of {@code train judge}. Built with {@link #builder()}; every field has a default (the
- * split defaults equal {@code train replies}' so that the judge's share is the one the reward
- * models left out).
+ * split, {@link ReplySplit#DEFAULT}, is {@code train replies}' so that the judge's share is the one
+ * the reward models left out).
  */
 public final class JudgeTrainingOptions {
   final Path replies;
   final Path data;
   final Path out;
-  final List<String> validBatches;
-  final List<String> heldOutBatches;
-  final double judgeShare;
+  final ReplySplit split;
   final double l2;
   final boolean sentimentNegatives;
   final List<Path> rewardModels;
@@ -27,16 +26,14 @@ public final class JudgeTrainingOptions {
     this.replies = Objects.requireNonNull(b.replies, "replies");
     this.data = Objects.requireNonNull(b.data, "data");
     this.out = Objects.requireNonNull(b.out, "out");
-    this.validBatches = List.copyOf(b.validBatches);
-    this.heldOutBatches = List.copyOf(b.heldOutBatches);
-    this.judgeShare = b.judgeShare;
+    this.split = Objects.requireNonNull(b.split, "split");
     this.l2 = b.l2;
     this.sentimentNegatives = b.sentimentNegatives;
     this.rewardModels = List.copyOf(b.rewardModels);
     this.ordinaryTexts = b.ordinaryTexts;
     this.ordinaryWords = b.ordinaryWords;
     this.command = b.command;
-    if (validBatches.isEmpty()) {
+    if (split.validBatches().isEmpty()) {
       throw new IllegalArgumentException("the judge needs a validation batch to calibrate on");
     }
     if (!(l2 >= 0)) {
@@ -53,9 +50,7 @@ public final class JudgeTrainingOptions {
     private Path replies = Path.of("data", "replies");
     private Path data = Path.of("work-data");
     private Path out = Path.of("models", "judge");
-    private List<String> validBatches = io.armguard.data.ReplySet.VALIDATION_BATCHES;
-    private List<String> heldOutBatches = io.armguard.data.ReplySet.HELD_OUT_BATCHES;
-    private double judgeShare = 0.2;
+    private ReplySplit split = ReplySplit.DEFAULT;
     private double l2 = 1e-3;
     private boolean sentimentNegatives = false;
     private List<Path> rewardModels = List.of();
@@ -82,18 +77,12 @@ public final class JudgeTrainingOptions {
       return this;
     }
 
-    public Builder validBatches(List<String> v) {
-      validBatches = v;
-      return this;
-    }
-
-    public Builder heldOutBatches(List<String> v) {
-      heldOutBatches = v;
-      return this;
-    }
-
-    public Builder judgeShare(double v) {
-      judgeShare = v;
+    /**
+     * The reply set's split: the judge trains on its judge's share, calibrates on its validation
+     * batches and is measured on its held-out batches.
+     */
+    public Builder split(ReplySplit v) {
+      split = v;
       return this;
     }
 

@@ -1,6 +1,7 @@
 package io.armguard.train;
 
 import com.google.gson.JsonObject;
+import io.armguard.data.ReplySplit;
 import io.armguard.reward.RewardKind;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,9 +16,7 @@ public final class ReplyRewardOptions {
   final RunSettings run;
   final RewardKind kind;
   final Path replies;
-  final List<String> validBatches;
-  final List<String> heldOutBatches;
-  final double judgeShare;
+  final ReplySplit split;
   final boolean trainOnJudgeShare;
   final Path initFrom;
   final Path data;
@@ -31,9 +30,7 @@ public final class ReplyRewardOptions {
     this.run = b.runSettings();
     this.kind = b.kind;
     this.replies = b.replies;
-    this.validBatches = List.copyOf(b.validBatches);
-    this.heldOutBatches = List.copyOf(b.heldOutBatches);
-    this.judgeShare = b.judgeShare;
+    this.split = Objects.requireNonNull(b.split, "split");
     this.trainOnJudgeShare = b.trainOnJudgeShare;
     this.initFrom = Objects.requireNonNull(b.initFrom, "initFrom");
     this.data = b.data;
@@ -60,9 +57,7 @@ public final class ReplyRewardOptions {
     JsonObject o = new JsonObject();
     o.addProperty("kind", kind.name());
     o.addProperty("replies", replies.toString());
-    o.addProperty("valid_batches", String.join(",", validBatches));
-    o.addProperty("held_out_batches", String.join(",", heldOutBatches));
-    o.addProperty("judge_share", judgeShare);
+    split.addSettings(o);
     if (trainOnJudgeShare) {
       // only recorded when set, so checkpoints and cards of reward models read as before
       o.addProperty("train_on", "judge_share");
@@ -84,9 +79,7 @@ public final class ReplyRewardOptions {
   public static final class Builder extends RunSettings.Builder<Builder> {
     private RewardKind kind = RewardKind.ARM;
     private Path replies = Path.of("data", "replies");
-    private List<String> validBatches = io.armguard.data.ReplySet.VALIDATION_BATCHES;
-    private List<String> heldOutBatches = io.armguard.data.ReplySet.HELD_OUT_BATCHES;
-    private double judgeShare = 0.2;
+    private ReplySplit split = ReplySplit.DEFAULT;
     private boolean trainOnJudgeShare = false;
     private Path initFrom;
     private Path data = Path.of("work-data");
@@ -122,18 +115,13 @@ public final class ReplyRewardOptions {
       return this;
     }
 
-    public Builder validBatches(List<String> v) {
-      validBatches = v;
-      return this;
-    }
-
-    public Builder heldOutBatches(List<String> v) {
-      heldOutBatches = v;
-      return this;
-    }
-
-    public Builder judgeShare(double v) {
-      judgeShare = v;
+    /**
+     * The reply set's split ({@link ReplySplit#DEFAULT} by default): the model trains on its
+     * training batches minus the judge's share, calibrates on its validation batches and is scored
+     * on its held-out batches.
+     */
+    public Builder split(ReplySplit v) {
+      split = v;
       return this;
     }
 

@@ -10,7 +10,7 @@ import io.armguard.data.ReplyItem;
 import io.armguard.data.ReplyLabels;
 import io.armguard.data.ReplyMetrics;
 import io.armguard.data.ReplySet;
-import io.armguard.data.TextKey;
+import io.armguard.data.ReplySplit;
 import io.armguard.model.ModelDirectory;
 import io.armguard.model.SafetensorsDType;
 import io.armguard.model.TextTokenizer;
@@ -25,7 +25,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -42,11 +41,11 @@ import java.util.function.Consumer;
  * PrefixTargets}). ARM adds the baseline-prior regulariser on a random token per position and keeps
  * the token embedding frozen.
  *
- * <p>Data: the training batches minus the judge's share (a stable hash split of each batch, so the
- * independent judge trains on replies this model never sees); the validation batches calibrate the
- * output (Platt scaling per label: {@code armguard.json} {@code output}); the held-out batches and
- * the gold set are only scored, after training. Resumable like every trainer: same command, same
- * weights.
+ * <p>Data: the training batches minus the judge's share ({@link ReplySplit}: a stable hash split of
+ * each batch, so the independent judge trains on replies this model never sees); the validation
+ * batches calibrate the output (Platt scaling per label: {@code armguard.json} {@code output}); the
+ * held-out batches and the gold set are only scored, after training. Resumable like every trainer:
+ * same command, same weights.
  */
 public final class ReplyRewardTrainer {
   private final ReplyRewardOptions o;
@@ -55,37 +54,6 @@ public final class ReplyRewardTrainer {
   public ReplyRewardTrainer(ReplyRewardOptions options, Consumer<String> log) {
     this.o = options;
     this.log = log;
-  }
-
-  /** The replies the reward models train on: training batches minus the judge's share. */
-  public static ReplySet rewardTrainingSet(
-      ReplySet all, List<String> valid, List<String> heldOut, double judgeShare) {
-    Set<String> excluded = new HashSet<>(valid);
-    excluded.addAll(heldOut);
-    return all.without(excluded).splitByHash(judgeShare, "judge")[0];
-  }
-
-  /**
-   * The replies an independent judge trains on: the judge's share of the training batches, minus
-   * any reply whose text (by {@link TextKey}) is also in {@link #rewardTrainingSet} (a text written
-   * twice can fall on both sides of the hash split). Disjoint from the reward models' training set
-   * by id and by text.
-   */
-  public static ReplySet judgeTrainingSet(
-      ReplySet all, List<String> valid, List<String> heldOut, double judgeShare) {
-    Set<String> excluded = new HashSet<>(valid);
-    excluded.addAll(heldOut);
-    Set<String> rewardTexts = new HashSet<>();
-    for (ReplyItem i : rewardTrainingSet(all, valid, heldOut, judgeShare).items()) {
-      rewardTexts.add(TextKey.of(i.reply()));
-    }
-    List<ReplyItem> kept = new ArrayList<>();
-    for (ReplyItem i : all.without(excluded).splitByHash(judgeShare, "judge")[1].items()) {
-      if (!rewardTexts.contains(TextKey.of(i.reply()))) {
-        kept.add(i);
-      }
-    }
-    return ReplySet.of(kept);
   }
 
   /**
@@ -112,17 +80,16 @@ public final class ReplyRewardTrainer {
     String task = "train replies " + o.kind.name().toLowerCase(Locale.ROOT);
     ResumableTraining training = new ResumableTraining(task, o.run, o.identity(), log);
     ReplySet all = ReplySet.load(o.replies);
-    for (String b : concat(o.validBatches, o.heldOutBatches)) {
+    for (String b : o.split.evaluationBatches()) {
       if (!all.batches().contains(b)) {
         throw new IllegalArgumentException("no batch '" + b + "' in " + o.replies);
       }
     }
-    requireEvaluationBatchesKeptOut(all.batches(), o.validBatches, o.heldOutBatches);
+    requireEvaluationBatchesKeptOut(
+        all.batches(), o.split.validBatches(), o.split.heldOutBatches());
     ReplySet trainSet =
-        o.trainOnJudgeShare
-            ? judgeTrainingSet(all, o.validBatches, o.heldOutBatches, o.judgeShare)
-            : rewardTrainingSet(all, o.validBatches, o.heldOutBatches, o.judgeShare);
-    ReplySet validSet = all.only(new HashSet<>(o.validBatches));
+        o.trainOnJudgeShare ? o.split.judgeTraining(all) : o.split.rewardTraining(all);
+    ReplySet validSet = o.split.valid(all);
     Optional<Path> resumed = training.resume();
     RewardModel model =
         resumed.isPresent() ? RewardModels.load(resumed.get(), root) : newModel(root);
@@ -265,15 +232,13 @@ public final class ReplyRewardTrainer {
       facts.add("candidate_distillation", distillation.facts());
     }
     facts.add("valid", valid);
-    ReplySet heldOut = all.only(new HashSet<>(o.heldOutBatches));
+    ReplySet heldOut = o.split.heldOut(all);
     if (heldOut.size() > 0) {
       facts.add("held_out", metrics(saved, heldOut.items(), root));
     }
     if (!o.trainOnJudgeShare) {
-      ReplySet judgeShare =
-          all.without(new HashSet<>(concat(o.validBatches, o.heldOutBatches)))
-              .splitByHash(o.judgeShare, "judge")[1];
-      facts.add("judge_share_in_distribution", metrics(saved, judgeShare.items(), root));
+      facts.add(
+          "judge_share_in_distribution", metrics(saved, o.split.judgeShareOf(all).items(), root));
     }
     if (Files.exists(o.data.resolve(PreparedData.GOLD))) {
       facts.add("gold", metrics(saved, goldItems(), root));
@@ -379,12 +344,6 @@ public final class ReplyRewardTrainer {
         o.initFrom,
         root,
         (base, tokenizer) -> RewardModels.fromLanguageModel(base, o.layers, info, tokenizer, root));
-  }
-
-  private static List<String> concat(List<String> a, List<String> b) {
-    List<String> out = new ArrayList<>(a);
-    out.addAll(b);
-    return out;
   }
 
   private String description() {

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.armguard.data.ReplyItem;
 import io.armguard.data.ReplySet;
-import io.armguard.train.ReplyRewardTrainer;
+import io.armguard.data.ReplySplit;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class JudgeSplitTest {
   private static final List<String> VALID = List.of("val");
   private static final List<String> HELD_OUT = List.of("test");
+  private static final ReplySplit SPLIT = new ReplySplit(VALID, HELD_OUT, 0.2);
 
   /** 200 replies in each of batches a and b, 20 in val and test; every reply text distinct. */
   private static ReplySet replies(String... duplicated) {
@@ -44,8 +45,8 @@ class JudgeSplitTest {
   @Test
   void trainsOnTheJudgeShareThatTheRewardModelsLeaveOut() {
     ReplySet all = replies();
-    JudgeSplit split = JudgeSplit.of(all, VALID, HELD_OUT, 0.2);
-    ReplySet reward = ReplyRewardTrainer.rewardTrainingSet(all, VALID, HELD_OUT, 0.2);
+    JudgeSplit split = JudgeSplit.of(all, SPLIT);
+    ReplySet reward = SPLIT.rewardTraining(all);
     Set<String> judgeIds = ids(split.train());
     Set<String> rewardIds = ids(reward);
     assertTrue(judgeIds.stream().noneMatch(rewardIds::contains));
@@ -67,19 +68,18 @@ class JudgeSplitTest {
       texts.add("Thanks, happy to help " + i);
     }
     ReplySet all = replies(texts.toArray(String[]::new));
-    JudgeSplit split = JudgeSplit.of(all, VALID, HELD_OUT, 0.2);
+    JudgeSplit split = JudgeSplit.of(all, SPLIT);
     // with 60 pairs split 80/20 independently, some pair lands on both sides
     assertTrue(split.droppedDuplicates() > 0, "expected some pair split across the sides");
-    split.requireDisjointFrom(
-        ReplyRewardTrainer.rewardTrainingSet(all, VALID, HELD_OUT, 0.2), "the reward split");
+    split.requireDisjointFrom(SPLIT.rewardTraining(all), "the reward split");
   }
 
   @Test
   void refusesToTrainOnRepliesOfARewardModelSplitWithOtherSettings() {
     ReplySet all = replies();
-    JudgeSplit split = JudgeSplit.of(all, VALID, HELD_OUT, 0.2);
+    JudgeSplit split = JudgeSplit.of(all, SPLIT);
     // a reward model that kept only 10% for the judge trained on half of the judge's share
-    ReplySet other = ReplyRewardTrainer.rewardTrainingSet(all, VALID, HELD_OUT, 0.1);
+    ReplySet other = new ReplySplit(VALID, HELD_OUT, 0.1).rewardTraining(all);
     IllegalStateException e =
         assertThrows(
             IllegalStateException.class, () -> split.requireDisjointFrom(other, "models/x"));
@@ -90,7 +90,7 @@ class JudgeSplitTest {
   @Test
   void readsTheSplitARewardModelRecordsAndRefusesAnOverlap(@TempDir Path dir) throws Exception {
     ReplySet all = replies();
-    JudgeSplit split = JudgeSplit.of(all, VALID, HELD_OUT, 0.2);
+    JudgeSplit split = JudgeSplit.of(all, SPLIT);
     Path same = Files.createDirectories(dir.resolve("same"));
     Files.writeString(
         same.resolve("training.json"),
@@ -120,7 +120,7 @@ class JudgeSplitTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> JudgeSplit.of(replies(), List.of("nope"), HELD_OUT, 0.2));
+            () -> JudgeSplit.of(replies(), new ReplySplit(List.of("nope"), HELD_OUT, 0.2)));
     assertTrue(e.getMessage().contains("nope"), e.getMessage());
   }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
+import io.armguard.data.ReplySplit;
 import io.armguard.model.GptBackbone;
 import io.armguard.model.GptConfig;
 import io.armguard.model.ModelDirectory;
@@ -70,8 +71,8 @@ class ReplyRewardTrainerResumeTest {
     return ReplyRewardOptions.builder()
         .kind(kind)
         .replies(replies)
-        .validBatches(List.of("val")) // the tiny set has no rsel
-        .heldOutBatches(List.of("test")) // nor pval
+        .split(
+            new ReplySplit(List.of("val"), List.of("test"), 0.2)) // the tiny set has no rsel, pval
         .initFrom(init)
         .data(tmp.resolve("no-prepared-data")) // no gold set: not scored
         .out(out)
@@ -310,19 +311,16 @@ class ReplyRewardTrainerResumeTest {
     Path replies = tinyReplySet();
     Path out = tmp.resolve("judge");
     io.armguard.data.ReplySet all = io.armguard.data.ReplySet.load(replies);
-    int judgeShare =
-        ReplyRewardTrainer.judgeTrainingSet(all, List.of("val"), List.of("test"), 0.5).size();
+    int judgeShare = new ReplySplit(List.of("val"), List.of("test"), 0.5).judgeTraining(all).size();
     int rewardShare =
-        ReplyRewardTrainer.rewardTrainingSet(all, List.of("val"), List.of("test"), 0.5).size();
+        new ReplySplit(List.of("val"), List.of("test"), 0.5).rewardTraining(all).size();
     assertTrue(judgeShare > 0 && rewardShare > 0, judgeShare + " / " + rewardShare);
     List<String> log = new ArrayList<>();
     try (NDManager root = NDManager.newBaseManager()) {
       JsonObject facts =
           new ReplyRewardTrainer(
                   options(RewardKind.RAD, replies, tinyGpt(), out, 0, 4)
-                      .validBatches(List.of("val"))
-                      .heldOutBatches(List.of("test"))
-                      .judgeShare(0.5)
+                      .split(new ReplySplit(List.of("val"), List.of("test"), 0.5))
                       .trainOnJudgeShare(true)
                       .build(),
                   log::add)
