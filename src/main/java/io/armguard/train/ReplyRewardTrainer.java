@@ -296,20 +296,14 @@ public final class ReplyRewardTrainer {
     if (model instanceof RadRewardModel rad) {
       return TrainingLosses.prefixBce(rad.prefixScores(ids, mask, true), prefixTargets, weights);
     }
-    ArmRewardModel arm = (ArmRewardModel) model;
-    NDArray h = arm.shiftedHidden(ids, mask, true);
-    NDArray e = arm.embedding();
-    NDArray fit = TrainingLosses.prefixBce(arm.head().scores(h, ids, e), prefixTargets, weights);
-    NDArray loss =
-        o.regulariserWeight == 0
-            ? fit
-            : fit.add(
-                ArmRegulariser.penalty(arm, h, ids, e, mask, o.run.seed(), step, m)
-                    .mul(o.regulariserWeight));
+    ArmTrainingPass pass = ArmTrainingPass.of((ArmRewardModel) model, ids, mask);
+    NDArray fit = TrainingLosses.prefixBce(pass.scores(), prefixTargets, weights);
+    NDArray loss = pass.regularised(fit, o.regulariserWeight, o.run.seed(), step, m);
     if (targets == null) {
       return loss;
     }
-    NDArray mse = distillation.loss(arm, h, targets);
+    ArmRewardModel arm = pass.arm();
+    NDArray mse = distillation.loss(arm, pass.hidden(), targets);
     check.recordLoss(mse.getFloat()); // the replies' MSE: comparable with runs without a corpus
     if (corpus != null) {
       NDArray texts = arm.shiftedHidden(corpus.texts().get(0), corpus.texts().get(1), true);

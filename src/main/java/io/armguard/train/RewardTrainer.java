@@ -130,19 +130,13 @@ public final class RewardTrainer {
     if (model instanceof RadRewardModel rad) {
       return TrainingLosses.cumulativeWeightedMse(rad.scores(ids, mask, true), labels, mask);
     }
-    ArmRewardModel arm = (ArmRewardModel) model;
-    NDArray h = arm.shiftedHidden(ids, mask, true);
-    NDArray e = arm.embedding();
-    NDArray predictions = arm.head().scores(h, ids, e);
+    ArmTrainingPass pass = ArmTrainingPass.of((ArmRewardModel) model, ids, mask);
+    NDArray predictions = pass.scores();
     NDArray fit =
         o.regime == Regime.DISTILL
             ? TrainingLosses.distillationMse(predictions, teacherScores, mask)
             : TrainingLosses.cumulativeWeightedMse(predictions, labels, mask);
-    if (o.regulariserWeight == 0) {
-      return fit;
-    }
-    NDArray penalty = ArmRegulariser.penalty(arm, h, ids, e, mask, o.run.seed(), step, m);
-    return fit.add(penalty.mul(o.regulariserWeight));
+    return pass.regularised(fit, o.regulariserWeight, o.run.seed(), step, m);
   }
 
   private RewardModel newModel(NDManager root) throws IOException {
