@@ -119,9 +119,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
           .call();
     }
     ArmguardConfig config =
-        (configFile == null
-                ? ArmguardConfig.fromEnvironment(Map.of())
-                : ArmguardConfig.load(configFile))
+        ArmguardConfig.loadOrDefaults(configFile)
             .with(
                 Map.of(
                     ArmguardConfig.APPLICATION_ID, "armguard-bench",

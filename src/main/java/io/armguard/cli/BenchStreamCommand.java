@@ -88,9 +88,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
     org.apache.logging.log4j.core.config.Configurator.setLevel(
         "io.armguard", org.apache.logging.log4j.Level.WARN);
     ArmguardConfig base =
-        (configFile == null
-                ? ArmguardConfig.fromEnvironment(Map.of())
-                : ArmguardConfig.load(configFile))
+        ArmguardConfig.loadOrDefaults(configFile)
             .with(
                 Map.of(
                     ArmguardConfig.APPLICATION_ID, "armguard-bench-stream",

@@ -37,10 +37,7 @@ public final class ClusterOptions {
 
   /** The configuration: file (or defaults), environment, then these options. */
   ArmguardConfig config() throws IOException {
-    ArmguardConfig base =
-        configFile == null
-            ? ArmguardConfig.fromEnvironment(Map.of())
-            : ArmguardConfig.load(configFile);
+    ArmguardConfig base = ArmguardConfig.loadOrDefaults(configFile);
     Map<String, String> set = overrides.values();
     if (bootstrapServers != null) {
       set.put(ArmguardConfig.BOOTSTRAP_SERVERS, bootstrapServers);

@@ -67,9 +67,7 @@ public final class DemoCommand implements Callable<Integer> {
     org.apache.logging.log4j.core.config.Configurator.setLevel(
         "io.armguard", org.apache.logging.log4j.Level.WARN);
     ArmguardConfig config =
-        (configFile == null
-                ? ArmguardConfig.fromEnvironment(Map.of())
-                : ArmguardConfig.load(configFile))
+        ArmguardConfig.loadOrDefaults(configFile)
             .with(
                 Map.of(
                     ArmguardConfig.APPLICATION_ID, "armguard-demo",

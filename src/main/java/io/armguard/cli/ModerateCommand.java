@@ -129,10 +129,7 @@ public final class ModerateCommand implements Callable<Integer> {
   }
 
   private ArmguardConfig config() throws java.io.IOException {
-    ArmguardConfig base =
-        configFile == null
-            ? ArmguardConfig.fromEnvironment(Map.of())
-            : ArmguardConfig.load(configFile);
+    ArmguardConfig base = ArmguardConfig.loadOrDefaults(configFile);
     Map<String, String> overrides = this.overrides.values();
     if (threshold != null) {
       overrides.put(ArmguardConfig.TOXICITY_THRESHOLD, Float.toString(threshold));

@@ -38,10 +38,7 @@ final class OpenLoopRun {
   /** Runs every setting; exit code 0 when every run was answered completely. */
   int call() throws Exception {
     ArmguardConfig base =
-        (configFile == null
-                ? ArmguardConfig.fromEnvironment(Map.of())
-                : ArmguardConfig.load(configFile))
-            .with(Map.of(ArmguardConfig.HTTP_PORT, "-1"));
+        ArmguardConfig.loadOrDefaults(configFile).with(Map.of(ArmguardConfig.HTTP_PORT, "-1"));
     Map<String, OpenLoopBenchmark.Result> results = new LinkedHashMap<>();
     try (ServiceModels models = ServiceModels.load(base, true, System.err)) {
       for (String scheduler : schedulers) {

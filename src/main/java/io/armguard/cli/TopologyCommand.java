@@ -10,7 +10,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.streams.TopologyDescription;
 import picocli.CommandLine.Command;
@@ -51,10 +50,7 @@ public final class TopologyCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     OutputGuard.file(out, force.force);
     OutputGuard.file(svgPath(), force.force);
-    ArmguardConfig config =
-        configFile == null
-            ? ArmguardConfig.fromEnvironment(Map.of())
-            : ArmguardConfig.load(configFile);
+    ArmguardConfig config = ArmguardConfig.loadOrDefaults(configFile);
     // Describing builds no processor, so the engine factory is never called.
     EnginePool noEngines =
         new EnginePool(

@@ -481,6 +481,14 @@ public final class ArmguardConfig {
     return from(props, System.getenv());
   }
 
+  /**
+   * {@link #load} of {@code file}, or {@link #fromEnvironment} with no properties when it is null:
+   * what a command's optional {@code --config FILE} means.
+   */
+  public static ArmguardConfig loadOrDefaults(Path file) throws IOException {
+    return file == null ? fromEnvironment(Map.of()) : load(file);
+  }
+
   /** A copy with some keys replaced (validated again). */
   public ArmguardConfig with(Map<String, String> overrides) {
     Map<String, String> props = new HashMap<>(asStrings());
