@@ -8,7 +8,6 @@ import io.armguard.bench.PipelineBenchmark;
 import io.armguard.config.ArmguardConfig;
 import io.armguard.schema.GenerationRequest;
 import io.armguard.streams.OutputCollector;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -17,6 +16,7 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -54,8 +54,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
       description = "JSON line only (a human summary goes to stderr otherwise)")
   boolean json;
 
-  @Option(names = "--config", description = "properties file (batch.size, models, device, ...)")
-  Path configFile;
+  @Mixin BenchConfigOption serviceConfig;
 
   @Option(
       names = "--rounds",
@@ -112,18 +111,17 @@ public final class BenchPipelineCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (openLoop) {
       return new OpenLoopRun(
-              configFile,
+              serviceConfig,
               new OpenLoopBenchmark.Settings(rate, requests, partitions, maxNewTokens, 42),
               warmupRequests,
               schedulers)
           .call();
     }
     ArmguardConfig config =
-        ArmguardConfig.loadOrDefaults(configFile)
-            .with(
-                Map.of(
-                    ArmguardConfig.APPLICATION_ID, "armguard-bench",
-                    ArmguardConfig.HTTP_PORT, "-1"));
+        serviceConfig.load(
+            Map.of(
+                ArmguardConfig.APPLICATION_ID, "armguard-bench",
+                ArmguardConfig.HTTP_PORT, "-1"));
     PipelineBenchmark.Settings settings =
         new PipelineBenchmark.Settings(requests, maxNewTokens, rounds, warmupRounds);
     try (ServiceModels models = ServiceModels.load(config, true, System.err);

@@ -11,7 +11,6 @@ import io.armguard.schema.ReleasedChunk;
 import io.armguard.schema.ReplyChunk;
 import io.armguard.streams.StreamSerdes;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -21,6 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -75,8 +75,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
               + " (default: ${DEFAULT-VALUE})")
   Duration drainTimeout;
 
-  @Option(names = "--config", description = "properties file (batch.size, models, device, ...)")
-  Path configFile;
+  @Mixin BenchConfigOption serviceConfig;
 
   @Option(
       names = "--json",
@@ -88,12 +87,11 @@ public final class BenchStreamCommand implements Callable<Integer> {
     org.apache.logging.log4j.core.config.Configurator.setLevel(
         "io.armguard", org.apache.logging.log4j.Level.WARN);
     ArmguardConfig base =
-        ArmguardConfig.loadOrDefaults(configFile)
-            .with(
-                Map.of(
-                    ArmguardConfig.APPLICATION_ID, "armguard-bench-stream",
-                    ArmguardConfig.HTTP_PORT, "-1",
-                    ArmguardConfig.STREAM_ENABLED, "true"));
+        serviceConfig.load(
+            Map.of(
+                ArmguardConfig.APPLICATION_ID, "armguard-bench-stream",
+                ArmguardConfig.HTTP_PORT, "-1",
+                ArmguardConfig.STREAM_ENABLED, "true"));
     StreamBenchmark.Settings settings = new StreamBenchmark.Settings(streams, rate, drainTimeout);
     List<StreamWorkload.Reply> replies = StreamWorkload.replies(streams);
     List<String> texts = replies.stream().map(StreamWorkload.Reply::text).toList();

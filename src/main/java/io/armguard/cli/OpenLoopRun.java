@@ -5,7 +5,6 @@ import io.armguard.bench.OpenLoopBenchmark;
 import io.armguard.config.ArmguardConfig;
 import io.armguard.schema.GenerationRequest;
 import io.armguard.streams.OutputCollector;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,17 +18,17 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  */
 final class OpenLoopRun {
 
-  private final Path configFile;
+  private final BenchConfigOption serviceConfig;
   private final OpenLoopBenchmark.Settings settings;
   private final int warmupRequests;
   private final List<String> schedulers;
 
   OpenLoopRun(
-      Path configFile,
+      BenchConfigOption serviceConfig,
       OpenLoopBenchmark.Settings settings,
       int warmupRequests,
       List<String> schedulers) {
-    this.configFile = configFile;
+    this.serviceConfig = serviceConfig;
     this.settings = settings;
     this.warmupRequests = warmupRequests;
     this.schedulers = List.copyOf(schedulers);
@@ -37,8 +36,7 @@ final class OpenLoopRun {
 
   /** Runs every setting; exit code 0 when every run was answered completely. */
   int call() throws Exception {
-    ArmguardConfig base =
-        ArmguardConfig.loadOrDefaults(configFile).with(Map.of(ArmguardConfig.HTTP_PORT, "-1"));
+    ArmguardConfig base = serviceConfig.load(Map.of(ArmguardConfig.HTTP_PORT, "-1"));
     Map<String, OpenLoopBenchmark.Result> results = new LinkedHashMap<>();
     try (ServiceModels models = ServiceModels.load(base, true, System.err)) {
       for (String scheduler : schedulers) {
