@@ -31,13 +31,7 @@ import picocli.CommandLine.Option;
           + " prints the facts as one JSON line."
     })
 public final class TrainJudgeCommand implements Callable<Integer> {
-  @Option(
-      names = "--out",
-      defaultValue = "runs/judge",
-      description = "model directory (default: ${DEFAULT-VALUE}; an existing model needs --force)")
-  Path out;
-
-  @Mixin OutputGuard.Force force;
+  @Mixin ModelOutputOption output = new ModelOutputOption("runs/judge");
 
   @Option(
       names = "--replies",
@@ -99,7 +93,7 @@ public final class TrainJudgeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    OutputGuard.modelDirectory(out, force.force);
+    Path out = output.checked();
     String command =
         "./armguard train judge --replies "
             + replies

@@ -22,13 +22,7 @@ import picocli.CommandLine.Option;
 public final class TrainLmCommand implements Callable<Integer> {
   @Mixin PreparedDataOption data;
 
-  @Option(
-      names = "--out",
-      defaultValue = "runs/lm",
-      description = "model directory (default: ${DEFAULT-VALUE}; an existing model needs --force)")
-  Path out;
-
-  @Mixin OutputGuard.Force force;
+  @Mixin ModelOutputOption output = new ModelOutputOption("runs/lm");
 
   @Option(
       names = "--layers",
@@ -93,7 +87,7 @@ public final class TrainLmCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    OutputGuard.modelDirectory(out, force.force);
+    Path out = output.checked();
     LmTrainingOptions options =
         run.applyTo(LmTrainingOptions.builder())
             .out(out)

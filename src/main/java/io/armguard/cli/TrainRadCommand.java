@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code armguard train rad}: the RAD teacher. */
 @Command(
@@ -20,13 +19,7 @@ import picocli.CommandLine.Option;
           + " (F16) with armguard.json and a card; prints the facts as one JSON line."
     })
 public final class TrainRadCommand implements Callable<Integer> {
-  @Option(
-      names = "--out",
-      defaultValue = "runs/rad",
-      description = "model directory (default: ${DEFAULT-VALUE}; an existing model needs --force)")
-  Path out;
-
-  @Mixin OutputGuard.Force force;
+  @Mixin ModelOutputOption output = new ModelOutputOption("runs/rad");
 
   @Mixin RewardTrainingArgs args;
 
@@ -34,7 +27,7 @@ public final class TrainRadCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    OutputGuard.modelDirectory(out, force.force);
+    Path out = output.checked();
     // RAD has no regulariser: 0 in its settings, as its checkpoints have always recorded
     var options = args.options(RewardKind.RAD, out).regulariserWeight(0f).build();
     return TrainingRunOptions.trainAndPrint(

@@ -3,6 +3,7 @@ package io.armguard.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine.ParseResult;
 
@@ -37,6 +38,9 @@ class TrainingRunOptionsTest {
     assertEquals(2, replies.distillPositions);
     assertEquals(8, replies.distillBatch);
     assertEquals(1.0f, replies.distillWeight);
+    // the output mixin keeps each command's default directory
+    assertEquals(Path.of("runs/lm"), lm.output.out);
+    assertEquals(Path.of("runs/rad"), rad.output.out);
   }
 
   @Test
@@ -47,6 +51,7 @@ class TrainingRunOptionsTest {
         ReproducibleCommand.of(lm.commandSpec()));
     TrainLmCommand command = (TrainLmCommand) lm.commandSpec().userObject();
     assertEquals(7, command.run.steps);
+    assertEquals(Path.of("my models/lm"), command.output.out);
     assertTrue(ReproducibleCommand.quoted("it's").equals("'it'\\''s'"));
     // the mixin reaches the command it is mixed into, also through RewardTrainingArgs
     assertEquals(
