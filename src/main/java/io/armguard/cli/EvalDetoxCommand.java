@@ -6,7 +6,6 @@ import io.armguard.eval.DetoxEvaluation;
 import io.armguard.eval.DetoxRow;
 import io.armguard.eval.EvalPrompt;
 import io.armguard.eval.JudgeBaseline;
-import io.armguard.eval.Judges;
 import io.armguard.eval.ProfanityRate;
 import io.armguard.eval.PromptSet;
 import io.armguard.eval.TextJudge;
@@ -79,11 +78,7 @@ public final class EvalDetoxCommand implements Callable<Integer> {
       description = "a RAD model, strategy RAD (default: ${DEFAULT-VALUE})")
   Path rad;
 
-  @Option(
-      names = {"--judge", "--evaluator"},
-      defaultValue = "models/judge",
-      description = "independent judge (default: ${DEFAULT-VALUE})")
-  Path judgeDir;
+  @Mixin JudgeOption judgeOption;
 
   @Option(
       names = "--prompts",
@@ -168,8 +163,8 @@ public final class EvalDetoxCommand implements Callable<Integer> {
     OutputGuard.file(plot, force.force);
     var device = runtime.apply();
     List<EvalPrompt> prompts = limit(PromptSet.read(promptFile));
-    TextJudge judge = Judges.load(judgeDir);
-    ProfanityRate lexicon = ProfanityRate.load(judgeDir);
+    TextJudge judge = judgeOption.load();
+    ProfanityRate lexicon = ProfanityRate.load(judgeOption.dir());
     DetoxEvaluation evaluation =
         new DetoxEvaluation(prompts, samples, newTokens, topK, batch, judge, lexicon)
             .rewardSeesPrompt(rewardContext.equals("prompt"));

@@ -2,7 +2,6 @@ package io.armguard.cli;
 
 import io.armguard.data.PreparedData;
 import io.armguard.eval.EvalPrompt;
-import io.armguard.eval.Judges;
 import io.armguard.eval.PromptSet;
 import io.armguard.eval.TextJudge;
 import java.nio.file.Path;
@@ -24,11 +23,7 @@ import picocli.CommandLine.Option;
 public final class EvalPromptsCommand implements Callable<Integer> {
   @Mixin PreparedDataOption data;
 
-  @Option(
-      names = {"--judge", "--evaluator"},
-      defaultValue = "models/judge",
-      description = "independent judge (default: ${DEFAULT-VALUE})")
-  Path judgeDir;
+  @Mixin JudgeOption judgeOption;
 
   @Option(
       names = "--per-kind",
@@ -55,7 +50,7 @@ public final class EvalPromptsCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     OutputGuard.file(out, force.force);
     List<String> texts = PreparedData.readLines(data.dir().resolve(PreparedData.LM_HELDOUT));
-    TextJudge judge = Judges.load(judgeDir);
+    TextJudge judge = judgeOption.load();
     double[] scores = judge.score(texts);
     List<EvalPrompt> prompts = PromptSet.build(texts, scores, 0.5, perKind, seed);
     PromptSet.write(out, prompts);

@@ -8,7 +8,6 @@ import io.armguard.decode.DecodingModels;
 import io.armguard.decode.GuidedEngine;
 import io.armguard.decode.PrefixScores;
 import io.armguard.decode.TextScoreRequest;
-import io.armguard.eval.Judges;
 import io.armguard.eval.TextJudge;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,11 +52,7 @@ public final class EvalRewardCommand implements Callable<Integer> {
       description = "reward model directories (default: ${DEFAULT-VALUE})")
   List<Path> rewards;
 
-  @Option(
-      names = {"--judge", "--evaluator"},
-      defaultValue = "models/judge",
-      description = "independent judge (default: ${DEFAULT-VALUE})")
-  Path judgeDir;
+  @Mixin JudgeOption judgeOption;
 
   @Mixin RuntimeOptions runtime;
 
@@ -84,8 +79,8 @@ public final class EvalRewardCommand implements Callable<Integer> {
         print(models.rewards().get(0).id(), scores, labels);
       }
     }
-    TextJudge judge = Judges.load(judgeDir);
-    print("judge@" + judgeDir.getFileName(), judge.score(texts), labels);
+    TextJudge judge = judgeOption.load();
+    print("judge@" + judgeOption.dir().getFileName(), judge.score(texts), labels);
     return 0;
   }
 
