@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -62,6 +61,7 @@ class MicroBatchProcessorTest {
   private static final class Harness {
     final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
     final KeyValueStore<Long, BufferedRequest> store;
+    final EnginePool pool;
     final MicroBatchProcessor processor;
 
     Harness(
@@ -78,13 +78,14 @@ class MicroBatchProcessorTest {
       store.init(context.getStateStoreContext(), store);
       context.addStateStore(store);
       restored.forEach(kv -> store.put(kv.key, kv.value));
+      pool = new EnginePool(() -> engine);
       processor =
           new MicroBatchProcessor(
               ArmguardTopology.BUFFER_STORE,
               config.batchSize(),
               config.batchMaxDelayMs(),
               config.batchMaxInFlight(),
-              new EnginePool(() -> engine),
+              pool,
               ModerationPolicy.builder()
                   .repair(io.armguard.moderate.FirstRepair.REWRITE) // the rewrite path is tested
                   .maxAttempts(1)
@@ -123,6 +124,16 @@ class MicroBatchProcessorTest {
           .forwarded(ArmguardTopology.AUDIT_SINK)
           .forEach(f -> out.add((AuditRecord) f.record().value()));
       return out;
+    }
+
+    /**
+     * Returns once the decode worker has finished every job queued so far: the test thread is the
+     * processor's stream thread, so this is its lane, whose single worker runs jobs in order.
+     */
+    void drainWorker() throws InterruptedException {
+      CountDownLatch drained = new CountDownLatch(1);
+      pool.laneForCurrentThread().execute(drained::countDown);
+      assertTrue(drained.await(30, TimeUnit.SECONDS), "the decode worker is stuck");
     }
 
     void fireWallClock(long now) {
@@ -261,14 +272,18 @@ class MicroBatchProcessorTest {
     assertTrue(h.storeContents().isEmpty());
   }
 
-  /** A word-list engine whose generate() waits until the test opens the gate. */
+  /**
+   * A word-list engine whose generate() waits until the test opens the gate; it says when a batch
+   * has reached it and when it has produced a result.
+   */
   private static final class GatedEngine extends WordListEngine {
     final CountDownLatch gate = new CountDownLatch(1);
-    final AtomicInteger started = new AtomicInteger();
+    final CountDownLatch started = new CountDownLatch(1);
+    final CountDownLatch produced = new CountDownLatch(1);
 
     @Override
     public List<DecodeResult> generate(List<DecodeRequest> batch) {
-      started.incrementAndGet();
+      started.countDown();
       try {
         if (!gate.await(30, TimeUnit.SECONDS)) {
           throw new IllegalStateException("gate never opened");
@@ -277,17 +292,20 @@ class MicroBatchProcessorTest {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(e);
       }
-      return super.generate(batch);
+      List<DecodeResult> out = super.generate(batch);
+      produced.countDown();
+      return out;
     }
   }
 
   /**
-   * Fires the punctuator until {@code n} completions were forwarded (the worker is another thread).
+   * Lets the worker finish what it holds, then fires the punctuator, until {@code n} completions
+   * were forwarded: each round answers the batches the worker finished and may hand it the next
+   * one, so there are at most {@code n} rounds.
    */
   private static void awaitCompletions(Harness h, int n) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (h.completions().size() < n && System.nanoTime() < deadline) {
-      Thread.sleep(5);
+    for (int round = 0; h.completions().size() < n && round < n; round++) {
+      h.drainWorker();
       h.fireWallClock(h.context.currentSystemTimeMs());
     }
     assertEquals(n, h.completions().size());
@@ -356,14 +374,12 @@ class MicroBatchProcessorTest {
     before.offer(TestRequests.generate("r1", "one"), 1);
     before.offer(TestRequests.generate("r2", "two"), 2);
     before.offer(TestRequests.generate("r3", "three"), 3);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (gated.started.get() == 0 && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
+    assertTrue(gated.started.await(30, TimeUnit.SECONDS), "the batch reached the worker");
     List<KeyValue<Long, BufferedRequest>> changelog = before.storeContents();
     before.processor.close(); // rebalance: the task moves while the worker is mid-batch
     gated.gate.countDown();
-    Thread.sleep(100);
+    assertTrue(gated.produced.await(30, TimeUnit.SECONDS), "the late result was produced");
+    before.drainWorker(); // and the worker is done with it: dropped, or waiting to be answered
     before.fireWallClock(2_000);
     assertTrue(before.context.forwarded().isEmpty(), "a closed task answers nothing");
 
