@@ -50,6 +50,14 @@ public final class DecodeScheduler implements AutoCloseable {
    */
   static final long CLOCK_CHECK_MS = 10;
 
+  /** Told on the worker after each batch, once every answer of it is with its client. */
+  @FunctionalInterface
+  interface BatchListener {
+    BatchListener NONE = batchSize -> {};
+
+    void delivered(int batchSize);
+  }
+
   /** What decodes one batch (the service's {@link BatchDecider} over the scheduler's engine). */
   @FunctionalInterface
   public interface BatchDecoding {
@@ -91,6 +99,7 @@ public final class DecodeScheduler implements AutoCloseable {
   private final BatchDecoding decoding;
   private final PipelineMetrics metrics;
   private final LongSupplier wallClock;
+  private final BatchListener afterDelivery;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final ArrayDeque<Queued> queue = new ArrayDeque<>();
@@ -102,12 +111,14 @@ public final class DecodeScheduler implements AutoCloseable {
       DecodeLane lane,
       BatchDecoding decoding,
       PipelineMetrics metrics,
-      LongSupplier wallClock) {
+      LongSupplier wallClock,
+      BatchListener afterDelivery) {
     this.settings = settings;
     this.lane = lane;
     this.decoding = decoding;
     this.metrics = metrics;
     this.wallClock = wallClock;
+    this.afterDelivery = afterDelivery;
   }
 
   /**
@@ -123,13 +134,25 @@ public final class DecodeScheduler implements AutoCloseable {
       BatchDecoding decoding,
       PipelineMetrics metrics,
       LongSupplier wallClock) {
+    return start(engine, settings, decoding, metrics, wallClock, BatchListener.NONE);
+  }
+
+  /** As above, telling {@code afterDelivery} of every batch handed out (tests wait on it). */
+  static DecodeScheduler start(
+      GuidedEngine engine,
+      Settings settings,
+      BatchDecoding decoding,
+      PipelineMetrics metrics,
+      LongSupplier wallClock,
+      BatchListener afterDelivery) {
     DecodeScheduler s =
         new DecodeScheduler(
             settings,
             new DecodeLane(engine, "armguard-decode-scheduler"),
             decoding,
             metrics,
-            wallClock);
+            wallClock,
+            afterDelivery);
     s.lane.execute(s::runWorker);
     metrics.schedulerQueue(s);
     LOG.info(
@@ -346,6 +369,7 @@ public final class DecodeScheduler implements AutoCloseable {
                   d.failures().get(i),
                   new ScheduledAnswer.BatchFacts(batch.size(), start, decodeMs)));
     }
+    afterDelivery.delivered(batch.size());
   }
 
   /**

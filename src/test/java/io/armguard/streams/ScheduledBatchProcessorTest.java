@@ -19,7 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.TaskId;
@@ -43,6 +43,7 @@ class ScheduledBatchProcessorTest {
 
   private final WordListEngine engine = new WordListEngine();
   private final EnginePool pool = new EnginePool(() -> engine);
+  private final Deliveries deliveries = new Deliveries();
   private ArmguardConfig config;
 
   @AfterEach
@@ -82,7 +83,37 @@ class ScheduledBatchProcessorTest {
                     settings,
                     b -> decider.decide(b, "test"),
                     metrics,
-                    System::currentTimeMillis));
+                    System::currentTimeMillis,
+                    deliveries));
+  }
+
+  /** Counts the batches the scheduler has handed out; tests wait on it instead of polling. */
+  private static final class Deliveries implements DecodeScheduler.BatchListener {
+    private int batches;
+
+    @Override
+    public synchronized void delivered(int batchSize) {
+      batches++;
+      notifyAll();
+    }
+
+    synchronized int count() {
+      return batches;
+    }
+
+    /** Returns once more than {@code seen} batches were handed out; fails after {@link #WAIT}. */
+    synchronized void awaitMoreThan(int seen) {
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (batches <= seen) {
+        long left = deadline - System.nanoTime();
+        assertTrue(left > 0, "no batch handed out within " + WAIT);
+        try {
+          TimeUnit.NANOSECONDS.timedWait(this, left);
+        } catch (InterruptedException e) {
+          throw new AssertionError(e);
+        }
+      }
+    }
   }
 
   /** One task: its context, its store, its processor. */
@@ -167,24 +198,18 @@ class ScheduledBatchProcessorTest {
       return n;
     }
 
-    /** Fires the punctuator (as the stream thread does) until {@code n} answers are forwarded. */
+    /**
+     * Fires the punctuator (as the stream thread does) until {@code n} answers are forwarded,
+     * waiting for the scheduler's next batch whenever a tick finds too few.
+     */
     void awaitCompleted(int n) {
-      awaitTrue(
-          () -> {
-            processor.tick();
-            return completed().size() >= n;
-          });
-    }
-  }
-
-  private static void awaitTrue(BooleanSupplier condition) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, "condition not met within " + WAIT);
-      try {
-        Thread.sleep(2); // polling a condition, not standing in for one
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
+      while (true) {
+        int seen = deliveries.count(); // before the tick: a batch handed out during it counts
+        processor.tick();
+        if (completed().size() >= n) {
+          return;
+        }
+        deliveries.awaitMoreThan(seen);
       }
     }
   }
@@ -265,7 +290,7 @@ class ScheduledBatchProcessorTest {
     assertEquals(1, scheduler.get().queued(), "x offered once, by the new incarnation");
     t.offer("y");
     t.awaitCompleted(2);
-    awaitTrue(() -> scheduler.get().batchesDecoded() == 1);
+    assertEquals(1, scheduler.get().batchesDecoded(), "x and y in one batch, x not twice");
     t.processor.tick();
     assertEquals(List.of("x", "y"), t.completed());
   }
