@@ -6,6 +6,7 @@ import io.armguard.data.ReplySet;
 import io.armguard.reward.ArmRewardModel;
 import io.armguard.reward.RewardModel;
 import io.armguard.reward.RewardModels;
+import io.armguard.train.CandidateAgreement;
 import io.armguard.train.CandidateDistillation;
 import io.armguard.train.CandidateDistillationSettings;
 import java.nio.file.Path;
@@ -121,7 +122,7 @@ public final class AnalyzeCandidatesCommand implements Callable<Integer> {
         o.remove("target");
         o.addProperty("batches", String.join(",", batches));
         List<int[]> tokens =
-            CandidateDistillation.replyTokens(chosen.items(), arm.tokenizer(), maxTokens);
+            CandidateAgreement.replyTokens(chosen.items(), arm.tokenizer(), maxTokens);
         o.addProperty("replies", tokens.size());
         o.addProperty("k", k);
         o.addProperty("positions", positions);

@@ -5,10 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
-import io.armguard.data.ReplyItem;
 import io.armguard.model.BackboneConfig;
 import io.armguard.model.CausalLm;
-import io.armguard.model.EngineThreads;
 import io.armguard.model.ModelDirectory;
 import io.armguard.model.TextTokenizer;
 import io.armguard.reward.ArmRewardModel;
@@ -223,7 +221,7 @@ public final class CandidateDistillation {
       ReplyPrefix p = prefixes[i];
       hiddenRows[i] = (long) batchRows.get(p.reply()) * width + columns.get(p.reply())[p.length()];
     }
-    NDArray candidates = lm.topK(chosen, prefixes, m);
+    NDArray candidates = candidates(chosen, prefixes, m);
     return new Targets(hiddenRows, candidates, teacherScores(chosen, prefixes, candidates, m));
   }
 
@@ -247,98 +245,13 @@ public final class CandidateDistillation {
 
   /**
    * How the student ranks the LM's candidates compared with the teacher, on fixed prefixes of
-   * {@code replies} (drawn from {@code seed}, so every call on the same replies sees the same
-   * candidate sets): the mean Spearman correlation over candidate sets of the steering label's
-   * scores, and the candidate MSE of every label (the training loss's space: the student's sigmoid
-   * against the teacher's calibrated score). Inference only.
+   * {@code replies} drawn from {@code seed} ({@link CandidateAgreement#measure}). Inference only.
    *
    * @param replies token ids of each reply (no BOS), cut as in training
    */
-  public Agreement agreement(
+  public CandidateAgreement agreement(
       ArmRewardModel student, List<int[]> replies, long seed, NDManager root) {
-    Random random = new Random(seed * 1_000_003L - 1);
-    double rhoSum = 0;
-    int sets = 0;
-    double sqSum = 0;
-    long sqCount = 0;
-    for (int start = 0; start < replies.size(); start += settings.batch()) {
-      int[][] chunk =
-          replies.subList(start, Math.min(replies.size(), start + settings.batch())).stream()
-              .filter(r -> r.length > 0)
-              .toArray(int[][]::new);
-      if (chunk.length == 0) {
-        continue;
-      }
-      ReplyPrefix[] prefixes = samplePrefixes(chunk, random);
-      int k = settings.k();
-      int labels = student.info().labelCount();
-      float[] s;
-      float[] t;
-      try (NDManager m = root.newSubManager()) {
-        NDArray candidates = lm.topK(chunk, prefixes, m);
-        t = teacherScores(chunk, prefixes, candidates, m).toFloatArray();
-        s = EngineThreads.inferenceOnly(() -> studentScores(student, chunk, prefixes, candidates));
-      }
-      for (int i = 0; i < prefixes.length; i++) {
-        double[] a = new double[k];
-        double[] b = new double[k];
-        for (int j = 0; j < k; j++) {
-          int base = (i * k + j) * labels;
-          a[j] = s[base + steering];
-          b[j] = t[base + steering];
-          for (int l = 0; l < labels; l++) {
-            double d = 1 / (1 + Math.exp(-s[base + l])) - t[base + l]; // the loss's space
-            sqSum += d * d;
-            sqCount++;
-          }
-        }
-        double rho = RankCorrelation.spearman(a, b);
-        if (!Double.isNaN(rho)) {
-          rhoSum += rho;
-          sets++;
-        }
-      }
-    }
-    return new Agreement(
-        sets == 0 ? Double.NaN : rhoSum / sets, sets, sqCount == 0 ? Double.NaN : sqSum / sqCount);
-  }
-
-  /**
-   * @param meanSpearman mean over candidate sets of Spearman's rho between student and teacher
-   *     (steering label); NaN when no set had a ranking on both sides
-   * @param sets candidate sets the mean is over (sets with tied scores throughout are left out)
-   * @param mse mean squared difference of the student's sigmoid and the teacher's calibrated score,
-   *     every label
-   */
-  public record Agreement(double meanSpearman, int sets, double mse) {
-    /** {@code candidate_spearman}, {@code candidate_sets}, {@code candidate_mse}. */
-    public JsonObject toJson() {
-      JsonObject o = new JsonObject();
-      o.addProperty("candidate_spearman", rounded(meanSpearman));
-      o.addProperty("candidate_sets", sets);
-      o.addProperty("candidate_mse", rounded(mse));
-      return o;
-    }
-
-    private static double rounded(double v) {
-      return Double.isNaN(v) ? v : CardNumbers.round(v); // NaN says "no sets", not 0
-    }
-  }
-
-  /**
-   * Each reply's tokens alone (no BOS, no prompt), cut to {@code maxTokens} as {@code train
-   * replies} cuts them; empty replies are left out.
-   */
-  public static List<int[]> replyTokens(
-      List<ReplyItem> items, TextTokenizer tokenizer, int maxTokens) {
-    List<int[]> out = new ArrayList<>();
-    for (ReplyItem i : items) {
-      int[] ids = tokenizer.encode(i.reply());
-      if (ids.length > 0) {
-        out.add(Arrays.copyOf(ids, Math.min(ids.length, maxTokens)));
-      }
-    }
-    return out;
+    return CandidateAgreement.measure(this, student, replies, seed, root);
   }
 
   /** What the card says about the distillation beyond its settings (teacher and LM ids). */
@@ -360,39 +273,25 @@ public final class CandidateDistillation {
     return settings;
   }
 
-  private float[] studentScores(
-      ArmRewardModel student, int[][] replies, ReplyPrefix[] prefixes, NDArray candidates) {
-    NDManager m = candidates.getManager();
-    int width = 1;
-    for (ReplyPrefix p : prefixes) {
-      width = Math.max(width, p.length() + 1); // column t scores a token after x_<t
-    }
-    long[][] ids = new long[replies.length][width];
-    long[][] mask = new long[replies.length][width];
-    for (int r = 0; r < replies.length; r++) {
-      for (int j = 0; j < Math.min(width, replies[r].length); j++) {
-        ids[r][j] = replies[r][j];
-        mask[r][j] = 1;
-      }
-    }
-    long[] rows = new long[prefixes.length];
-    for (int i = 0; i < prefixes.length; i++) {
-      rows[i] = (long) prefixes[i].reply() * width + prefixes[i].length();
-    }
-    NDArray h = student.shiftedHidden(m.create(ids), m.create(mask), false);
-    return student
-        .head()
-        .candidateScores(rowsOf(h, rows), candidates, student.embedding())
-        .toFloatArray();
+  /**
+   * The index of the steering label (the student's at {@link #load}), whose ranking is compared.
+   */
+  int steeringIndex() {
+    return steering;
   }
 
-  private NDArray teacherScores(
-      int[][] replies, ReplyPrefix[] prefixes, NDArray candidates, NDManager m) {
+  /** The LM's top-k next tokens after BOS + each prefix, int64 [P, k] in {@code m}. */
+  NDArray candidates(int[][] replies, ReplyPrefix[] prefixes, NDManager m) {
+    return lm.topK(replies, prefixes, m);
+  }
+
+  /** The teacher's calibrated scores of prefix + candidate, [P, k, L] in [0, 1]. */
+  NDArray teacherScores(int[][] replies, ReplyPrefix[] prefixes, NDArray candidates, NDManager m) {
     return teacherOutput.apply(teacher.rawScores(replies, prefixes, candidates, m));
   }
 
   /** Up to {@code positions} distinct positions 0 .. n-1 of every reply (partial shuffle). */
-  private ReplyPrefix[] samplePrefixes(int[][] replies, Random random) {
+  ReplyPrefix[] samplePrefixes(int[][] replies, Random random) {
     List<ReplyPrefix> out = new ArrayList<>();
     for (int r = 0; r < replies.length; r++) {
       int n = replies[r].length;
@@ -410,7 +309,7 @@ public final class CandidateDistillation {
   }
 
   /** Rows of {@code [B, T, d]} hidden states by flat index b*T + t: {@code [P, d]}. */
-  private static NDArray rowsOf(NDArray hidden, long[] flatRows) {
+  static NDArray rowsOf(NDArray hidden, long[] flatRows) {
     Shape s = hidden.getShape();
     NDArray flat = hidden.reshape(s.get(0) * s.get(1), s.get(2));
     return flat.get(new NDIndex("{}", hidden.getManager().create(flatRows)));

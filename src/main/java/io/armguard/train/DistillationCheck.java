@@ -64,7 +64,7 @@ final class DistillationCheck implements ResumableTraining.StepListener {
       return;
     }
     long start = System.nanoTime();
-    CandidateDistillation.Agreement a = distillation.agreement(student, replies, run.seed(), root);
+    CandidateAgreement a = distillation.agreement(student, replies, run.seed(), root);
     double seconds = (System.nanoTime() - start) / 1e9;
     history.addProperty("step_" + step + "_distill_mse", CardNumbers.round(smoothedMse));
     JsonObject check = a.toJson();

@@ -117,7 +117,7 @@ public final class ReplyRewardTrainer {
           new DistillationCheck(
               distillation,
               (ArmRewardModel) model,
-              CandidateDistillation.replyTokens(checked, tokenizer, o.maxTokens),
+              CandidateAgreement.replyTokens(checked, tokenizer, o.maxTokens),
               o.run,
               root,
               log);
@@ -223,7 +223,7 @@ public final class ReplyRewardTrainer {
       distillation
           .agreement(
               (ArmRewardModel) saved,
-              CandidateDistillation.replyTokens(validSet.items(), tokenizer, o.maxTokens),
+              CandidateAgreement.replyTokens(validSet.items(), tokenizer, o.maxTokens),
               o.run.seed(),
               root)
           .toJson()

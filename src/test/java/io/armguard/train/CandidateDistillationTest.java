@@ -133,7 +133,7 @@ class CandidateDistillationTest {
       ArmRewardModel student =
           DistillationFixtures.student(DistillationFixtures.config(), tok, m, 4);
       CandidateDistillation d = distillation(student, 8, 3, 8);
-      CandidateDistillation.Agreement before = d.agreement(student, check, 1, m);
+      CandidateAgreement before = d.agreement(student, check, 1, m);
       var params = student.trainableParameters();
       AdamW adam = new AdamW(params, m, 0.9f, 0.95f, 1e-8f, 0f);
       float first = 0;
@@ -151,7 +151,7 @@ class CandidateDistillationTest {
           OptimizerStep.apply(params.values(), adam, 1e-2f, 1.0);
         }
       }
-      CandidateDistillation.Agreement after = d.agreement(student, check, 1, m);
+      CandidateAgreement after = d.agreement(student, check, 1, m);
       assertTrue(last < 0.5f * first, "training candidate MSE " + first + " -> " + last);
       assertTrue(after.mse() < 0.5 * before.mse(), before + " -> " + after);
       assertTrue(
