@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
-import io.armguard.model.BackboneConfig;
 import io.armguard.model.CausalLm;
 import io.armguard.model.ModelDirectory;
 import io.armguard.model.TextTokenizer;
@@ -72,35 +71,8 @@ public final class CandidateDistillation {
       TextTokenizer lmTokenizer,
       String lmId,
       RewardModel student) {
-    if (!(student instanceof ArmRewardModel)) {
-      throw new IllegalArgumentException("candidate distillation trains an ARM student");
-    }
-    requireSameVocabulary(
-        "--distill-teacher " + settings.teacher(),
-        teacher.backbone().config(),
-        teacher.tokenizer(),
-        student);
-    requireSameVocabulary("--distill-lm " + settings.lm(), lm.config(), lmTokenizer, student);
-    if (!teacher.info().labels().equals(student.info().labels())) {
-      throw new IllegalArgumentException(
-          "--distill-teacher "
-              + settings.teacher()
-              + " has labels "
-              + teacher.info().labels()
-              + "; the student needs the same labels in the same order: "
-              + student.info().labels());
-    }
-    ScoreOutput out = teacher.info().output();
-    if (out.activation() != ScoreOutput.Activation.SIGMOID) {
-      throw new IllegalArgumentException(
-          "--distill-teacher "
-              + settings.teacher()
-              + " outputs "
-              + out
-              + "; candidate distillation matches calibrated probabilities and needs a sigmoid"
-              + " (BCE-trained, train replies --kind rad) teacher");
-    }
-    this.teacherOutput = out;
+    DistillationCompatibility.require(settings, teacher, lm, lmTokenizer, student);
+    this.teacherOutput = teacher.info().output();
     teacher.trainableParameters().values().forEach(p -> p.freeze(true));
     lm.backbone().namedParameters().values().forEach(p -> p.freeze(true));
     this.settings = settings;
@@ -132,33 +104,6 @@ public final class CandidateDistillation {
     ModelDirectory.Loaded lmDir = ModelDirectory.load(settings.lm(), root);
     return new CandidateDistillation(
         settings, rad, lmDir.lm(), lmDir.tokenizer(), lmDir.id(), student);
-  }
-
-  private static void requireSameVocabulary(
-      String what, BackboneConfig config, TextTokenizer tokenizer, RewardModel student) {
-    int v = student.backbone().config().vocabSize();
-    if (config.vocabSize() != v) {
-      throw new IllegalArgumentException(
-          what
-              + ": vocab_size "
-              + config.vocabSize()
-              + " != the student's "
-              + v
-              + "; the teacher, the LM and the student must share one tokenizer");
-    }
-    if (tokenizer == null || student.tokenizer() == null) {
-      throw new IllegalArgumentException(
-          what
-              + ": "
-              + (tokenizer == null ? "it" : "the student")
-              + " has no tokenizer.json, so the shared vocabulary cannot be checked");
-    }
-    if (!tokenizer.sameVocabulary(student.tokenizer())) {
-      throw new IllegalArgumentException(
-          what
-              + ": its tokenizer.json differs from the student's (different token ids or merges);"
-              + " the teacher, the LM and the student must share one tokenizer");
-    }
   }
 
   /**
