@@ -38,8 +38,9 @@ import picocli.CommandLine.Option;
       "Score labelled chatbot replies with a reward model the way MODERATE scores them (the reply"
           + " alone, calibrated) and print one JSON line per set: AUC, recall and false-positive"
           + " rate at the threshold, per-category AUC, and the share flagged per kind.",
-      "Sets: the named batches of the reply set (data/replies; default: the held-out validation"
-          + " batch 'val') and, with --gold, the hubot-insulter gold set from `data prepare`."
+      "Sets: the named batches of the reply set (data/replies; default: the validation batches"
+          + " val and rsel, which no model trains on) and, with --gold, the hubot-insulter gold set"
+          + " from `data prepare`."
     })
 public final class EvalRepliesCommand implements Callable<Integer> {
   @Option(

@@ -81,6 +81,8 @@ class AnalyzeCandidatesCommandTest {
       lm.toString(),
       "--replies",
       replies.toString(),
+      "--batches",
+      "val", // the tiny set has no rsel
       "--k",
       "4",
       "--batch",

@@ -64,10 +64,11 @@ class TrainingIdentityTest {
             .toString());
   }
 
+  /** The default validation became {@code val,rsel} with the fourth reply round (on purpose). */
   @Test
   void replyRewardModelIdentityIsUnchanged() {
     assertEquals(
-        "{\"kind\":\"ARM\",\"replies\":\"data/replies\",\"valid_batches\":\"val\","
+        "{\"kind\":\"ARM\",\"replies\":\"data/replies\",\"valid_batches\":\"val,rsel\","
             + "\"held_out_batches\":\"test,pval,rval\",\"judge_share\":0.2,\"init_from\":\"models/minilm\","
             + "\"layers\":6,\"frozen_layers\":0,\"max_tokens\":96,\"batch\":32,\"steps\":600,"
             + "\"learning_rate\":1.0E-4,\"warmup_steps\":60,\"clip_norm\":1.0,"
