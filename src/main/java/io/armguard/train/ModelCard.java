@@ -23,6 +23,7 @@ public final class ModelCard {
     md.append("# ").append(title).append("\n\n").append(description).append("\n\n");
     if (facts.has("command")) {
       md.append("Reproduce:\n\n```bash\n");
+      dataCommand(facts).ifPresent(c -> md.append(c).append("\n"));
       importCommand(facts).ifPresent(c -> md.append(c).append("\n"));
       md.append(facts.get("command").getAsString()).append("\n```\n\n");
     }
@@ -31,6 +32,28 @@ public final class ModelCard {
         .append("\n```\n");
     Files.writeString(dir.resolve("README.md"), md.toString(), StandardCharsets.UTF_8);
   }
+
+  /**
+   * The commands that make the prepared data ({@code work-data}, not committed), when a setting
+   * reads from it (a corpus, the gold set): the card must say how to make what it trained on.
+   */
+  static java.util.Optional<String> dataCommand(JsonObject facts) {
+    if (!facts.has("settings")) {
+      return java.util.Optional.empty();
+    }
+    for (var e : facts.getAsJsonObject("settings").entrySet()) {
+      if (e.getValue().isJsonPrimitive()
+          && e.getValue().getAsJsonPrimitive().isString()
+          && java.util.Arrays.stream(e.getValue().getAsString().split(","))
+              .anyMatch(v -> v.equals(PREPARED) || v.startsWith(PREPARED + "/"))) {
+        return java.util.Optional.of("./armguard data fetch && ./armguard data prepare");
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  /** Where {@code armguard data prepare} writes by default. */
+  private static final String PREPARED = "work-data";
 
   /**
    * The {@code armguard model import} command that makes the model's pretrained base, when its

@@ -42,4 +42,23 @@ class ModelCardTest {
     ModelCard.write(out, "t", "d", facts(null));
     assertFalse(Files.readString(out.resolve("README.md")).contains("model import"));
   }
+
+  @Test
+  void theReproduceBlockPreparesTheDataWhenASettingReadsFromIt(@TempDir Path dir) throws Exception {
+    JsonObject facts = facts(null);
+    facts
+        .getAsJsonObject("settings")
+        .addProperty("distill_corpus", "work-data/lm/train.txt,work-data/toxicity/x.jsonl");
+    Path out = Files.createDirectories(dir.resolve("out"));
+    ModelCard.write(out, "t", "d", facts);
+    assertTrue(
+        Files.readString(out.resolve("README.md"))
+            .contains(
+                "```bash\n./armguard data fetch && ./armguard data prepare\n./armguard train"));
+    JsonObject elsewhere = facts(null);
+    elsewhere.getAsJsonObject("settings").addProperty("replies", "data/replies");
+    elsewhere.getAsJsonObject("settings").addProperty("note", "not-work-data/x");
+    ModelCard.write(out, "t", "d", elsewhere);
+    assertFalse(Files.readString(out.resolve("README.md")).contains("data prepare"));
+  }
 }
