@@ -13,7 +13,9 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code armguard train judge}: bge-small-en-v1.5 embeddings + calibrated logistic heads. */
 @Command(
@@ -32,6 +34,9 @@ import picocli.CommandLine.Option;
     })
 public final class TrainJudgeCommand implements Callable<Integer> {
   @Mixin ModelOutputOption output = new ModelOutputOption("runs/judge");
+
+  /** The parse result, for the command line the card records (what was typed). */
+  @Spec CommandSpec spec;
 
   @Option(
       names = "--replies",
@@ -94,22 +99,6 @@ public final class TrainJudgeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path out = output.checked();
-    String command =
-        "./armguard train judge --replies "
-            + replies
-            + " --data "
-            + data
-            + " --out "
-            + out
-            + " --valid-batches "
-            + String.join(",", valid)
-            + " --held-out-batches "
-            + String.join(",", heldOut)
-            + " --judge-share "
-            + judgeShare
-            + " --l2 "
-            + l2
-            + (sentimentNegatives ? " --sentiment-negatives" : "");
     JudgeTrainingOptions options =
         JudgeTrainingOptions.builder()
             .replies(replies)
@@ -119,7 +108,7 @@ public final class TrainJudgeCommand implements Callable<Integer> {
             .l2(l2)
             .sentimentNegatives(sentimentNegatives)
             .rewardModels(rewardModels)
-            .command(command)
+            .command(ReproducibleCommand.of(spec))
             .build();
     String sha = BgeSmallEncoder.onnxSha256();
     JudgeTrainer trainer =
