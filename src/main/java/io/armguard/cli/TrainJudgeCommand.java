@@ -1,6 +1,5 @@
 package io.armguard.cli;
 
-import io.armguard.data.ReplySplit;
 import io.armguard.eval.BgeSmallEncoder;
 import io.armguard.eval.JudgeTrainer;
 import io.armguard.eval.JudgeTrainingOptions;
@@ -38,11 +37,7 @@ public final class TrainJudgeCommand implements Callable<Integer> {
   /** The parse result, for the command line the card records (what was typed). */
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--replies",
-      defaultValue = "data/replies",
-      description = "the reply set (default: ${DEFAULT-VALUE})")
-  Path replies;
+  @Mixin ReplySplitOptions set = new ReplySplitOptions();
 
   @Option(
       names = "--data",
@@ -51,28 +46,6 @@ public final class TrainJudgeCommand implements Callable<Integer> {
           "prepared data: gold set, held-out text, UCI sentences, lexicon (default:"
               + " ${DEFAULT-VALUE})")
   Path data;
-
-  @Option(
-      names = "--valid-batches",
-      split = ",",
-      defaultValue = io.armguard.data.ReplySet.VALIDATION,
-      description = "batches that calibrate the heads (default: ${DEFAULT-VALUE})")
-  List<String> valid;
-
-  @Option(
-      names = "--held-out-batches",
-      split = ",",
-      defaultValue = io.armguard.data.ReplySet.HELD_OUT,
-      description = "batches only scored (default: ${DEFAULT-VALUE})")
-  List<String> heldOut;
-
-  @Option(
-      names = "--judge-share",
-      defaultValue = "0.2",
-      description =
-          "the reward models' --judge-share: the share of each training batch the judge trains"
-              + " on (default: ${DEFAULT-VALUE})")
-  double judgeShare;
 
   @Option(
       names = "--l2",
@@ -101,10 +74,10 @@ public final class TrainJudgeCommand implements Callable<Integer> {
     Path out = output.checked();
     JudgeTrainingOptions options =
         JudgeTrainingOptions.builder()
-            .replies(replies)
+            .replies(set.replies)
             .data(data)
             .out(out)
-            .split(new ReplySplit(valid, heldOut, judgeShare))
+            .split(set.split())
             .l2(l2)
             .sentimentNegatives(sentimentNegatives)
             .rewardModels(rewardModels)

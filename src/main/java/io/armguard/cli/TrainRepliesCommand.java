@@ -1,6 +1,5 @@
 package io.armguard.cli;
 
-import io.armguard.data.ReplySplit;
 import io.armguard.reward.RewardKind;
 import io.armguard.train.ReplyRewardOptions;
 import io.armguard.train.ReplyRewardTrainer;
@@ -29,6 +28,8 @@ import picocli.CommandLine.Option;
 public final class TrainRepliesCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @Mixin ReplySplitOptions set = new ReplySplitOptions();
+
   @Option(
       names = "--kind",
       defaultValue = "arm",
@@ -48,33 +49,6 @@ public final class TrainRepliesCommand implements Callable<Integer> {
       required = true,
       description = "pretrained backbone directory (BERT or GPT-2 layout)")
   Path initFrom;
-
-  @Option(
-      names = "--replies",
-      defaultValue = "data/replies",
-      description = "the reply set (default: ${DEFAULT-VALUE})")
-  Path replies;
-
-  @Option(
-      names = "--valid-batches",
-      split = ",",
-      defaultValue = io.armguard.data.ReplySet.VALIDATION,
-      description = "batches that calibrate the scores (default: ${DEFAULT-VALUE})")
-  List<String> valid;
-
-  @Option(
-      names = "--held-out-batches",
-      split = ",",
-      defaultValue = io.armguard.data.ReplySet.HELD_OUT,
-      description = "batches only scored after training (default: ${DEFAULT-VALUE})")
-  List<String> heldOut;
-
-  @Option(
-      names = "--judge-share",
-      defaultValue = "0.2",
-      description =
-          "share of every training batch kept for the independent judge (default: ${DEFAULT-VALUE})")
-  double judgeShare;
 
   @Option(
       names = "--data",
@@ -183,8 +157,8 @@ public final class TrainRepliesCommand implements Callable<Integer> {
             .kind(kind)
             .out(out)
             .initFrom(initFrom)
-            .replies(replies)
-            .split(new ReplySplit(valid, heldOut, judgeShare))
+            .replies(set.replies)
+            .split(set.split())
             .trainOnJudgeShare(trainOnJudgeShare)
             .data(data)
             .layers(layers)
