@@ -89,8 +89,13 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
     out.write(id >>> 8);
     out.write(id);
     try {
-      byte[] body = encode(record, schema);
-      out.writeBytes(version == null ? body : version.rewrite(body));
+      if (version == null || !version.rewrites()) {
+        encode(record, schema, out); // the common path: the body goes straight after the id
+      } else {
+        ByteArrayOutputStream own = new ByteArrayOutputStream(256);
+        encode(record, schema, own);
+        out.writeBytes(version.rewrite(own.toByteArray()));
+      }
     } catch (IOException | RuntimeException e) {
       throw new SerializationException(
           "cannot write " + schema.getFullName() + " for topic '" + topic + "': " + e, e);
@@ -98,12 +103,10 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
     return out.toByteArray();
   }
 
-  private static <T extends SpecificRecord> byte[] encode(T record, Schema schema)
-      throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+  private static <T extends SpecificRecord> void encode(
+      T record, Schema schema, ByteArrayOutputStream out) throws IOException {
     BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
     new SpecificDatumWriter<T>(schema).write(record, encoder);
     encoder.flush();
-    return out.toByteArray();
   }
 }

@@ -64,6 +64,11 @@ final class LatestVersion {
     return id;
   }
 
+  /** Whether records must be rewritten: false when the latest version is the record's schema. */
+  boolean rewrites() {
+    return !same;
+  }
+
   /** {@code body} (Avro binary in the record's own schema) in the latest version's schema. */
   byte[] rewrite(byte[] body) throws IOException {
     if (same) {
