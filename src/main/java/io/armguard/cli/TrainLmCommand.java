@@ -75,6 +75,14 @@ public final class TrainLmCommand implements Callable<Integer> {
   Path initFrom;
 
   @Option(
+      names = "--tokenizer-from",
+      description =
+          "a GPT-2 from scratch with the tokenizer.json of this model directory instead of GPT-2's"
+              + " BPE (e.g. an imported MiniLM: the LM then shares the reward models' vocabulary;"
+              + " --vocab-merges is then ignored; not with --init-from)")
+  Path tokenizerFrom;
+
+  @Option(
       names = "--chat-replies",
       description =
           "add the clean replies of this reply set's training batches (prompt + reply) to the"
@@ -100,6 +108,7 @@ public final class TrainLmCommand implements Callable<Integer> {
             .evalEvery(evalEvery)
             .evalWindows(evalWindows)
             .initFrom(initFrom)
+            .tokenizerFrom(tokenizerFrom)
             .chatReplies(chatReplies)
             .build();
     return TrainingRunOptions.trainAndPrint(

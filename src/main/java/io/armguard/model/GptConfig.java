@@ -102,6 +102,23 @@ public record GptConfig(
         eosTokenId);
   }
 
+  /**
+   * This config with the given start and end ids (a tokenizer's own, e.g. WordPiece's [CLS] and
+   * [SEP]); GPT-2's BPE has one id for both.
+   */
+  public GptConfig withSpecialIds(int bos, int eos) {
+    return new GptConfig(
+        vocabSize,
+        nPositions,
+        nEmbd,
+        nLayer,
+        nHead,
+        activationFunction,
+        layerNormEpsilon,
+        bos,
+        eos);
+  }
+
   /** GPT-2 is always causal: this config. */
   @Override
   public GptConfig asCausal() {

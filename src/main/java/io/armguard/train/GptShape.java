@@ -23,7 +23,9 @@ record GptShape(int layers, int dModel, int heads, int context, int merges) {
 
   /** A randomly initialised backbone of this shape over {@code tokenizer}'s vocabulary. */
   GptBackbone randomBackbone(TextTokenizer tokenizer, NDManager manager, long seed) {
-    GptConfig config = GptConfig.of(tokenizer.vocabSize(), context, dModel, layers, heads);
+    GptConfig config =
+        GptConfig.of(tokenizer.vocabSize(), context, dModel, layers, heads)
+            .withSpecialIds(tokenizer.bosId(), tokenizer.eosId());
     return GptBackbone.randomlyInitialized(config, manager, (int) seed);
   }
 

@@ -39,10 +39,11 @@ public final class LmTrainer {
   /** Trains and returns the final metrics. */
   public JsonObject train(NDManager root) throws IOException {
     ResumableTraining training = new ResumableTraining("train lm", o.run, o.identity(), log);
+    Path tokenizerDir = o.initFrom != null ? o.initFrom : o.tokenizerFrom;
     TextTokenizer tokenizer =
-        o.initFrom == null
+        tokenizerDir == null
             ? o.shape.tokenizer()
-            : TextTokenizer.load(o.initFrom.resolve(ModelDirectory.TOKENIZER));
+            : TextTokenizer.load(tokenizerDir.resolve(ModelDirectory.TOKENIZER));
     Path trainFile = trainingCorpus();
     log.accept("tokenising " + trainFile + " (cached after the first run)");
     TokenStream train = TokenStream.of(trainFile, tokenizer, n -> {});
@@ -92,7 +93,9 @@ public final class LmTrainer {
     facts.addProperty(
         "model",
         o.initFrom == null
-            ? "causal LM (GPT-2 architecture)"
+            ? "causal LM (GPT-2 architecture"
+                + (o.tokenizerFrom == null ? "" : ", tokenizer of " + o.tokenizerFrom)
+                + ")"
             : "causal LM (first " + o.shape.layers() + " layers of " + o.initFrom + ", causal)");
     facts.add("settings", o.identity());
     facts.addProperty(
@@ -149,9 +152,13 @@ public final class LmTrainer {
         o.initFrom == null
             ? "A small GPT-2-architecture causal LM trained from scratch by `armguard train lm` on"
                 + corpus
-                + ". Tokenizer: GPT-2's byte-level BPE cut to the first "
-                + o.shape.merges()
-                + " merges."
+                + (o.tokenizerFrom == null
+                    ? ". Tokenizer: GPT-2's byte-level BPE cut to the first "
+                        + o.shape.merges()
+                        + " merges."
+                    : ". Tokenizer: that of "
+                        + o.tokenizerFrom
+                        + " (its vocabulary, from scratch).")
             : "A causal LM started from the first "
                 + o.shape.layers()
                 + " layers of the pretrained encoder "

@@ -16,6 +16,7 @@ public final class LmTrainingOptions {
   final int evalEvery;
   final int evalWindows;
   final Path initFrom;
+  final Path tokenizerFrom;
   final Path chatReplies;
 
   private LmTrainingOptions(Builder b) {
@@ -25,7 +26,12 @@ public final class LmTrainingOptions {
     this.evalEvery = b.evalEvery;
     this.evalWindows = b.evalWindows;
     this.initFrom = b.initFrom;
+    this.tokenizerFrom = b.tokenizerFrom;
     this.chatReplies = b.chatReplies;
+    if (initFrom != null && tokenizerFrom != null) {
+      throw new IllegalArgumentException(
+          "--tokenizer-from is for a GPT-2 from scratch; --init-from already brings its tokenizer");
+    }
   }
 
   public static Builder builder() {
@@ -45,6 +51,9 @@ public final class LmTrainingOptions {
     if (initFrom != null) {
       o.addProperty("init_from", initFrom.toString());
     }
+    if (tokenizerFrom != null) {
+      o.addProperty("tokenizer_from", tokenizerFrom.toString());
+    }
     if (chatReplies != null) {
       o.addProperty("chat_replies", chatReplies.toString());
     }
@@ -57,6 +66,7 @@ public final class LmTrainingOptions {
     private int evalEvery = 250;
     private int evalWindows = 64;
     private Path initFrom;
+    private Path tokenizerFrom;
     private Path chatReplies;
 
     private Builder() {
@@ -94,6 +104,16 @@ public final class LmTrainingOptions {
      */
     public Builder initFrom(Path v) {
       initFrom = v;
+      return this;
+    }
+
+    /**
+     * A model directory whose {@code tokenizer.json} a GPT-2 from scratch uses instead of GPT-2's
+     * cut BPE (e.g. an imported encoder's WordPiece, so that the LM shares the reward models'
+     * vocabulary); null (the default): GPT-2's BPE. Not with {@link #initFrom}.
+     */
+    public Builder tokenizerFrom(Path v) {
+      tokenizerFrom = v;
       return this;
     }
 

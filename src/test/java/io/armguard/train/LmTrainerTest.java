@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import io.armguard.data.PreparedData;
 import io.armguard.model.ModelDirectory;
+import io.armguard.model.onnx.MiniLmFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -91,6 +92,51 @@ class LmTrainerTest {
     org.junit.jupiter.api.Assertions.assertArrayEquals(
         Files.readAllBytes(tmp.resolve("a/model.safetensors")),
         Files.readAllBytes(tmp.resolve("b/model.safetensors")));
+  }
+
+  @Test
+  void gptFromScratchWithAnEncodersTokenizerSharesItsVocabularyAndSpecialIds() throws Exception {
+    Path data = tmp.resolve("data");
+    List<String> docs = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      docs.add("thanks for asking, the build passes now and the tests are green");
+    }
+    Files.createDirectories(data.resolve("lm"));
+    Files.write(data.resolve(PreparedData.LM_TRAIN), docs);
+    Files.write(data.resolve(PreparedData.LM_VALID), docs.subList(0, 6));
+    Path encoder = MiniLmFixture.importedDir();
+    JsonObject facts;
+    try (NDManager root = NDManager.newBaseManager()) {
+      facts =
+          new LmTrainer(
+                  options(data, tmp.resolve("lm")).steps(6).tokenizerFrom(encoder).build(), s -> {})
+              .train(root);
+    }
+    assertTrue(facts.get("model").getAsString().contains("tokenizer of " + encoder));
+    JsonObject config =
+        com.google.gson.JsonParser.parseString(
+                Files.readString(tmp.resolve("lm").resolve(ModelDirectory.CONFIG)))
+            .getAsJsonObject();
+    assertEquals("gpt2", config.get("model_type").getAsString());
+    assertEquals(30522, config.get("vocab_size").getAsInt());
+    assertEquals(101, config.get("bos_token_id").getAsInt()); // [CLS], not GPT-2's last id
+    assertEquals(102, config.get("eos_token_id").getAsInt()); // [SEP]
+    assertEquals(
+        Files.readString(encoder.resolve(ModelDirectory.TOKENIZER)),
+        Files.readString(tmp.resolve("lm").resolve(ModelDirectory.TOKENIZER)));
+  }
+
+  @Test
+  void tokenizerFromAndInitFromAreExclusive() {
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                options(tmp, tmp.resolve("x"))
+                    .initFrom(tmp.resolve("a"))
+                    .tokenizerFrom(tmp.resolve("b"))
+                    .build());
+    assertTrue(e.getMessage().contains("--tokenizer-from"), e.getMessage());
   }
 
   private static LmTrainingOptions.Builder options(Path data, Path out) {
