@@ -53,7 +53,7 @@ class SoakSystemIT {
 
   private static final int PARTITIONS = 4;
   private static final int REQUESTS = Integer.getInteger("soak.requests", 10_000);
-  private static final double RATE = Double.parseDouble(System.getProperty("soak.rate", "20"));
+  private static final double RATE = Double.parseDouble(System.getProperty("soak.rate", "8"));
   private static final int MAX_NEW_TOKENS = Integer.getInteger("soak.max.new.tokens", 8);
   private static final int SAMPLE_SECONDS = Integer.getInteger("soak.sample.seconds", 5);
   private static final Path SAMPLES =
