@@ -200,6 +200,9 @@ public final class ArmguardTopology {
     p.put(
         StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
         config.intValue(ArmguardConfig.SESSION_TIMEOUT_MS));
+    p.put(
+        StreamsConfig.mainConsumerPrefix(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG),
+        mainConsumerApiTimeoutMs(config));
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
     p.put(
         StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ProcessingDeadLetterHandler.class);
@@ -213,6 +216,21 @@ public final class ArmguardTopology {
         true);
     p.putAll(config.kafkaOverrides());
     return p;
+  }
+
+  /**
+   * How long one blocking call of the main consumer may take (its {@code default.api.timeout.ms}):
+   * half the transaction timeout, at most 10 s (Kafka's default is 60 s). A stream thread that
+   * initialises a task fetches the input partitions' committed offsets with {@code require_stable},
+   * and the fetch retries for this long while another producer's transaction holds offsets of the
+   * partition pending (an instance killed mid-transaction). Meanwhile the thread neither polls (a
+   * rebalance waits for it) nor commits its own open transaction (which the broker aborts after
+   * {@code transaction.timeout.ms}, fencing the thread). Kafka Streams retries a timed-out
+   * initialisation on the next loop, within {@code task.timeout.ms}, so a bound below the
+   * transaction timeout lets the thread poll and commit between attempts.
+   */
+  static int mainConsumerApiTimeoutMs(ArmguardConfig config) {
+    return (int) Math.min(10_000L, config.transactionTimeoutMs() / 2);
   }
 
   /** Sends an outcome's completion and audit record to their sinks. */

@@ -131,6 +131,21 @@ class ArmguardTopologyTest {
   }
 
   @Test
+  void aStreamThreadBlocksOnOneConsumerCallForLessThanItsTransactionTimeout() {
+    String key =
+        StreamsConfig.mainConsumerPrefix(
+            org.apache.kafka.clients.consumer.ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG);
+    ArmguardConfig shipped = ArmguardConfig.from(Map.of(), Map.of());
+    assertEquals(10_000, ArmguardTopology.streamsProperties(shipped).get(key), "20 s / 2");
+    ArmguardConfig shortTx =
+        ArmguardConfig.from(Map.of(ArmguardConfig.TRANSACTION_TIMEOUT_MS, "8000"), Map.of());
+    assertEquals(4_000, ArmguardTopology.streamsProperties(shortTx).get(key));
+    ArmguardConfig longTx =
+        ArmguardConfig.from(Map.of(ArmguardConfig.TRANSACTION_TIMEOUT_MS, "120000"), Map.of());
+    assertEquals(10_000, ArmguardTopology.streamsProperties(longTx).get(key), "at most 10 s");
+  }
+
+  @Test
   void everyProcessorStoreAndTopicIsNamed() {
     TopologyDescription d =
         ArmguardTopology.buildTopology(

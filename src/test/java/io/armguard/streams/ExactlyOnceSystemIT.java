@@ -10,6 +10,7 @@ import io.armguard.testing.ApicurioRegistry;
 import io.armguard.testing.ArmguardProcess;
 import io.armguard.testing.BrokerProcess;
 import io.armguard.testing.TcpProxy;
+import io.armguard.testing.TransactionWatch;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -146,7 +147,10 @@ class ExactlyOnceSystemIT {
     try (ArmguardProcess a = new ArmguardProcess(tmp.resolve("a"), "a", settings(app)).start();
         ArmguardProcess b = new ArmguardProcess(tmp.resolve("b"), "b", settings(app)).start();
         KafkaProducer<String, GenerationRequest> producer = producer(c, serdes);
-        OutputCollector out = new OutputCollector(c, serdes, PARTITIONS)) {
+        OutputCollector out = new OutputCollector(c, serdes, PARTITIONS);
+        // which transaction holds offsets pending, should a restart stall (kept with the logs)
+        TransactionWatch transactions =
+            TransactionWatch.start(broker, tmp.resolve("transactions.log"))) {
       a.awaitReady(Duration.ofSeconds(120));
       b.awaitReady(Duration.ofSeconds(120));
 

@@ -17,7 +17,9 @@ import java.util.stream.Collectors;
 /**
  * {@code armguard run} as its own JVM, as an operator starts it: a properties file, its own state
  * directory and instance id, {@code /ready} on a free loopback port. {@link #kill()} is SIGKILL;
- * {@link #start()} again reuses the state directory and id, as a restarted pod would.
+ * {@link #start()} again reuses the state directory and id, as a restarted pod would. By default
+ * the JVM is started directly on the test's class path; {@link #viaLauncher()} starts it through
+ * the project's {@code ./armguard} script instead, with the launcher's JVM and allocator settings.
  */
 public final class ArmguardProcess implements AutoCloseable {
 
@@ -29,6 +31,7 @@ public final class ArmguardProcess implements AutoCloseable {
   private final int httpPort;
   private final Path config;
   private final Map<String, String> env;
+  private boolean launcher;
   private ChildJvm jvm;
 
   /**
@@ -90,8 +93,39 @@ public final class ArmguardProcess implements AutoCloseable {
     return config;
   }
 
+  /**
+   * Makes {@link #start()} run {@code ./armguard run --config FILE}, the command an operator runs:
+   * the launcher's heap ({@code ARMGUARD_JAVA_OPTS}, {@code -Xmx4g} by default), malloc tunables
+   * and runtime class path ({@code target/classes} and {@code target/classpath.txt}). The script
+   * {@code exec}s java, so {@link #pid()} is the service JVM's.
+   *
+   * @throws IllegalStateException if the launcher has not built its class path yet (it would run
+   *     Maven inside the test): run {@code ./armguard --help} once first
+   */
+  public ArmguardProcess viaLauncher() {
+    Path root = Path.of("").toAbsolutePath();
+    if (!Files.exists(root.resolve("target/.armguard-built"))
+        || !Files.exists(root.resolve("target/classpath.txt"))) {
+      throw new IllegalStateException(
+          "./armguard has not built its class path (target/classpath.txt): run ./armguard --help"
+              + " once before this test");
+    }
+    launcher = true;
+    return this;
+  }
+
   /** Starts the JVM (working directory: the project, so relative model paths resolve). */
   public ArmguardProcess start() throws IOException {
+    if (launcher) {
+      Path root = Path.of("").toAbsolutePath();
+      jvm =
+          ChildJvm.startCommand(
+              List.of(root.resolve("armguard").toString(), "run", "--config", config.toString()),
+              env,
+              dir.resolve("armguard.log"),
+              root);
+      return this;
+    }
     jvm =
         ChildJvm.start(
             "io.armguard.cli.Main",
@@ -106,6 +140,11 @@ public final class ArmguardProcess implements AutoCloseable {
   /** Waits up to {@code seconds} for the process to end by itself; its exit code, or -1. */
   public int awaitExit(long seconds) throws InterruptedException {
     return jvm.awaitExit(seconds);
+  }
+
+  /** The running JVM's process id. */
+  public long pid() {
+    return jvm.pid();
   }
 
   public String instanceId() {

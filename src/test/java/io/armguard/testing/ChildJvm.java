@@ -47,13 +47,27 @@ public final class ChildJvm implements AutoCloseable {
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(mainClass);
     cmd.addAll(args);
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
+    return startCommand(cmd, env, log, workDir);
+  }
+
+  /**
+   * Runs {@code command} as it is (e.g. a launcher script that {@code exec}s java, so that its pid
+   * is the JVM's), with {@code env} added to this process's environment, output to {@code log}.
+   */
+  public static ChildJvm startCommand(
+      List<String> command, Map<String, String> env, Path log, Path workDir) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
     pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
     pb.environment().put("DJL_OFFLINE", "true");
     pb.environment().putAll(env);
     pb.redirectErrorStream(true);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     return new ChildJvm(pb.start(), log);
+  }
+
+  /** The operating system's process id (for reading {@code /proc/PID}). */
+  public long pid() {
+    return process.pid();
   }
 
   public Path log() {
