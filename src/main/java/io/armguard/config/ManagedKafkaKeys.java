@@ -47,8 +47,28 @@ final class ManagedKafkaKeys {
 
   private ManagedKafkaKeys() {}
 
+  /**
+   * Main-consumer keys armguard derives (the prefix given in full: the same key for the other
+   * clients stays the user's).
+   */
+  private static final Map<String, String> MANAGED_MAIN_CONSUMER =
+      Map.of(
+          "main.consumer.default.api.timeout.ms",
+          "none: derived from "
+              + ArmguardConfig.TRANSACTION_TIMEOUT_MS
+              + " (half of it, at most 10 s, so a thread waiting on another producer's pending"
+              + " offsets polls and commits between attempts)");
+
   /** Throws if {@code kafkaKey} (the key without {@code kafka.}) names a managed setting. */
   static void rejectOverride(String fullKey, String kafkaKey) {
+    String mainConsumerOwner = MANAGED_MAIN_CONSUMER.get(kafkaKey);
+    if (mainConsumerOwner != null) {
+      throw new ConfigException(
+          fullKey,
+          "armguard sets the main consumer's default.api.timeout.ms itself; use "
+              + mainConsumerOwner
+              + " instead of a kafka.* override");
+    }
     String bare = kafkaKey;
     for (String prefix : CLIENT_PREFIXES) {
       if (bare.startsWith(prefix)) {

@@ -157,7 +157,8 @@ class ArmguardConfigTest {
             "kafka.producer.transaction.timeout.ms", TRANSACTION_TIMEOUT_MS_KEY,
             "kafka.commit.interval.ms", "commit.interval.ms",
             "kafka.main.consumer.session.timeout.ms", "session.timeout.ms",
-            "kafka.default.deserialization.exception.handler", "dead-letter handler");
+            "kafka.default.deserialization.exception.handler", "dead-letter handler",
+            "kafka.main.consumer.default.api.timeout.ms", TRANSACTION_TIMEOUT_MS_KEY);
     expected.forEach(
         (key, hint) -> {
           ConfigException e =
@@ -166,7 +167,12 @@ class ArmguardConfigTest {
           assertTrue(e.getMessage().contains(key), e.getMessage());
           assertTrue(e.getMessage().contains(hint), e.getMessage());
         });
-    // settings armguard does not manage still pass through
+    // settings armguard does not manage still pass through, the admin's api timeout among them
+    assertEquals(
+        "30000",
+        ArmguardConfig.from(Map.of("kafka.admin.default.api.timeout.ms", "30000"), Map.of())
+            .kafkaOverrides()
+            .get("admin.default.api.timeout.ms"));
     assertEquals(
         "SASL_SSL",
         ArmguardConfig.from(Map.of("kafka.security.protocol", "SASL_SSL"), Map.of())
