@@ -145,7 +145,12 @@ final class ServiceModels implements AutoCloseable {
 
   /** A new engine for the calling thread, steering by the configured label. */
   GuidedEngine newEngine() {
-    return models.newEngine(steeringLabel, streamBatching);
+    return newEngine(streamBatching);
+  }
+
+  /** As {@link #newEngine()}, streams batched by {@code batching}. */
+  GuidedEngine newEngine(StreamBatching batching) {
+    return models.newEngine(steeringLabel, batching);
   }
 
   DecodingModels models() {
