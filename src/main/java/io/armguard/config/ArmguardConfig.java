@@ -420,12 +420,12 @@ public final class ArmguardConfig {
               "Chunks held ahead of a missing seq; one more closes the stream as truncated."),
           choiceKey(
               STREAM_SCORE_BATCHING,
-              "by-new-tokens",
-              List.of("by-new-tokens", "padded", "single"),
+              "padded",
+              List.of("padded", "by-new-tokens", "single"),
               "How the streams scored together share the reward model's forward passes over their"
-                  + " new tokens: by-new-tokens = one pass per new-token count (caches padded and"
-                  + " masked); padded = one pass for all (new tokens padded too); single = one pass"
-                  + " per stream."));
+                  + " new tokens: padded = one pass for all (caches and new tokens padded and"
+                  + " masked); by-new-tokens = one pass per new-token count (caches padded);"
+                  + " single = one pass per stream."));
 
   private static final Map<String, ConfigKey> BY_NAME = index();
 

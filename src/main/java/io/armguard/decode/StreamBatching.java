@@ -26,7 +26,7 @@ public enum StreamBatching {
   BY_NEW_TOKENS;
 
   /** The default of {@code stream.score.batching} (BENCHMARKS.md, "Streaming moderation"). */
-  public static final StreamBatching DEFAULT = BY_NEW_TOKENS;
+  public static final StreamBatching DEFAULT = PADDED;
 
   /** The {@code stream.score.batching} value, e.g. {@code by-new-tokens}. */
   public String configName() {
