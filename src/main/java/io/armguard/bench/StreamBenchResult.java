@@ -5,6 +5,7 @@ import static io.armguard.bench.Statistics.round;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
+import java.util.List;
 
 /**
  * What one {@code bench stream} configuration measured, as one JSON line: the streaming run's added
@@ -13,8 +14,11 @@ import com.google.gson.JsonObject;
  * Immutable.
  *
  * @param holdbackTokens the service's {@code stream.holdback.tokens}
+ * @param streamBatching the service's {@code stream.score.batching}
  * @param batchSize the service's {@code batch.size}
  * @param batchMaxDelayMs the service's {@code batch.max.delay.ms}
+ * @param replayed the streaming path's scoring alone, directly on an engine, per grouping ({@link
+ *     StreamReplay}); may be empty
  * @param loadAverageBefore the 1-minute load average when the run started (a shared machine)
  * @param loadAverageAfter the same when it ended
  * @param randomModels whether the models were random stand-ins
@@ -22,11 +26,13 @@ import com.google.gson.JsonObject;
 public record StreamBenchResult(
     StreamBenchmark.Settings settings,
     int holdbackTokens,
+    String streamBatching,
     int batchSize,
     long batchMaxDelayMs,
     StreamBenchmark.Run run,
     RecheckBaseline.Cost whole,
     RecheckBaseline.Cost recheck,
+    List<RecheckBaseline.Cost> replayed,
     double loadAverageBefore,
     double loadAverageAfter,
     boolean randomModels) {
@@ -50,6 +56,7 @@ public record StreamBenchResult(
     o.addProperty("tokens_per_s", settings.tokensPerSecond());
     o.addProperty("offered_tokens_per_s", settings.streams() * settings.tokensPerSecond());
     o.addProperty("holdback_tokens", holdbackTokens);
+    o.addProperty("stream_batching", streamBatching);
     o.addProperty("batch_size", batchSize);
     o.addProperty("batch_max_delay_ms", batchMaxDelayMs);
     o.addProperty("reply_tokens", run.replyTokens());
@@ -62,11 +69,17 @@ public record StreamBenchResult(
     o.addProperty("latency_max_ms", round(Statistics.percentile(l, 1.0), 1));
     o.addProperty("run_s", round(run.wallS(), 2));
     o.addProperty("cpu_share", round(run.cpuShare(), 3));
+    // process CPU seconds per wall second (cores busy), the share above before dividing by cores
+    o.addProperty(
+        "cpu_s_per_wall_s", round(run.cpuShare() * Runtime.getRuntime().availableProcessors(), 3));
     o.addProperty("engine_busy_share", round(run.engine().nanos() / 1e9 / run.wallS(), 3));
     long tokens = run.replyTokens();
     o.add("streaming", cost(run.engine(), tokens, whole.engine()));
     o.add(whole.name(), cost(whole.engine(), tokens, whole.engine()));
     o.add(recheck.name(), cost(recheck.engine(), tokens, whole.engine()));
+    for (RecheckBaseline.Cost c : replayed) {
+      o.add(c.name(), cost(c.engine(), tokens, whole.engine()));
+    }
     o.addProperty("load_average_before", round(loadAverageBefore, 2));
     o.addProperty("load_average_after", round(loadAverageAfter, 2));
     o.addProperty("cores", Runtime.getRuntime().availableProcessors());

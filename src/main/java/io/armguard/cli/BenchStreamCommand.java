@@ -5,8 +5,10 @@ import io.armguard.bench.RecheckBaseline;
 import io.armguard.bench.Statistics;
 import io.armguard.bench.StreamBenchResult;
 import io.armguard.bench.StreamBenchmark;
+import io.armguard.bench.StreamReplay;
 import io.armguard.bench.StreamWorkload;
 import io.armguard.config.ArmguardConfig;
+import io.armguard.decode.StreamBatching;
 import io.armguard.schema.ReleasedChunk;
 import io.armguard.schema.ReplyChunk;
 import io.armguard.streams.StreamSerdes;
@@ -35,7 +37,7 @@ import picocli.CommandLine.Option;
     description = {
       "Stream --streams replies at --rate chatbot tokens/s each (one token per chunk) through an"
           + " in-process broker and the armguard streaming topology (EOS, read_committed reader),"
-          + " once per --holdback value, and score the same replies directly as whole-reply"
+          + " once per --holdback value (and --batching value), and score the same replies directly as whole-reply"
           + " MODERATE and as a chunked re-check (the whole reply so far every --recheck-every"
           + " tokens).",
       "Prints per hold-back {\"latency_p50_ms\",\"latency_p99_ms\" (chatbot sent a token ->"
@@ -60,6 +62,23 @@ public final class BenchStreamCommand implements Callable<Integer> {
       defaultValue = "0,8",
       description = "stream.holdback.tokens values, one run each (default: ${DEFAULT-VALUE})")
   List<Integer> holdbacks;
+
+  @Option(
+      names = "--batching",
+      split = ",",
+      description =
+          "stream.score.batching values (by-new-tokens, padded, single), one run per value and"
+              + " hold-back (default: the configured one)")
+  List<String> batchings;
+
+  @Option(
+      names = "--replay-tokens-per-call",
+      defaultValue = "2",
+      description =
+          "also follow the same replies directly on an engine per stream.score.batching value,"
+              + " every stream growing by this many tokens per scoring call (0 = skip; default:"
+              + " ${DEFAULT-VALUE})")
+  int replayTokensPerCall;
 
   @Option(
       names = "--recheck-every",
@@ -98,9 +117,27 @@ public final class BenchStreamCommand implements Callable<Integer> {
     boolean allComplete = true;
     try (ServiceModels models = ServiceModels.load(base, true, System.err)) {
       checkFits(models, base, replies);
-      for (int holdback : holdbacks) {
+      List<String> batchingValues =
+          batchings == null || batchings.isEmpty()
+              ? List.of(base.string(ArmguardConfig.STREAM_SCORE_BATCHING))
+              : batchings;
+      // the direct replays do not depend on the hold-back: measured once, reported on every line
+      List<RecheckBaseline.Cost> replayed =
+          replayTokensPerCall > 0 ? replays(models, texts, base.batchSize()) : List.of();
+      List<Map.Entry<String, Integer>> runs = new java.util.ArrayList<>();
+      batchingValues.forEach(v -> holdbacks.forEach(h -> runs.add(Map.entry(v, h))));
+      for (Map.Entry<String, Integer> each : runs) {
+        String batchingValue = each.getKey();
+        int holdback = each.getValue();
         ArmguardConfig config =
-            base.with(Map.of(ArmguardConfig.STREAM_HOLDBACK_TOKENS, Integer.toString(holdback)));
+            base.with(
+                Map.of(
+                    ArmguardConfig.STREAM_HOLDBACK_TOKENS,
+                    Integer.toString(holdback),
+                    ArmguardConfig.STREAM_SCORE_BATCHING,
+                    batchingValue));
+        StreamBatching batching =
+            StreamBatching.fromConfig(config.string(ArmguardConfig.STREAM_SCORE_BATCHING));
         List<MeteredEngine> metered = new CopyOnWriteArrayList<>();
         double load0 = loadAverage();
         StreamBenchmark.Run run;
@@ -109,6 +146,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
                     config,
                     models,
                     models.newPool(
+                        batching,
                         e -> {
                           MeteredEngine m = new MeteredEngine(e);
                           metered.add(m);
@@ -149,11 +187,13 @@ public final class BenchStreamCommand implements Callable<Integer> {
             new StreamBenchResult(
                 settings,
                 holdback,
+                batching.configName(),
                 config.batchSize(),
                 config.batchMaxDelayMs(),
                 run,
                 whole,
                 recheck,
+                replayed,
                 load0,
                 loadAverage(),
                 models.random());
@@ -161,7 +201,9 @@ public final class BenchStreamCommand implements Callable<Integer> {
         if (!json) {
           System.err.printf(
               Locale.ROOT,
-              "hold-back %d: %d/%d streams done, added latency p50 %.0f ms p99 %.0f ms, cpu %.2f%n",
+              "%s, hold-back %d: %d/%d streams done, added latency p50 %.0f ms p99 %.0f ms,"
+                  + " cpu %.2f%n",
+              batching.configName(),
               holdback,
               run.finals(),
               streams,
@@ -201,6 +243,30 @@ public final class BenchStreamCommand implements Callable<Integer> {
         }
       }
     }
+  }
+
+  /**
+   * The streaming path's scoring alone per grouping ({@link StreamReplay}), each on a fresh engine
+   * after a warm-up; run in the order of {@link StreamBatching#values()} and then reversed, keeping
+   * each grouping's faster run (a shared machine's load changes during a run).
+   */
+  private List<RecheckBaseline.Cost> replays(
+      ServiceModels models, List<String> texts, int batchSize) {
+    StreamReplay replay = new StreamReplay(batchSize, replayTokensPerCall);
+    Map<StreamBatching, RecheckBaseline.Cost> best = new java.util.EnumMap<>(StreamBatching.class);
+    List<StreamBatching> order = new java.util.ArrayList<>(List.of(StreamBatching.values()));
+    List<StreamBatching> reversed = new java.util.ArrayList<>(order);
+    java.util.Collections.reverse(reversed);
+    order.addAll(reversed);
+    for (StreamBatching b : order) {
+      try (MeteredEngine engine = new MeteredEngine(models.newEngine(b))) {
+        String name = "direct_stream_" + b.configName().replace('-', '_');
+        replay.run(name, engine, texts.subList(0, Math.min(4, texts.size()))); // warm-up
+        RecheckBaseline.Cost c = replay.run(name, engine, texts);
+        best.merge(b, c, (x, y) -> x.engine().nanos() <= y.engine().nanos() ? x : y);
+      }
+    }
+    return List.copyOf(best.values());
   }
 
   private static MeteredEngine.Reading sum(List<MeteredEngine> engines) {

@@ -4,6 +4,7 @@ import io.armguard.config.ArmguardConfig;
 import io.armguard.config.ConfigException;
 import io.armguard.decode.DecodingModels;
 import io.armguard.decode.GuidedEngine;
+import io.armguard.decode.StreamBatching;
 import io.armguard.streams.EnginePool;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -23,9 +24,15 @@ final class ServiceModels implements AutoCloseable {
   private final String description;
   private final ScratchDirectory randomDir;
   private final String steeringLabel;
+  private final StreamBatching streamBatching;
 
   private ServiceModels(
-      DecodingModels models, String description, ScratchDirectory randomDir, String steeringLabel) {
+      DecodingModels models,
+      String description,
+      ScratchDirectory randomDir,
+      String steeringLabel,
+      StreamBatching streamBatching) {
+    this.streamBatching = streamBatching;
     this.models = models;
     this.description = description;
     this.randomDir = randomDir;
@@ -83,7 +90,12 @@ final class ServiceModels implements AutoCloseable {
         models.close();
         throw e;
       }
-      return new ServiceModels(models, lm + " + " + rewards, randomDir, config.steeringLabel());
+      return new ServiceModels(
+          models,
+          lm + " + " + rewards,
+          randomDir,
+          config.steeringLabel(),
+          StreamBatching.fromConfig(config.string(ArmguardConfig.STREAM_SCORE_BATCHING)));
     } catch (IOException | RuntimeException e) {
       if (randomDir != null) {
         randomDir.close();
@@ -122,12 +134,23 @@ final class ServiceModels implements AutoCloseable {
    * A pool whose engines are this pool's engines wrapped by {@code wrap} (benchmarks meter them).
    */
   EnginePool newPool(java.util.function.UnaryOperator<GuidedEngine> wrap) {
-    return new EnginePool(() -> wrap.apply(newEngine()), models.loaded());
+    return newPool(streamBatching, wrap);
+  }
+
+  /** As {@link #newPool(java.util.function.UnaryOperator)}, streams batched by {@code batching}. */
+  EnginePool newPool(StreamBatching batching, java.util.function.UnaryOperator<GuidedEngine> wrap) {
+    return new EnginePool(
+        () -> wrap.apply(models.newEngine(steeringLabel, batching)), models.loaded());
   }
 
   /** A new engine for the calling thread, steering by the configured label. */
   GuidedEngine newEngine() {
-    return models.newEngine(steeringLabel);
+    return newEngine(streamBatching);
+  }
+
+  /** As {@link #newEngine()}, streams batched by {@code batching}. */
+  GuidedEngine newEngine(StreamBatching batching) {
+    return models.newEngine(steeringLabel, batching);
   }
 
   DecodingModels models() {

@@ -119,6 +119,15 @@ public final class ArmguardConfig {
   public static final String STREAM_IDLE_TIMEOUT_MS = "stream.idle.timeout.ms";
   public static final String STREAM_CLOSED_RETENTION_MS = "stream.closed.retention.ms";
   public static final String STREAM_MAX_PENDING_CHUNKS = "stream.max.pending.chunks";
+  public static final String STREAM_SCORE_BATCHING = "stream.score.batching";
+
+  /**
+   * The largest {@code stream.holdback.tokens}, also for a stream's own {@code holdback_tokens}.
+   */
+  public static final int STREAM_HOLDBACK_TOKENS_MAX = 256;
+
+  /** The values of {@code stream.on.flag}, also those of a stream's own {@code on_flag}. */
+  public static final List<String> STREAM_ON_FLAG_VALUES = List.of("rewrite", "redact", "block");
 
   public static final String HTTP_BIND_ADDRESS = "http.bind.address";
   public static final String HTTP_AUTH_TOKEN = "http.auth.token";
@@ -379,13 +388,13 @@ public final class ArmguardConfig {
               STREAM_HOLDBACK_TOKENS,
               8,
               0,
-              256,
+              STREAM_HOLDBACK_TOKENS_MAX,
               "A streamed reply is released this many tokens behind the newest scored token, at a"
                   + " word boundary; 0 = at once (the flagged word is still withheld)."),
           choiceKey(
               STREAM_ON_FLAG,
               "rewrite",
-              List.of("rewrite", "redact", "block"),
+              STREAM_ON_FLAG_VALUES,
               "When a streamed reply turns toxic: rewrite = complete it with ARM guidance from the"
                   + " released text (the rest of the chatbot's stream is dropped); redact = mask the"
                   + " flagged word and keep following; block = end it with rewrite.fallback.text."),
@@ -408,7 +417,15 @@ public final class ArmguardConfig {
               64,
               1,
               10_000,
-              "Chunks held ahead of a missing seq; one more closes the stream as truncated."));
+              "Chunks held ahead of a missing seq; one more closes the stream as truncated."),
+          choiceKey(
+              STREAM_SCORE_BATCHING,
+              "padded",
+              List.of("padded", "by-new-tokens", "single"),
+              "How the streams scored together share the reward model's forward passes over their"
+                  + " new tokens: padded = one pass for all (caches and new tokens padded and"
+                  + " masked); by-new-tokens = one pass per new-token count (caches padded);"
+                  + " single = one pass per stream."));
 
   private static final Map<String, ConfigKey> BY_NAME = index();
 

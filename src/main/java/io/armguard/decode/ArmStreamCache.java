@@ -1,13 +1,17 @@
 package io.armguard.decode;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import io.armguard.model.KvCache;
 import io.armguard.model.TextTokenizer;
 import io.armguard.reward.ArmRewardModel;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +25,13 @@ import java.util.Map;
  * ones ({@link KvCache#truncate}): the re-tokenized tail runs again next time, nothing else does.
  * An ARM token is scored from the hidden state after its predecessor, so the scores equal a full
  * {@link RewardPrefixScorer} pass over the same ids.
+ *
+ * <p>The streams of one {@link #score} call share forward passes as {@link StreamBatching} groups
+ * them: within a pass each stream's cache is left-padded to the longest (padding masked, position
+ * ids its own) and its new tokens right-padded to the longest, so one pass runs B rows of ragged
+ * cache lengths and ragged new-token counts; afterwards each stream's cache is cut out of the
+ * batch's into its own memory. Padding is masked out of attention, so the scores stay those of a
+ * fresh pass (within float tolerance: the batched matrix products sum in another order).
  *
  * <p>A cache of what the caller holds, never the truth: an entry is used only when the new text's
  * token ids start with the entry's; otherwise (a redaction rewrote the text) and for a stream not
@@ -39,12 +50,14 @@ final class ArmStreamCache implements AutoCloseable {
   private final NDManager parent;
   private final int steer;
   private final int maxCachedTokens;
+  private final StreamBatching batching;
+  private long forwardPasses;
   private final Map<String, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
 
   /** One stream's committed state: BOS + ids in the cache, their scores, the last hidden state. */
   private static final class Entry implements AutoCloseable {
     final NDManager manager;
-    final KvCache cache;
+    KvCache cache; // replaced by a slice of the batch's cache after each pass
     int[] ids = new int[0];
     float[] steering = new float[0];
     float[] lastLabels; // every label's score at the last committed token; null before one
@@ -66,34 +79,49 @@ final class ArmStreamCache implements AutoCloseable {
       TextTokenizer tokenizer,
       NDManager parent,
       int steer,
-      int maxCachedTokens) {
+      int maxCachedTokens,
+      StreamBatching batching) {
     this.model = model;
     this.tokenizer = tokenizer;
     this.parent = parent;
     this.steer = steer;
     this.maxCachedTokens = maxCachedTokens;
+    this.batching = batching;
   }
 
   /**
-   * Scores each text, first dropping the entries of {@code forget} (streams that ended).
+   * Scores each text, first dropping the entries of {@code forget} (streams that ended). The
+   * streams with tokens to run share forward passes as {@link StreamBatching} groups them.
    *
    * @throws IllegalArgumentException when BOS + a text exceed the model's context (that stream's
-   *     entry is dropped; so is the entry of a stream whose scoring fails otherwise)
+   *     entry is dropped; when a forward pass fails otherwise, the entries of its group are)
    */
   List<StreamScores> score(List<StreamText> batch, Collection<String> forget) {
     forget.forEach(this::drop);
-    StreamScores[] out = new StreamScores[batch.size()];
+    if (new HashSet<>(batch.stream().map(StreamText::streamId).toList()).size() < batch.size()) {
+      throw new IllegalArgumentException("a stream appears twice in one call");
+    }
+    List<Row> rows = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
-      StreamText t = batch.get(i);
+      rows.add(prepare(batch.get(i), i));
+    }
+    List<Row> running = rows.stream().filter(r -> r.input.length > 0).toList();
+    for (List<Row> group : batching.groups(running, r -> r.input.length)) {
       try {
-        out[i] = scoreOne(t, i);
+        run(group);
       } catch (RuntimeException e) {
-        drop(t.streamId());
+        group.forEach(r -> drop(r.streamId));
         throw e;
       }
     }
+    List<StreamScores> out = rows.stream().map(this::result).toList();
     evict();
-    return List.of(out);
+    return out;
+  }
+
+  /** Forward passes run so far (tests). */
+  long forwardPasses() {
+    return forwardPasses;
   }
 
   /** Streams cached now (tests). */
@@ -106,11 +134,38 @@ final class ArmStreamCache implements AutoCloseable {
     return entries.values().stream().mapToInt(e -> e.ids.length + 1).sum();
   }
 
-  private StreamScores scoreOne(StreamText t, int index) {
+  /** One text of a call: its tokens, its entry and what runs for it. */
+  private static final class Row {
+    final String streamId;
+    final TextTokenizer.Encoded enc;
+    final int stable; // tokens before the text's last whitespace
+    final Entry entry; // null for an empty text
+    final int committed; // tokens the entry had before this call
+    final boolean first; // BOS runs too
+    final int[] input; // tokens to run: (BOS +) the tokens after the committed ones
+    float[] scores = new float[0]; // the fresh tokens' scores, [fresh * L]
+
+    Row(String streamId, TextTokenizer.Encoded enc, int stable, Entry entry, int[] input) {
+      this.streamId = streamId;
+      this.enc = enc;
+      this.stable = stable;
+      this.entry = entry;
+      this.committed = entry == null ? 0 : entry.ids.length;
+      this.first = entry != null && entry.last == null;
+      this.input = input;
+    }
+
+    int fresh() {
+      return enc.ids().length - committed;
+    }
+  }
+
+  /** Tokenizes a text and finds (or starts) its entry; checks it fits the context. */
+  private Row prepare(StreamText t, int index) {
     TextTokenizer.Encoded enc = tokenizer.encodeWithOffsets(t.text());
     int[] ids = enc.ids();
-    List<String> labels = model.info().labels();
     if (ids.length + 1 > model.maxTokens()) {
+      drop(t.streamId());
       throw new IllegalArgumentException(
           "text "
               + index
@@ -120,9 +175,7 @@ final class ArmStreamCache implements AutoCloseable {
               + model.maxTokens());
     }
     if (ids.length == 0) {
-      Map<String, Float> zeros = new LinkedHashMap<>();
-      labels.forEach(l -> zeros.put(l, 0f));
-      return new StreamScores(new PrefixScores(ids, enc.endChars(), new float[0], zeros), 0);
+      return new Row(t.streamId(), enc, 0, null, new int[0]);
     }
     int stable = stableTokens(t.text(), enc.endChars());
     Entry e = entries.get(t.streamId());
@@ -131,82 +184,165 @@ final class ArmStreamCache implements AutoCloseable {
       e = null;
     }
     if (e == null) {
-      e = new Entry(parent, model.backbone().config().layerCount());
+      e = new Entry(parent, layers());
       entries.put(t.streamId(), e);
     }
-    float[] steering = new float[ids.length];
-    float[] finalLabels;
-    int run;
-    try (NDManager step = parent.newSubManager()) {
-      int committed = e.ids.length;
-      boolean first = e.last == null; // BOS runs too
-      float[] scores = advance(e, Arrays.copyOfRange(ids, committed, ids.length), stable, step);
-      int l = labels.size();
-      int fresh = ids.length - committed;
-      System.arraycopy(e.steering, 0, steering, 0, committed);
-      for (int j = 0; j < fresh; j++) {
-        steering[committed + j] = scores[j * l + steer];
-      }
-      finalLabels =
-          fresh > 0 ? Arrays.copyOfRange(scores, (fresh - 1) * l, fresh * l) : e.lastLabels;
-      if (stable > committed) {
-        commit(e, ids, stable, steering, scores, committed, l);
-      }
-      run = fresh + (first ? 1 : 0);
-    }
-    Map<String, Float> last = new LinkedHashMap<>();
-    for (int j = 0; j < labels.size(); j++) {
-      last.put(labels.get(j), finalLabels[j]);
-    }
-    return new StreamScores(new PrefixScores(ids, enc.endChars(), steering, last), run);
+    int[] fresh = Arrays.copyOfRange(ids, e.ids.length, ids.length);
+    int[] input = e.last == null ? prepend(model.bosId(), fresh) : fresh;
+    return new Row(t.streamId(), enc, stable, e, input);
   }
 
   /**
-   * Runs {@code fresh} (after BOS when the entry is new) in one pass against the entry's cache,
-   * then cuts the cache back to BOS + the {@code stable} first tokens of the text and keeps the
-   * hidden state after the last of them; returns the fresh tokens' scores, [fresh * L] row-major.
+   * One forward pass over the group's inputs against their caches, stacked: row b's cache
+   * left-padded to the longest, its input right-padded to the longest, padding masked. Then the
+   * fresh tokens' scores in one head call, and per row the cache cut back to BOS + its stable
+   * tokens and the hidden state after the last of them.
    */
-  private float[] advance(Entry e, int[] fresh, int stable, NDManager step) {
-    boolean first = e.last == null;
-    if (!first && fresh.length == 0) {
-      return new float[0]; // nothing new since the last scoring
+  private void run(List<Row> group) {
+    int b = group.size();
+    int width = 0;
+    int n = 0;
+    for (Row r : group) {
+      width = Math.max(width, r.entry.cache.length());
+      n = Math.max(n, r.input.length);
     }
-    int committed = e.ids.length;
-    int[] input = first ? prepend(model.bosId(), fresh) : fresh;
-    NDArray hidden = forward(input, e.cache, step); // [1, n, d], the cache extended by n
-    int n = input.length;
-    int offset = first ? 1 : 0; // hidden column of the first fresh token's own state
-    float[] scores = new float[0];
-    if (fresh.length > 0) {
-      // token j is scored from the hidden state after its predecessor
-      NDArray prev =
-          first
-              ? hidden.get(new NDIndex(":, 0:{}, :", n - 1))
-              : fresh.length == 1
-                  ? lastIn(e, step)
-                  : lastIn(e, step).concat(hidden.get(new NDIndex(":, 0:{}, :", n - 1)), 1);
-      scores = scores(prev, fresh, step);
-    }
-    int keep = stable - committed; // fresh tokens that stay in the cache
-    if (first || keep > 0) {
-      NDArray last = hidden.get(new NDIndex(":, {}:{}, :", offset + keep - 1, offset + keep));
-      last.attach(e.manager);
-      if (e.last != null) {
-        e.last.close();
+    try (NDManager step = parent.newSubManager()) {
+      long[][] ids = new long[b][n];
+      long[][] pos = new long[b][n];
+      long[][] mask = new long[b][width + n];
+      List<KvCache> caches = new ArrayList<>(b);
+      for (int i = 0; i < b; i++) {
+        Row r = group.get(i);
+        int past = r.entry.cache.length();
+        for (int j = 0; j < r.input.length; j++) {
+          ids[i][j] = r.input[j];
+          pos[i][j] = past + j;
+        }
+        Arrays.fill(mask[i], width - past, width + r.input.length, 1L);
+        caches.add(r.entry.cache);
       }
-      e.last = last;
+      KvCache stacked = KvCache.stack(caches, width, layers(), step);
+      forwardPasses++;
+      NDArray hidden = // [b, n, d]; stacked now holds width + n columns
+          model.stepHidden(step.create(ids), step.create(pos), step.create(mask), stacked);
+      scoreFresh(group, hidden, step);
+      for (int i = 0; i < b; i++) {
+        keep(group.get(i), i, hidden, stacked, width);
+      }
     }
-    e.cache.truncate(1 + stable); // BOS + the stable tokens
-    return scores;
   }
 
-  /** Records the newly stable tokens' ids and scores in the entry. */
-  private static void commit(
-      Entry e, int[] ids, int stable, float[] steering, float[] scores, int committed, int l) {
-    e.ids = Arrays.copyOf(ids, stable);
-    e.steering = Arrays.copyOf(steering, stable);
-    int lastFresh = stable - committed - 1;
-    e.lastLabels = Arrays.copyOfRange(scores, lastFresh * l, (lastFresh + 1) * l);
+  /** Every row's fresh tokens scored from the hidden states before them, in one head call. */
+  private void scoreFresh(List<Row> group, NDArray hidden, NDManager step) {
+    NDList prev = new NDList();
+    List<Long> tokens = new ArrayList<>();
+    for (int i = 0; i < group.size(); i++) {
+      Row r = group.get(i);
+      int fresh = r.fresh();
+      if (fresh == 0) {
+        continue;
+      }
+      // token j is scored from the hidden state after its predecessor: BOS's column when the row
+      // ran BOS, else the entry's last hidden state, then the columns of the run tokens before it
+      int fromHidden = r.first ? fresh : fresh - 1;
+      if (!r.first) {
+        prev.add(lastIn(r.entry, step));
+      }
+      if (fromHidden > 0) {
+        prev.add(hidden.get(new NDIndex("{}:{}, 0:{}, :", i, i + 1, fromHidden)));
+      }
+      int[] ids = r.enc.ids();
+      for (int j = r.committed; j < ids.length; j++) {
+        tokens.add((long) ids[j]);
+      }
+    }
+    if (tokens.isEmpty()) {
+      return;
+    }
+    NDArray prevHidden = prev.size() == 1 ? prev.get(0) : NDArrays.concat(prev, 1);
+    long[][] t = new long[1][tokens.size()];
+    for (int j = 0; j < t[0].length; j++) {
+      t[0][j] = tokens.get(j);
+    }
+    NDArray raw = model.head().scores(prevHidden, step.create(t), model.embedding());
+    float[] all = model.info().output().apply(raw).toFloatArray();
+    int l = model.info().labels().size();
+    int at = 0;
+    for (Row r : group) {
+      int len = r.fresh() * l;
+      r.scores = Arrays.copyOfRange(all, at, at + len);
+      at += len;
+    }
+  }
+
+  /**
+   * Row {@code i}'s entry after the pass: its cache becomes BOS + its stable tokens (the columns it
+   * had, then the run ones it keeps), its last hidden state the one after the last of them, and its
+   * ids and scores the stable ones'.
+   */
+  private void keep(Row r, int i, NDArray hidden, KvCache stacked, int width) {
+    Entry e = r.entry;
+    int keep = r.stable - r.committed; // run tokens (after BOS) that stay cached
+    if (!r.first && keep == 0) {
+      return; // the cache, last hidden state and committed scores stay as they were
+    }
+    int past = e.cache.length();
+    int offset = r.first ? 1 : 0; // hidden column of the first fresh token's own state
+    NDArray last; // its own copy: a view would keep the whole batch's hidden states alive
+    try (NDArray view =
+        hidden.get(new NDIndex("{}:{}, {}:{}, :", i, i + 1, offset + keep - 1, offset + keep))) {
+      last = view.duplicate();
+    }
+    last.attach(e.manager);
+    if (e.last != null) {
+      e.last.close();
+    }
+    e.last = last;
+    KvCache kept = stacked.slice(i, width - past, width + offset + keep, e.manager);
+    e.cache.close();
+    e.cache = kept;
+    if (keep > 0) {
+      int l = model.info().labels().size();
+      float[] steering = steeringOf(r);
+      e.ids = Arrays.copyOf(r.enc.ids(), r.stable);
+      e.steering = Arrays.copyOf(steering, r.stable);
+      e.lastLabels = Arrays.copyOfRange(r.scores, (keep - 1) * l, keep * l);
+    }
+  }
+
+  private StreamScores result(Row r) {
+    List<String> labels = model.info().labels();
+    int[] ids = r.enc.ids();
+    Map<String, Float> last = new LinkedHashMap<>();
+    if (ids.length == 0) {
+      labels.forEach(label -> last.put(label, 0f));
+      return new StreamScores(new PrefixScores(ids, r.enc.endChars(), new float[0], last), 0);
+    }
+    int l = labels.size();
+    int fresh = r.fresh();
+    float[] finalLabels =
+        fresh > 0 ? Arrays.copyOfRange(r.scores, (fresh - 1) * l, fresh * l) : r.entry.lastLabels;
+    for (int j = 0; j < l; j++) {
+      last.put(labels.get(j), finalLabels[j]);
+    }
+    return new StreamScores(
+        new PrefixScores(ids, r.enc.endChars(), steeringOf(r), last), r.input.length);
+  }
+
+  /** The steering scores of a row after its pass (the entry may have committed some of them). */
+  private float[] steeringOf(Row r) {
+    int[] ids = r.enc.ids();
+    float[] steering = new float[ids.length];
+    int l = model.info().labels().size();
+    System.arraycopy(r.entry.steering, 0, steering, 0, r.committed);
+    for (int j = 0; j < ids.length - r.committed; j++) {
+      steering[r.committed + j] = r.scores[j * l + steer];
+    }
+    return steering;
+  }
+
+  private int layers() {
+    return model.backbone().config().layerCount();
   }
 
   /** A copy of the entry's last hidden state owned by {@code step} (ops on it stay there). */
@@ -214,30 +350,6 @@ final class ArmStreamCache implements AutoCloseable {
     NDArray d = e.last.duplicate();
     d.attach(step);
     return d;
-  }
-
-  /** The backbone over {@code ids} after what {@code cache} holds; [1, n, d] in {@code step}. */
-  private NDArray forward(int[] ids, KvCache cache, NDManager step) {
-    int past = cache.length();
-    long[][] in = new long[1][ids.length];
-    long[][] pos = new long[1][ids.length];
-    for (int j = 0; j < ids.length; j++) {
-      in[0][j] = ids[j];
-      pos[0][j] = past + j;
-    }
-    long[][] mask = new long[1][past + ids.length];
-    Arrays.fill(mask[0], 1L);
-    return model.stepHidden(step.create(in), step.create(pos), step.create(mask), cache);
-  }
-
-  /** Clamped scores of {@code tokens} from the hidden states before them, [n * L] row-major. */
-  private float[] scores(NDArray prevHidden, int[] tokens, NDManager step) {
-    long[][] t = new long[1][tokens.length];
-    for (int j = 0; j < tokens.length; j++) {
-      t[0][j] = tokens[j];
-    }
-    NDArray raw = model.head().scores(prevHidden, step.create(t), model.embedding());
-    return model.info().output().apply(raw).toFloatArray();
   }
 
   /**

@@ -46,6 +46,20 @@ public final class DecodingEngine implements GuidedEngine {
       List<GuidanceProvider> providers,
       PrefixScorer scorer,
       NDManager parent) {
+    this(lm, tokenizer, lmId, providers, scorer, parent, StreamBatching.DEFAULT);
+  }
+
+  /**
+   * As above, with the grouping of streamed replies into forward passes ({@link #scoreStreams}).
+   */
+  public DecodingEngine(
+      CausalLm lm,
+      TextTokenizer tokenizer,
+      String lmId,
+      List<GuidanceProvider> providers,
+      PrefixScorer scorer,
+      NDManager parent,
+      StreamBatching streamBatching) {
     this.lm = lm;
     this.tokenizer = tokenizer;
     this.lmId = lmId;
@@ -57,7 +71,8 @@ public final class DecodingEngine implements GuidedEngine {
     this.manager = parent.newSubManager();
     int eos = tokenizer.eosId() >= 0 ? tokenizer.eosId() : lm.config().eosTokenId();
     this.decoder = new BatchDecoder(lm, manager, eos);
-    this.streams = scorer instanceof RewardPrefixScorer r ? r.streamCache(manager) : null;
+    this.streams =
+        scorer instanceof RewardPrefixScorer r ? r.streamCache(manager, streamBatching) : null;
   }
 
   @Override

@@ -110,6 +110,14 @@ public final class DecodingModels implements AutoCloseable {
    * @throws IllegalArgumentException when a reward model has no such label
    */
   public GuidedEngine newEngine(String steeringLabel) {
+    return newEngine(steeringLabel, StreamBatching.DEFAULT);
+  }
+
+  /**
+   * A new engine steering by {@code steeringLabel} (as above) whose {@link
+   * GuidedEngine#scoreStreams} groups streams into forward passes by {@code streamBatching}.
+   */
+  public GuidedEngine newEngine(String steeringLabel, StreamBatching streamBatching) {
     boolean own = steeringLabel == null || steeringLabel.isEmpty();
     List<GuidanceProvider> providers = new ArrayList<>();
     rewards.forEach(
@@ -123,7 +131,7 @@ public final class DecodingModels implements AutoCloseable {
           new RewardPrefixScorer(
               first, tokenizer, manager, own ? first.info().steeringLabel() : steeringLabel);
     }
-    return new DecodingEngine(lm, tokenizer, lmId, providers, scorer, manager);
+    return new DecodingEngine(lm, tokenizer, lmId, providers, scorer, manager, streamBatching);
   }
 
   public CausalLm lm() {

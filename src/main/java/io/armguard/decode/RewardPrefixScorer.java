@@ -114,12 +114,13 @@ public final class RewardPrefixScorer implements PrefixScorer {
 
   /**
    * An incremental scorer of streamed replies over this scorer's model and label, its entries owned
-   * by {@code manager}; null when the model is not ARM (streams are then scored whole).
+   * by {@code manager}, grouping streams into passes by {@code batching}; null when the model is
+   * not ARM (streams are then scored whole).
    */
-  ArmStreamCache streamCache(NDManager manager) {
+  ArmStreamCache streamCache(NDManager manager, StreamBatching batching) {
     return model instanceof ArmRewardModel arm
         ? new ArmStreamCache(
-            arm, tokenizer, manager, steer, ArmStreamCache.DEFAULT_MAX_CACHED_TOKENS)
+            arm, tokenizer, manager, steer, ArmStreamCache.DEFAULT_MAX_CACHED_TOKENS, batching)
         : null;
   }
 

@@ -1,9 +1,12 @@
 package io.armguard.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import java.util.List;
 
 /**
  * Per-layer attention keys and values of the tokens a {@link GptBackbone} has already seen, so a
@@ -110,6 +113,83 @@ public final class KvCache implements AutoCloseable {
       }
     }
     length = newLength;
+  }
+
+  /**
+   * One batch over single-row caches of different lengths: row i is {@code rows.get(i)} left-padded
+   * with zeros to {@code width} positions (the caller masks the padding). The new cache, owned by a
+   * child of {@code parent}, copies the rows' arrays; the rows stay as they are.
+   *
+   * @param layers the model's block count (a row may be empty)
+   * @throws IllegalArgumentException when a row has more than one sequence or more than {@code
+   *     width} positions
+   */
+  public static KvCache stack(List<KvCache> rows, int width, int layers, NDManager parent) {
+    KvCache out = new KvCache(parent, layers);
+    out.length = width;
+    if (width == 0) {
+      return out;
+    }
+    KvCache shape = null; // a row with arrays: heads and head size
+    for (KvCache r : rows) {
+      if (r.batchSize() > 1 || r.length > width) {
+        throw new IllegalArgumentException(
+            "stack needs rows of one sequence and at most " + width + " positions");
+      }
+      if (r.length > 0) {
+        shape = r;
+      }
+    }
+    if (shape == null) {
+      throw new IllegalArgumentException("width " + width + " but every row is empty");
+    }
+    try (NDManager scratch = out.manager.newSubManager()) {
+      for (int i = 0; i < layers; i++) {
+        Shape k = shape.keysT[i].getShape(); // [1, H, hd, L]
+        Shape v = shape.values[i].getShape(); // [1, H, L, hd]
+        NDList ks = new NDList();
+        NDList vs = new NDList();
+        for (KvCache r : rows) {
+          int pad = width - r.length;
+          NDArray kp = pad == 0 ? null : scratch.zeros(new Shape(1, k.get(1), k.get(2), pad));
+          NDArray vp = pad == 0 ? null : scratch.zeros(new Shape(1, v.get(1), pad, v.get(3)));
+          ks.add(r.length == 0 ? kp : pad == 0 ? r.keysT[i] : kp.concat(r.keysT[i], 3));
+          vs.add(r.length == 0 ? vp : pad == 0 ? r.values[i] : vp.concat(r.values[i], 2));
+        }
+        out.keysT[i] = out.own(joined(ks));
+        out.values[i] = out.own(joined(vs));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A new single-row cache holding positions {@code [from, to)} of row {@code row}, in its own
+   * memory (not a view of this cache's, so closing this one frees it), owned by a child of {@code
+   * parent}.
+   *
+   * @throws IllegalArgumentException unless {@code 0 <= from < to <= length()}
+   */
+  public KvCache slice(int row, int from, int to, NDManager parent) {
+    if (from < 0 || to <= from || to > length) {
+      throw new IllegalArgumentException(
+          "slice [" + from + ", " + to + ") of " + length + " cached positions");
+    }
+    KvCache out = new KvCache(parent, keysT.length);
+    for (int i = 0; i < keysT.length; i++) {
+      try (NDArray k = keysT[i].get(new NDIndex("{}:{}, :, :, {}:{}", row, row + 1, from, to));
+          NDArray v = values[i].get(new NDIndex("{}:{}, :, {}:{}, :", row, row + 1, from, to))) {
+        out.keysT[i] = out.own(k.duplicate());
+        out.values[i] = out.own(v.duplicate());
+      }
+    }
+    out.length = to - from;
+    return out;
+  }
+
+  /** A new array joining {@code parts} along axis 0 (never one of the parts itself). */
+  private static NDArray joined(NDList parts) {
+    return parts.size() == 1 ? parts.get(0).duplicate() : NDArrays.concat(parts, 0);
   }
 
   private NDArray own(NDArray a) {

@@ -55,6 +55,9 @@ final class ChunkSequencer {
       s.setPrompt(c.getPrompt());
       s.setAttributes(c.getAttributes());
     }
+    if (seq == 0) {
+      StreamOptions.copy(c, s); // the stream's own settings come with its first chunk
+    }
     if (c.getFinal$()) {
       s.setFinalSeq(seq);
       dropHeldAfter(s, seq);

@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -178,12 +179,22 @@ final class StreamModerationProcessor implements Processor<String, ReplyChunk, S
     s.setLastActivityAt(Instant.ofEpochMilli(now));
     active.put(id, now);
     StreamStatus status = StreamStatus.of(s.getStatus());
-    if (outcome == ChunkSequencer.Outcome.OVERFLOW) {
+    Optional<String> rejected =
+        c.getSeq() == 0 && outcome == ChunkSequencer.Outcome.APPENDED
+            ? StreamOptions.problem(c)
+            : Optional.empty();
+    if (rejected.isPresent()) {
+      // as an invalid request is REJECTED: the producer hears why, in the final chunk and audit
+      StreamOptions.clear(s); // settings it was not followed with
+      s.setAction(Action.REJECTED);
+      s.setRejection(rejected.get());
+      end(s, "rejected", false, now);
+    } else if (outcome == ChunkSequencer.Outcome.OVERFLOW) {
       end(s, "missing-seq", true, now);
     } else if (status == StreamStatus.REPAIRED && s.getFinalReceived()) {
       end(s, endReasonOf(s), false, now);
     } else if (status == StreamStatus.OPEN && outcome == ChunkSequencer.Outcome.APPENDED) {
-      if (!scorers.fits(lane.engine(), s.getPrompt(), s.getText())) {
+      if (!scorers.fits(lane.engine(), s.getPrompt(), s.getText(), options(s).onFlag())) {
         end(s, "context-full", true, now);
       } else {
         dirty.putIfAbsent(id, now);
@@ -269,7 +280,12 @@ final class StreamModerationProcessor implements Processor<String, ReplyChunk, S
       }
       batch.add(
           new StreamScorer.Snapshot(
-              id, s.getPrompt(), s.getText(), s.getReleasedChars(), s.getFinalReceived()));
+              id,
+              s.getPrompt(),
+              s.getText(),
+              s.getReleasedChars(),
+              s.getFinalReceived(),
+              options(s)));
       scoring.add(id);
     }
     if (batch.isEmpty()) {
@@ -358,7 +374,7 @@ final class StreamModerationProcessor implements Processor<String, ReplyChunk, S
       }
       return;
     }
-    switch (settings.onFlag()) {
+    switch (options(s).onFlag()) {
       case REWRITE -> rewritten(s, r.repair(), now);
       case BLOCK -> {
         // like a rewrite, the clean text up to the clause start goes out before the fallback
@@ -478,6 +494,11 @@ final class StreamModerationProcessor implements Processor<String, ReplyChunk, S
     active.remove(s.getStreamId());
     closedAt.put(s.getStreamId(), now);
     endedSinceLastJob.add(s.getStreamId());
+  }
+
+  /** The stream's own settings, else the service's. */
+  private StreamOptions options(StreamState s) {
+    return StreamOptions.of(s, settings);
   }
 
   /** Open streams this task follows (tests). */

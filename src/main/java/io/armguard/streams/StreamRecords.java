@@ -31,7 +31,8 @@ final class StreamRecords {
   private final CategoryThresholds thresholds;
 
   /**
-   * @param thresholds the configured per-category thresholds (streams carry no override)
+   * @param thresholds the configured per-category thresholds (a stream may override the steering
+   *     label's with its own {@code toxicity_threshold})
    */
   StreamRecords(
       String instanceId,
@@ -56,8 +57,7 @@ final class StreamRecords {
 
   /** The last released chunk: the decision and the received reply's categories. */
   ReleasedChunk last(StreamState s, String text, String steering, long now) {
-    Map<String, Boolean> categories =
-        thresholds.resolvedFor(steering).categories(s.getInputScores());
+    Map<String, Boolean> categories = thresholdsOf(s, steering).categories(s.getInputScores());
     return ReleasedChunk.newBuilder()
         .setStreamId(s.getStreamId())
         .setSeq(s.getNextOutSeq())
@@ -76,7 +76,8 @@ final class StreamRecords {
   /** The stream's one audit record, once it has ended. */
   AuditRecord audit(StreamState s, GuidedEngine engine, long now) {
     String steering = engine.steeringLabel() == null ? "" : engine.steeringLabel();
-    CategoryThresholds th = thresholds.resolvedFor(engine.steeringLabel());
+    CategoryThresholds th = thresholdsOf(s, engine.steeringLabel());
+    StreamOptions options = StreamOptions.of(s, settings);
     Map<String, Boolean> in = th.categories(s.getInputScores());
     Map<String, Boolean> out = th.categories(s.getOutputScores());
     Action action = action(s);
@@ -113,8 +114,8 @@ final class StreamRecords {
                     .setDuplicateChunks(s.getDuplicateChunks())
                     .setDroppedChunks(s.getDroppedChunks())
                     .setRedactions(s.getRedactions())
-                    .setHoldbackTokens(settings.holdbackTokens())
-                    .setOnFlag(settings.onFlag().configName())
+                    .setHoldbackTokens(options.holdbackTokens())
+                    .setOnFlag(options.onFlag().configName())
                     .setTruncated(s.getTruncated())
                     .setEndReason(s.getEndReason() == null ? "" : s.getEndReason())
                     .setReleasedChars(s.getReleasedChars())
@@ -125,6 +126,11 @@ final class StreamRecords {
           new Span(s.getReleasedChars(), Math.max(s.getReleasedChars(), receivedChars(s))));
     }
     return a.build();
+  }
+
+  /** The configured thresholds with the stream's own steering-label threshold, if it set one. */
+  private CategoryThresholds thresholdsOf(StreamState s, String steering) {
+    return thresholds.withRequestThreshold(s.getToxicityThreshold()).resolvedFor(steering);
   }
 
   private static int receivedChars(StreamState s) {
@@ -145,6 +151,7 @@ final class StreamRecords {
       case REWRITTEN -> flagged + "completed by armguard after char " + s.getReleasedChars();
       case REDACTED -> flagged + s.getRedactions() + " span(s) redacted" + ending(s);
       case BLOCKED -> flagged + "fallback text after char " + s.getReleasedChars() + ending(end);
+      case REJECTED -> s.getRejection();
       default ->
           s.getTruncated()
               ? "truncated (" + end + "): unreleased tail withheld"

@@ -40,8 +40,15 @@ final class StreamScorer {
    * @param text the reply as followed so far
    * @param released chars of {@code text} already released
    * @param complete whether {@code text} is the whole reply
+   * @param options the stream's hold-back, on-flag and threshold
    */
-  record Snapshot(String id, String prompt, String text, int released, boolean complete) {}
+  record Snapshot(
+      String id,
+      String prompt,
+      String text,
+      int released,
+      boolean complete,
+      StreamOptions options) {}
 
   /**
    * What comes back for a snapshot.
@@ -70,23 +77,21 @@ final class StreamScorer {
   private final GuidedEngine engine;
   private final BatchModerator moderator;
   private final boolean reportOnly;
-  private final StreamSettings settings;
   private final float threshold;
   private final Function<Snapshot, Task> taskOf;
 
   /**
+   * @param threshold the configured steering-label threshold (a stream may carry its own)
    * @param taskOf the MODERATE task of a snapshot (decoding template, thresholds) for a rewrite
    */
   StreamScorer(
       GuidedEngine engine,
       ModerationPolicy policy,
-      StreamSettings settings,
       float threshold,
       Function<Snapshot, Task> taskOf) {
     this.engine = engine;
     this.moderator = new BatchModerator(engine, policy);
     this.reportOnly = policy.mode() == ModerationMode.REPORT_ONLY;
-    this.settings = settings;
     this.threshold = threshold;
     this.taskOf = taskOf;
   }
@@ -131,9 +136,10 @@ final class StreamScorer {
     List<Integer> repairAt = new ArrayList<>();
     for (Snapshot s : batch) {
       PrefixScores p = byId.getOrDefault(s.id(), empty());
+      StreamOptions o = s.options();
+      float th = o.threshold() == null ? threshold : o.threshold();
       HoldBack.Step flag =
-          HoldBack.assess(
-              s.text(), p, s.released(), s.complete(), threshold, settings.holdbackTokens());
+          HoldBack.assess(s.text(), p, s.released(), s.complete(), th, o.holdbackTokens());
       HoldBack.Step release =
           reportOnly
               ? HoldBack.assess(
@@ -142,11 +148,9 @@ final class StreamScorer {
                   s.released(),
                   s.complete(),
                   Float.POSITIVE_INFINITY,
-                  settings.holdbackTokens())
+                  o.holdbackTokens())
               : flag;
-      if (!reportOnly
-          && flag.flag() != null
-          && settings.onFlag() == StreamSettings.OnFlag.REWRITE) {
+      if (!reportOnly && flag.flag() != null && o.onFlag() == StreamSettings.OnFlag.REWRITE) {
         String kept = s.text().substring(0, flag.flag().clauseStart());
         repairs.add(new BatchModerator.Repair(taskOf.apply(s), kept, p));
         repairAt.add(out.size());

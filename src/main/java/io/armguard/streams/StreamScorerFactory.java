@@ -18,25 +18,24 @@ final class StreamScorerFactory {
 
   private final ModerationPolicy policy;
   private final TaskFactory tasks;
-  private final StreamSettings settings;
   private final int maxNewTokens;
 
-  StreamScorerFactory(ArmguardConfig config, StreamSettings settings) {
+  StreamScorerFactory(ArmguardConfig config) {
     this.policy = ModerationConfig.policy(config);
     this.tasks = new TaskFactory(config);
-    this.settings = settings;
     this.maxNewTokens = config.decodeMaxNewTokens();
   }
 
   StreamScorer create(GuidedEngine engine) {
     String steering = engine.steeringLabel();
     float threshold = tasks.thresholds().resolvedFor(steering).of(steering);
-    return new StreamScorer(engine, policy, settings, threshold, this::taskOf);
+    return new StreamScorer(engine, policy, threshold, this::taskOf);
   }
 
   /**
    * A stream snapshot as the MODERATE task a rewrite runs with: the service's decoding defaults, a
-   * seed derived from the stream id (a replay after a crash writes the same completion).
+   * seed derived from the stream id (a replay after a crash writes the same completion), and the
+   * stream's own threshold when it set one.
    */
   Task taskOf(StreamScorer.Snapshot s) {
     return tasks.toTask(
@@ -45,6 +44,7 @@ final class StreamScorerFactory {
             .setMode(Mode.MODERATE)
             .setPrompt(s.prompt())
             .setResponse(s.text())
+            .setToxicityThreshold(s.options().threshold())
             .setCreatedAt(Instant.EPOCH)
             .setAttributes(Map.of())
             .build());
@@ -52,11 +52,11 @@ final class StreamScorerFactory {
 
   /**
    * Whether a reply of this text still fits the model: BOS + text for scoring, and under {@code
-   * rewrite} the prompt, the text and a full completion for the LM.
+   * rewrite} (the stream's on-flag) the prompt, the text and a full completion for the LM.
    */
-  boolean fits(GuidedEngine engine, String prompt, String text) {
+  boolean fits(GuidedEngine engine, String prompt, String text, StreamSettings.OnFlag onFlag) {
     int need = engine.countTokens(text) + 1;
-    if (settings.onFlag() == StreamSettings.OnFlag.REWRITE) {
+    if (onFlag == StreamSettings.OnFlag.REWRITE) {
       need += engine.countTokens(prompt) + maxNewTokens;
     }
     return need <= engine.contextSize();

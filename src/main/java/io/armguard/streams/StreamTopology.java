@@ -36,7 +36,7 @@ public final class StreamTopology {
       LongSupplier wallClock) {
     StreamSettings settings = StreamSettings.from(config);
     TaskFactory tasks = new TaskFactory(config);
-    StreamScorerFactory scorers = new StreamScorerFactory(config, settings);
+    StreamScorerFactory scorers = new StreamScorerFactory(config);
     StreamRecords records =
         new StreamRecords(
             config.instanceId(), config.moderationMode(), settings, tasks.thresholds());

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Incremental stream scoring gives what scoring the text afresh gives, runs fewer positions, and
@@ -34,8 +36,128 @@ class ArmStreamCacheTest {
   }
 
   private static ArmStreamCache cache(ArmRewardModel arm, TextTokenizer tok, NDManager m, int max) {
+    return cache(arm, tok, m, max, StreamBatching.DEFAULT);
+  }
+
+  private static ArmStreamCache cache(
+      ArmRewardModel arm, TextTokenizer tok, NDManager m, int max, StreamBatching batching) {
     int steer = RewardGuidanceProvider.labelIndex(arm, arm.info().steeringLabel());
-    return new ArmStreamCache(arm, tok, m, steer, max);
+    return new ArmStreamCache(arm, tok, m, steer, max, batching);
+  }
+
+  private static final List<String> REPLIES =
+      List.of(
+          REPLY,
+          "a dog ran to the park and sat down by the old tree.",
+          "then the cat saw it, and they both ran off home again.",
+          "it is a mat.",
+          "on the mat the dog sat, the cat ran, and then it was done.");
+
+  /**
+   * Streams of different lengths growing by different amounts per call, one starting late (a cold
+   * prefill next to warm ones), all scored in the same calls: every stream's scores after every
+   * call equal a fresh pass over its text, whatever the grouping.
+   */
+  @ParameterizedTest
+  @EnumSource(StreamBatching.class)
+  void aBatchOfRaggedStreamsScoresAsFreshPassesDo(StreamBatching batching) throws Exception {
+    withModel(
+        (root, arm, tok) -> {
+          RewardPrefixScorer full = new RewardPrefixScorer(arm, tok, root);
+          try (ArmStreamCache streams = cache(arm, tok, root, 10_000, batching)) {
+            Random r = new Random(7);
+            int[] at = new int[REPLIES.size()];
+            int calls = 0;
+            boolean ragged = false;
+            while (calls < 200) {
+              List<StreamText> batch = new ArrayList<>();
+              for (int s = 0; s < REPLIES.size(); s++) {
+                String reply = REPLIES.get(s);
+                if (at[s] == reply.length() || (s == 2 && calls < 3)) {
+                  continue; // done, or stream 2 starts late
+                }
+                at[s] = Math.min(reply.length(), at[s] + 1 + r.nextInt(3 * (s + 1)));
+                batch.add(new StreamText("s" + s, reply.substring(0, at[s])));
+              }
+              if (batch.isEmpty()) {
+                break;
+              }
+              List<StreamScores> got = streams.score(batch, List.of());
+              java.util.Set<Integer> runs = new java.util.HashSet<>();
+              for (int i = 0; i < batch.size(); i++) {
+                String text = batch.get(i).text();
+                PrefixScores want =
+                    full.scorePrefixes(List.of(new TextScoreRequest("", text))).get(0);
+                assertSame(want, got.get(i).scores(), "call " + calls + " '" + text + "'");
+                runs.add(got.get(i).positionsRun());
+              }
+              ragged |= runs.size() > 1;
+              calls++;
+            }
+            assertTrue(ragged, "some call mixed different new-token counts");
+          }
+        });
+  }
+
+  @Test
+  void theGroupingDecidesHowManyForwardPassesACallRuns() throws Exception {
+    withModel(
+        (root, arm, tok) -> {
+          for (StreamBatching batching : StreamBatching.values()) {
+            try (ArmStreamCache streams = cache(arm, tok, root, 10_000, batching)) {
+              streams.score(
+                  List.of(new StreamText("a", "the cat "), new StreamText("b", "a dog ran ")),
+                  List.of());
+              long before = streams.forwardPasses();
+              // new tokens: a 2 ("sat on"), b 2 ("to the"), c 5 (BOS + "it is a mat")
+              List<StreamScores> got =
+                  streams.score(
+                      List.of(
+                          new StreamText("a", "the cat sat on "),
+                          new StreamText("b", "a dog ran to the "),
+                          new StreamText("c", "it is a mat ")),
+                      List.of());
+              int distinct =
+                  (int) got.stream().mapToInt(StreamScores::positionsRun).distinct().count();
+              long want =
+                  switch (batching) {
+                    case SINGLE -> 3;
+                    case PADDED -> 1;
+                    case BY_NEW_TOKENS -> distinct;
+                  };
+              assertEquals(want, streams.forwardPasses() - before, batching.toString());
+            }
+          }
+        });
+  }
+
+  @ParameterizedTest
+  @EnumSource(StreamBatching.class)
+  void aRestartedEngineRebuildsItsCachesFromTheTextsAlone(StreamBatching batching)
+      throws Exception {
+    withModel(
+        (root, arm, tok) -> {
+          RewardPrefixScorer full = new RewardPrefixScorer(arm, tok, root);
+          try (ArmStreamCache before = cache(arm, tok, root, 10_000, batching)) {
+            before.score(
+                List.of(new StreamText("a", "the cat sat "), new StreamText("b", "a dog ")),
+                List.of());
+          } // the crash: every cache entry is gone; the store's texts are all that is left
+          try (ArmStreamCache after = cache(arm, tok, root, 10_000, batching)) {
+            List<StreamText> texts =
+                List.of(
+                    new StreamText("a", "the cat sat on a mat, "),
+                    new StreamText("b", "a dog ran "));
+            List<StreamScores> got = after.score(texts, List.of());
+            for (int i = 0; i < texts.size(); i++) {
+              String text = texts.get(i).text();
+              PrefixScores want =
+                  full.scorePrefixes(List.of(new TextScoreRequest("", text))).get(0);
+              assertSame(want, got.get(i).scores(), text);
+              assertEquals(want.tokenIds().length + 1, got.get(i).positionsRun(), "a prefill");
+            }
+          }
+        });
   }
 
   /** Cuts {@code text} at random points: the texts a stream has after each chunk. */

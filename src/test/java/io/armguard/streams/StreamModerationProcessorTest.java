@@ -63,7 +63,7 @@ class StreamModerationProcessorTest {
               StreamTopology.STATE_STORE,
               settings,
               new EnginePool(() -> engine),
-              new StreamScorerFactory(config, settings),
+              new StreamScorerFactory(config),
               new StreamRecords("p", "enforce", settings, new TaskFactory(config).thresholds()),
               new StreamMetrics(new SimpleMeterRegistry()),
               context::currentSystemTimeMs);
@@ -148,6 +148,39 @@ class StreamModerationProcessorTest {
     Instance second = new Instance(first.committed());
     second.tick();
     assertEquals("all fine", text(second.released()));
+  }
+
+  @Test
+  void aStreamsOwnSettingsAreKeptInTheStoreAndFollowedAfterARestore() {
+    Instance first = new Instance(List.of());
+    first.processor.process(
+        new Record<>(
+            "s",
+            ReplyChunk.newBuilder()
+                .setStreamId("s")
+                .setSeq(0)
+                .setText("one two three four five")
+                .setHoldbackTokens(3) // the service's: 1
+                .setOnFlag("block") // the service's: rewrite
+                .build(),
+            0L));
+    first.tick();
+    assertEquals("one two", text(first.released()), "3 tokens behind 'five' (the service: 1)");
+
+    Instance second = new Instance(first.committed());
+    second.chunk(1, " six seven", false);
+    assertEquals(" three four", text(second.released()), "still 3 behind, after the restore");
+    second.chunk(2, " you idiot", false);
+    second.chunk(3, " ok.", true);
+    List<ReleasedChunk> shown = second.released();
+    ReleasedChunk last = shown.get(shown.size() - 1);
+    assertEquals(io.armguard.schema.Action.BLOCKED, last.getAction(), "its own on-flag");
+    assertTrue(engine.generateRequests.isEmpty(), "no rewrite was tried");
+    var audit =
+        (io.armguard.schema.AuditRecord)
+            second.context.forwarded(StreamTopology.AUDIT_SINK).get(0).record().value();
+    assertEquals(3, audit.getStream().getHoldbackTokens());
+    assertEquals("block", audit.getStream().getOnFlag());
   }
 
   private static String text(List<ReleasedChunk> chunks) {
