@@ -117,6 +117,30 @@ public final class ProduceCommand implements Callable<Integer> {
       description = "with --stream: tokens per chunk (default: ${DEFAULT-VALUE})")
   int tokensPerChunk;
 
+  @Option(
+      names = "--holdback-tokens",
+      paramLabel = "N",
+      description =
+          "with --stream: this stream's hold-back (ReplyChunk.holdback_tokens on seq 0; default:"
+              + " the service's stream.holdback.tokens)")
+  Integer holdbackTokens;
+
+  @Option(
+      names = "--threshold",
+      paramLabel = "P",
+      description =
+          "with --stream: this stream's toxicity threshold (ReplyChunk.toxicity_threshold on seq"
+              + " 0; default: the service's)")
+  Float streamThreshold;
+
+  @Option(
+      names = "--on-flag",
+      paramLabel = "ACTION",
+      description =
+          "with --stream: rewrite, redact or block (ReplyChunk.on_flag on seq 0; default: the"
+              + " service's stream.on.flag)")
+  String onFlag;
+
   @Option(names = "--verbose", description = "print topic-partition@offset with each id")
   boolean verbose;
 
@@ -176,6 +200,9 @@ public final class ProduceCommand implements Callable<Integer> {
     if (!moderate && !stream && (prompt != null || reply != null)) {
       throw usage("--prompt and --reply go with --moderate or --stream");
     }
+    if (!stream && (holdbackTokens != null || streamThreshold != null || onFlag != null)) {
+      throw usage("--holdback-tokens, --threshold and --on-flag go with --stream");
+    }
     if (stream && (strategy != null || maxNewTokens != null || seed != null)) {
       throw usage("--strategy, --max-new-tokens and --seed do not go with --stream");
     }
@@ -204,6 +231,11 @@ public final class ProduceCommand implements Callable<Integer> {
             reply,
             tokensPerChunk,
             System.currentTimeMillis());
+    // per-stream settings travel on the first chunk only; the service validates them (REJECTED)
+    ReplyChunk first = chunks.get(0);
+    first.setHoldbackTokens(holdbackTokens);
+    first.setToxicityThreshold(streamThreshold);
+    first.setOnFlag(onFlag);
     AtomicInteger written = new AtomicInteger();
     AtomicInteger failed = new AtomicInteger();
     try (KafkaProducer<String, ReplyChunk> producer =

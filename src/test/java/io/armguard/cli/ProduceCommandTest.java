@@ -71,6 +71,10 @@ class ProduceCommandTest {
             .contains("do not go with --stream"));
     assertTrue(
         produce("--stream", "--reply", "r", "--rate", "0").err().contains("--rate must be > 0"));
+    assertTrue(
+        produce("--moderate", "--prompt", "p", "--reply", "r", "--holdback-tokens", "4")
+            .err()
+            .contains("go with --stream"));
   }
 
   @Test

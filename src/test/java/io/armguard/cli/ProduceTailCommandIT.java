@@ -291,7 +291,11 @@ class ProduceTailCommandIT {
             "--rate",
             "100",
             "--tokens-per-chunk",
-            "2");
+            "2",
+            "--holdback-tokens",
+            "4",
+            "--on-flag",
+            "block");
     double seconds = (System.nanoTime() - t0) / 1e9;
     assertEquals(0, produced.code(), produced.err());
     assertEquals(List.of("stream-1"), produced.out());
@@ -333,6 +337,11 @@ class ProduceTailCommandIT {
     }
     assertEquals(reply, text.toString());
     assertEquals("How do I keep basil alive?", got.get(0).getPrompt());
+    // per-stream settings ride on the first chunk only; unset ones stay null (the service's)
+    assertEquals(4, got.get(0).getHoldbackTokens());
+    assertEquals("block", got.get(0).getOnFlag());
+    assertEquals(null, got.get(0).getToxicityThreshold());
+    assertEquals(null, got.get(1).getHoldbackTokens());
   }
 
   @Test
