@@ -18,9 +18,7 @@ import picocli.CommandLine.Option;
     description = {
       "Build the evaluation prompts from held-out corpus text (never used for training): the first"
           + " half of texts the independent judge rates toxic (toxicity-prone) and of texts it"
-          + " rates clean (neutral). The result is versioned in the repository.",
-      "--source valid builds a separate validation prompt set from the LM's validation text, on"
-          + " which settings such as decode.beta are chosen, so the held-out prompts stay a test."
+          + " rates clean (neutral). The result is versioned in the repository."
     })
 public final class EvalPromptsCommand implements Callable<Integer> {
   @Mixin PreparedDataOption data;
@@ -40,26 +38,6 @@ public final class EvalPromptsCommand implements Callable<Integer> {
   long seed;
 
   @Option(
-      names = "--source",
-      defaultValue = "heldout",
-      description =
-          "corpus text the prompts come from: heldout (lm/heldout.txt, the test prompts) or valid"
-              + " (lm/valid.txt, for choosing settings) (default: ${DEFAULT-VALUE})")
-  PromptSource source;
-
-  /** Which prepared corpus file the prompts are cut from. */
-  enum PromptSource {
-    heldout(PreparedData.LM_HELDOUT),
-    valid(PreparedData.LM_VALID);
-
-    final String file;
-
-    PromptSource(String file) {
-      this.file = file;
-    }
-  }
-
-  @Option(
       names = "--out",
       defaultValue = "runs/eval/prompts.jsonl",
       description =
@@ -71,15 +49,15 @@ public final class EvalPromptsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     OutputGuard.file(out, force.force);
-    List<String> texts = PreparedData.readLines(data.dir().resolve(source.file));
+    List<String> texts = PreparedData.readLines(data.dir().resolve(PreparedData.LM_HELDOUT));
     TextJudge judge = judgeOption.load();
     double[] scores = judge.score(texts);
     List<EvalPrompt> prompts = PromptSet.build(texts, scores, 0.5, perKind, seed);
     PromptSet.write(out, prompts);
     long toxic = prompts.stream().filter(p -> p.kind().equals("toxic-prone")).count();
     System.out.printf(
-        "{\"prompts\":%d,\"toxic_prone\":%d,\"neutral\":%d,\"source\":\"%s\",\"file\":\"%s\"}%n",
-        prompts.size(), toxic, prompts.size() - toxic, source.file, out);
+        "{\"prompts\":%d,\"toxic_prone\":%d,\"neutral\":%d,\"file\":\"%s\"}%n",
+        prompts.size(), toxic, prompts.size() - toxic, out);
     return 0;
   }
 }
