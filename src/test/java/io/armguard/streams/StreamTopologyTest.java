@@ -14,12 +14,10 @@ import io.armguard.schema.ReplyChunk;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -42,6 +40,7 @@ class StreamTopologyTest {
   private final AtomicLong clock = new AtomicLong();
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private ArmguardConfig config;
+  private StreamTopologyHarness harness;
   private TopologyTestDriver driver;
   private TestInputTopic<String, ReplyChunk> in;
   private TestOutputTopic<String, ReleasedChunk> out;
@@ -65,31 +64,11 @@ class StreamTopologyTest {
     props.put("application.id", "armguard-stream-ttd");
     props.putAll(more);
     config = ArmguardConfig.from(props, Map.of());
-    var serdes = TestSerdes.create("stream-topology-test");
-    var streamSerdes = StreamSerdes.fromConfig(config);
-    driver =
-        new TopologyTestDriver(
-            ArmguardTopology.buildTopology(
-                config,
-                serdes,
-                new EnginePool(() -> engine),
-                new PipelineMetrics(meters),
-                clock::get),
-            ArmguardTopology.streamsProperties(config),
-            Instant.ofEpochMilli(0));
-    in =
-        driver.createInputTopic(
-            config.string(ArmguardConfig.TOPIC_STREAM_IN),
-            Serdes.String().serializer(),
-            streamSerdes.chunk().serializer());
-    out =
-        driver.createOutputTopic(
-            config.string(ArmguardConfig.TOPIC_STREAM_OUT),
-            Serdes.String().deserializer(),
-            streamSerdes.released().deserializer());
-    audits =
-        driver.createOutputTopic(
-            config.auditTopic(), Serdes.String().deserializer(), serdes.audit().deserializer());
+    harness = new StreamTopologyHarness(config, "stream-topology-test", engine, meters, clock::get);
+    driver = harness.driver;
+    in = harness.in;
+    out = harness.out;
+    audits = harness.audits;
   }
 
   @AfterEach
