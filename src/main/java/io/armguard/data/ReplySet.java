@@ -29,9 +29,11 @@ public final class ReplySet {
   /**
    * The batches scored only, never used for a choice, comma-separated: {@code test} (general),
    * {@code pval} (personal remarks), {@code rval} (remarks on command: whimsical compliments vs
-   * roasts). A constant so command-line defaults can name it.
+   * roasts), {@code wry} (contemptuous sarcasm vs the same deadpan voice used kindly; written as a
+   * training batch, made a test when two runs trained on it decided worse on validation and none
+   * was shipped). A constant so command-line defaults can name it.
    */
-  public static final String HELD_OUT = "test,pval,rval";
+  public static final String HELD_OUT = "test,pval,rval,wry";
 
   /** {@link #HELD_OUT} as a list: the default held-out set of every trainer and evaluation. */
   public static final List<String> HELD_OUT_BATCHES = List.of(HELD_OUT.split(","));
