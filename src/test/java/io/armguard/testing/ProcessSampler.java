@@ -93,6 +93,7 @@ public final class ProcessSampler implements AutoCloseable {
       Files.writeString(file, s.line() + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
       synchronized (samples) {
         samples.add(s);
+        samples.notifyAll(); // wakes awaitSamples
       }
     } catch (IOException | UncheckedIOException e) {
       // the process has exited or is exiting: nothing to sample
@@ -103,6 +104,25 @@ public final class ProcessSampler implements AutoCloseable {
   public List<Sample> samples() {
     synchronized (samples) {
       return List.copyOf(samples);
+    }
+  }
+
+  /**
+   * Blocks until at least {@code n} samples were taken or {@code timeout} passed.
+   *
+   * @return whether there are {@code n} samples
+   */
+  public boolean awaitSamples(int n, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (samples) {
+      while (samples.size() < n) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(samples, left);
+      }
+      return true;
     }
   }
 

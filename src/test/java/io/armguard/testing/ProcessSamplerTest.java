@@ -43,10 +43,7 @@ class ProcessSamplerTest {
   void writesAHeaderAndOneLinePerSample(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("samples.txt");
     try (ProcessSampler sampler = ProcessSampler.start(SELF, Duration.ofMillis(20), file)) {
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (sampler.samples().size() < 3 && System.nanoTime() < deadline) {
-        Thread.sleep(10); // polling the condition
-      }
+      sampler.awaitSamples(3, Duration.ofSeconds(10));
       sampler.close();
       List<String> lines = Files.readAllLines(file);
       List<ProcessSampler.Sample> samples = sampler.samples();
