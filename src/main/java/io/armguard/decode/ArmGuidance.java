@@ -33,7 +33,7 @@ final class ArmGuidance implements Guidance {
   private final List<DecodeRequest> requests;
   private final NDManager state;
   private KvCache cache;
-  private RewardCacheRows rows;
+  private CacheRows rows;
   private int[][] prompts; // BOS + prompt per row, until the prefill has run
   private long[] pending; // tokens chosen but not yet fed to the reward model
   private Future<NDArray> ahead; // the step over the chosen tokens, running on WORKERS
@@ -117,7 +117,7 @@ final class ArmGuidance implements Guidance {
 
   /** The reward model's pass over BOS + prompts; returns the last hidden state per row [B, d]. */
   private NDArray prefill(NDManager step) {
-    rows = new RewardCacheRows(prompts);
+    rows = new CacheRows(prompts);
     cache = new KvCache(state, model.backbone().config().layerCount());
     NDList in = LeftPadding.pad(prompts, model.bosId(), step);
     prompts = null;
@@ -164,6 +164,7 @@ final class ArmGuidance implements Guidance {
     cache.close();
     cache = smaller;
     rows.retain(idx);
+    cache.dropLeading(rows.dropCommonPadding()); // padding only the rows that left needed
     if (pending != null) { // null when the step over them already ran
       long[] p = new long[idx.length];
       for (int i = 0; i < idx.length; i++) {
@@ -171,6 +172,36 @@ final class ArmGuidance implements Guidance {
       }
       pending = p;
     }
+  }
+
+  @Override
+  public boolean canJoin() {
+    return true;
+  }
+
+  /**
+   * Both guidances have launched the reward step over their chosen tokens ({@link #advance}): waits
+   * for both, then joins their hidden states, caches and padding bookkeeping.
+   */
+  @Override
+  public void join(Guidance newcomers, NDManager stepManager) {
+    ArmGuidance other = (ArmGuidance) newcomers; // one provider opens both
+    if (ahead == null || other.ahead == null) {
+      throw new IllegalStateException("ARM guidances join after advance(), before the next score");
+    }
+    NDArray mine = awaitAhead();
+    NDArray theirs = other.awaitAhead();
+    NDManager own = state.newSubManager();
+    NDArray joinedHidden = mine.concat(theirs, 0);
+    joinedHidden.attach(own);
+    aheadManager.close();
+    aheadManager = own;
+    ahead = java.util.concurrent.CompletableFuture.completedFuture(joinedHidden);
+    KvCache joined = KvCache.concatRows(cache, other.cache, state);
+    cache.close();
+    cache = joined;
+    rows = rows.concat(other.rows);
+    other.close();
   }
 
   @Override

@@ -27,6 +27,7 @@ public final class BatchDecoder {
   private final CausalLm lm;
   private final NDManager parent;
   private final int eosId;
+  private final TokenChooser chooser;
 
   /**
    * @param lm the language model
@@ -37,6 +38,7 @@ public final class BatchDecoder {
     this.lm = lm;
     this.parent = parent;
     this.eosId = eosId;
+    this.chooser = new TokenChooser(eosId, lm.config().vocabSize());
   }
 
   public CausalLm lm() {
@@ -100,7 +102,7 @@ public final class BatchDecoder {
         try (NDManager step = batch.newSubManager()) {
           NDList in = LeftPadding.pad(prompts, padId, step);
           NDArray hidden = lm.backbone().hidden(in.get(0), in.get(2), in.get(1), cache, false);
-          chooseNext(lm.lastLogits(hidden), kMax, pick(rows, live), guidance, step);
+          chooser.choose(lm.lastLogits(hidden), kMax, pick(rows, live), guidance, step);
           cache = compact(cache, rows, live, guidance, step);
           live = remaining(rows, live, cache);
         }
@@ -120,7 +122,7 @@ public final class BatchDecoder {
             NDArray hidden =
                 lm.backbone()
                     .hidden(step.create(ids), step.create(pos), step.create(mask), cache, false);
-            chooseNext(lm.lastLogits(hidden), kMax, pick(rows, live), guidance, step);
+            chooser.choose(lm.lastLogits(hidden), kMax, pick(rows, live), guidance, step);
             cache = compact(cache, rows, live, guidance, step);
             live = remaining(rows, live, cache);
           }
@@ -189,79 +191,40 @@ public final class BatchDecoder {
     return Arrays.stream(live).filter(b -> !rows[b].done).toArray();
   }
 
-  /**
-   * Top-k, guidance, sampling for every row; appends the chosen token to each live row. A row that
-   * has not reached its {@link DecodeRequest#minNewTokens} takes its top k among the non-EOS
-   * tokens, so EOS cannot win before then (guided or not).
-   */
-  private void chooseNext(
-      NDArray logits, int kMax, RowState[] rows, Guidance guidance, NDManager step) {
-    boolean suppress = eosId >= 0 && Arrays.stream(rows).anyMatch(RowState::mustNotEnd);
-    int fetch = suppress ? Math.min(kMax + 1, lm.config().vocabSize()) : kMax;
-    NDList top = logits.topK(fetch, -1, true, true);
-    float[] values = top.get(0).toFloatArray();
-    long[] ids = top.get(1).toLongArray();
-    NDArray candidates = top.get(1);
-    if (suppress) {
-      float[] v = new float[rows.length * kMax];
-      long[][] c = new long[rows.length][kMax];
-      for (int b = 0; b < rows.length; b++) {
-        int j = 0;
-        for (int i = 0; i < fetch && j < kMax; i++) {
-          long id = ids[b * fetch + i];
-          if (id == eosId && rows[b].mustNotEnd() && fetch > kMax) {
-            continue;
-          }
-          v[b * kMax + j] = values[b * fetch + i];
-          c[b][j++] = id;
-        }
-      }
-      values = v;
-      ids = Arrays.stream(c).flatMapToLong(Arrays::stream).toArray();
-      candidates = step.create(c);
-    }
-    float[] rewards = guidance == null ? null : guidance.score(candidates, step).toFloatArray();
-    long[] chosenIds = new long[rows.length];
-    long[] chosenIndex = new long[rows.length];
-    for (int b = 0; b < rows.length; b++) {
-      int index = rows[b].done ? 0 : rows[b].choose(values, rewards, b * kMax, kMax);
-      chosenIndex[b] = index;
-      chosenIds[b] = rows[b].done ? Math.max(eosId, 0) : ids[b * kMax + index];
-      if (!rows[b].done) {
-        rows[b].append((int) chosenIds[b], rewards == null ? 0f : rewards[b * kMax + index], eosId);
-      }
-    }
-    if (guidance != null) {
-      guidance.advance(step.create(chosenIds), step.create(chosenIndex), step);
-    }
-  }
-
   private void validate(int[][] prompts, List<DecodeRequest> requests) {
     if (prompts.length != requests.size() || prompts.length == 0) {
       throw new IllegalArgumentException(
           "need one request per prompt, got " + prompts.length + " / " + requests.size());
     }
-    BackboneConfig c = lm.config();
     for (int b = 0; b < prompts.length; b++) {
-      DecodeRequest r = requests.get(b);
-      if (prompts[b].length == 0) {
-        throw new IllegalArgumentException("request " + r.id() + ": empty prompt");
-      }
-      if (r.maxNewTokens() < 1 || r.topK() < 1 || !(r.temperature() >= 0f)) {
-        throw new IllegalArgumentException(
-            "request " + r.id() + ": need max_new_tokens >= 1, top_k >= 1, temperature >= 0");
-      }
-      if (prompts[b].length + r.maxNewTokens() > c.maxPositions()) {
-        throw new IllegalArgumentException(
-            "request "
-                + r.id()
-                + ": prompt of "
-                + prompts[b].length
-                + " tokens + max_new_tokens "
-                + r.maxNewTokens()
-                + " exceeds the context of "
-                + c.maxPositions());
-      }
+      validateRow(lm.config(), prompts[b], requests.get(b));
+    }
+  }
+
+  /**
+   * Checks one row as {@link #decode} and {@link RollingBatch#join} need it: a non-empty prompt,
+   * sane sampling parameters, and prompt + budget within the LM's context.
+   *
+   * @throws IllegalArgumentException naming the request otherwise
+   */
+  static void validateRow(BackboneConfig c, int[] prompt, DecodeRequest r) {
+    if (prompt.length == 0) {
+      throw new IllegalArgumentException("request " + r.id() + ": empty prompt");
+    }
+    if (r.maxNewTokens() < 1 || r.topK() < 1 || !(r.temperature() >= 0f)) {
+      throw new IllegalArgumentException(
+          "request " + r.id() + ": need max_new_tokens >= 1, top_k >= 1, temperature >= 0");
+    }
+    if (prompt.length + r.maxNewTokens() > c.maxPositions()) {
+      throw new IllegalArgumentException(
+          "request "
+              + r.id()
+              + ": prompt of "
+              + prompt.length
+              + " tokens + max_new_tokens "
+              + r.maxNewTokens()
+              + " exceeds the context of "
+              + c.maxPositions());
     }
   }
 }

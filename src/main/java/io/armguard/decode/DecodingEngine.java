@@ -29,6 +29,7 @@ public final class DecodingEngine implements GuidedEngine {
   private final PrefixScorer scorer;
   private final NDManager manager;
   private final BatchDecoder decoder;
+  private final int eosId;
   private final ArmStreamCache streams; // null: streamed replies are scored whole
 
   /**
@@ -69,8 +70,8 @@ public final class DecodingEngine implements GuidedEngine {
     }
     this.scorer = scorer;
     this.manager = parent.newSubManager();
-    int eos = tokenizer.eosId() >= 0 ? tokenizer.eosId() : lm.config().eosTokenId();
-    this.decoder = new BatchDecoder(lm, manager, eos);
+    this.eosId = tokenizer.eosId() >= 0 ? tokenizer.eosId() : lm.config().eosTokenId();
+    this.decoder = new BatchDecoder(lm, manager, eosId);
     this.streams =
         scorer instanceof RewardPrefixScorer r ? r.streamCache(manager, streamBatching) : null;
   }
@@ -92,32 +93,57 @@ public final class DecodingEngine implements GuidedEngine {
       if (rows.isEmpty()) {
         continue;
       }
-      GuidanceProvider provider = providers.get(strategy);
-      if (provider == null && strategy != Strategy.UNGUIDED) {
-        throw new IllegalArgumentException("no reward model loaded for strategy " + strategy);
-      }
+      GuidanceProvider provider = providerFor(strategy);
       List<DecodeRequest> group = rows.stream().map(batch::get).toList();
       int[][] prompts = group.stream().map(r -> promptIds(r.prompt())).toArray(int[][]::new);
       int[][] rewardPrefixes = new int[group.size()][];
       for (int j = 0; j < group.size(); j++) {
-        DecodeRequest r = group.get(j);
-        rewardPrefixes[j] =
-            r.rewardContext() == null ? prompts[j] : tokenizer.encode(r.rewardContext());
+        rewardPrefixes[j] = rewardPrefix(group.get(j), prompts[j]);
       }
       DecodedBatch out = decoder.decode(prompts, rewardPrefixes, group, provider);
       for (int j = 0; j < rows.size(); j++) {
-        SequenceOutput o = out.outputs().get(j);
-        results[rows.get(j)] =
-            new DecodeResult(
-                group.get(j).id(),
-                casing(group.get(j).prompt(), tokenizer.decode(o.tokenIds())),
-                o.tokenIds(),
-                o.tokenRewards(),
-                prompts[j].length,
-                o.stats());
+        results[rows.get(j)] = result(group.get(j), prompts[j].length, out.outputs().get(j));
       }
     }
     return Arrays.asList(results);
+  }
+
+  /**
+   * Rows join and leave a running batch at token boundaries ({@link RollingDecoder}); to be driven
+   * by the one thread that makes this engine's decoding calls, and closed before the engine.
+   */
+  @Override
+  public ContinuousDecoding continuous(int maxRows) {
+    return new RollingDecoder(this, lm, manager, eosId, maxRows);
+  }
+
+  /**
+   * The guidance for a strategy: null for UNGUIDED. Thread-safe.
+   *
+   * @throws IllegalArgumentException when its reward model is not loaded
+   */
+  GuidanceProvider providerFor(Strategy strategy) {
+    GuidanceProvider provider = providers.get(strategy);
+    if (provider == null && strategy != Strategy.UNGUIDED) {
+      throw new IllegalArgumentException("no reward model loaded for strategy " + strategy);
+    }
+    return provider;
+  }
+
+  /** What the reward model has seen before the first new token (the prompt unless told). */
+  int[] rewardPrefix(DecodeRequest r, int[] promptIds) {
+    return r.rewardContext() == null ? promptIds : tokenizer.encode(r.rewardContext());
+  }
+
+  /** A decoded row as the caller sees it: text (sentence case restored), ids, rewards, stats. */
+  DecodeResult result(DecodeRequest r, int promptTokens, SequenceOutput o) {
+    return new DecodeResult(
+        r.id(),
+        casing(r.prompt(), tokenizer.decode(o.tokenIds())),
+        o.tokenIds(),
+        o.tokenRewards(),
+        promptTokens,
+        o.stats());
   }
 
   /** An uncased vocabulary decodes lower case: restore sentence case in the new text only. */
@@ -125,7 +151,7 @@ public final class DecodingEngine implements GuidedEngine {
     return tokenizer.lowercases() ? SentenceCase.restore(context, decoded) : decoded;
   }
 
-  private int[] promptIds(String prompt) {
+  int[] promptIds(String prompt) {
     int[] ids = tokenizer.encode(prompt);
     return ids.length > 0 ? ids : new int[] {lm.config().bosTokenId()};
   }

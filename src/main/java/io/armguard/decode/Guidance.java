@@ -67,6 +67,26 @@ public interface Guidance extends AutoCloseable {
     throw new UnsupportedOperationException("this guidance cannot drop rows");
   }
 
+  /**
+   * Whether this guidance can take in another batch's rows ({@link #join}), which a {@link
+   * RollingBatch} needs to let requests join at token boundaries.
+   */
+  default boolean canJoin() {
+    return false;
+  }
+
+  /**
+   * Appends the rows of {@code newcomers} after this batch's rows (only called when {@link
+   * #canJoin()}). Both guidances come from the same provider and are at the same point of a step:
+   * each has scored its rows' candidates and been told the chosen tokens ({@link #advance}). From
+   * the next step on this guidance serves all rows; {@code newcomers} is closed by this call.
+   *
+   * @param stepManager freed after this step
+   */
+  default void join(Guidance newcomers, NDManager stepManager) {
+    throw new UnsupportedOperationException("this guidance cannot take in rows");
+  }
+
   /** Frees what the guidance holds for this batch. */
   @Override
   void close();

@@ -53,6 +53,19 @@ public interface GuidedEngine extends AutoCloseable {
   }
 
   /**
+   * A {@link ContinuousDecoding} over this engine, for a decode thread that owns it: requests join
+   * and leave a running batch at token boundaries. This default decodes each iteration's admitted
+   * requests as one {@link #generate} call (rows join between batches only); an engine that can
+   * step a batch token by token overrides it. A decoding facility: drive it from the one thread
+   * that makes this engine's decoding calls; close it before the engine.
+   *
+   * @param maxRows most rows decoding at once
+   */
+  default ContinuousDecoding continuous(int maxRows) {
+    return new WholeCallDecoding(this, maxRows);
+  }
+
+  /**
    * Whether {@link #generate} can serve requests of this strategy (UNGUIDED always; ARM and RAD
    * need their reward model loaded). Safe to call from any thread.
    */

@@ -22,7 +22,7 @@ final class RadGuidance implements Guidance {
   private final List<DecodeRequest> requests;
   private final NDManager state;
   private KvCache cache; // B rows after the prefill, B*k rows afterwards
-  private RewardCacheRows rows;
+  private CacheRows rows;
   private int[][] prompts; // until the prefill has run
   private int k;
 
@@ -72,7 +72,7 @@ final class RadGuidance implements Guidance {
   }
 
   private void prefill(NDManager step) {
-    rows = new RewardCacheRows(prompts);
+    rows = new CacheRows(prompts);
     cache = new KvCache(state, model.backbone().config().layerCount());
     NDList in = LeftPadding.pad(prompts, 0, step);
     prompts = null;
@@ -121,6 +121,29 @@ final class RadGuidance implements Guidance {
     }
     replaceCache(stepManager.create(idx));
     rows.retain(seq);
+    cache.dropLeading(rows.dropCommonPadding()); // padding only the rows that left needed
+  }
+
+  @Override
+  public boolean canJoin() {
+    return true;
+  }
+
+  /**
+   * Both hold k copies per sequence with the chosen token cached ({@link #advance}): stack them.
+   */
+  @Override
+  public void join(Guidance newcomers, NDManager stepManager) {
+    RadGuidance other = (RadGuidance) newcomers; // one provider opens both
+    if (prompts != null || other.prompts != null || k != other.k) {
+      throw new IllegalStateException(
+          "RAD guidances join after a step with the same k (" + k + " vs " + other.k + ")");
+    }
+    KvCache joined = KvCache.concatRows(cache, other.cache, state);
+    cache.close();
+    cache = joined;
+    rows = rows.concat(other.rows);
+    other.close();
   }
 
   @Override

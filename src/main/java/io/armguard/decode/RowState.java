@@ -25,6 +25,10 @@ final class RowState {
     this.rewards = new float[tokens.length];
   }
 
+  DecodeRequest request() {
+    return request;
+  }
+
   /**
    * Index among this row's top-k (the LM's logits at {@code offset} of {@code values}, sorted
    * descending; {@code kMax} per row) chosen with this row's next draw; {@code rewards} null when

@@ -116,6 +116,91 @@ public final class KvCache implements AutoCloseable {
   }
 
   /**
+   * The rows of {@code top} followed by those of {@code bottom}, in a new cache owned by a child of
+   * {@code parent}: the shorter of the two is left-padded with zeros to the longer's length (the
+   * caller masks the padding, e.g. with {@code CacheRows#concat}). Both inputs stay as they are.
+   *
+   * @throws IllegalArgumentException when either is empty or their layer counts differ
+   */
+  public static KvCache concatRows(KvCache top, KvCache bottom, NDManager parent) {
+    if (top.keysT.length != bottom.keysT.length || top.length == 0 || bottom.length == 0) {
+      throw new IllegalArgumentException("concatRows needs two non-empty caches of one model");
+    }
+    int width = Math.max(top.length, bottom.length);
+    KvCache out = new KvCache(parent, top.keysT.length);
+    out.length = width;
+    try (NDManager scratch = out.manager.newSubManager()) {
+      for (int i = 0; i < top.keysT.length; i++) {
+        NDArray k =
+            NDArrays.concat(
+                new NDList(top.paddedKeys(i, width, scratch), bottom.paddedKeys(i, width, scratch)),
+                0);
+        NDArray v =
+            NDArrays.concat(
+                new NDList(
+                    top.paddedValues(i, width, scratch), bottom.paddedValues(i, width, scratch)),
+                0);
+        out.keysT[i] = out.own(k);
+        out.values[i] = out.own(v);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Layer i's keys, left-padded with zeros to {@code width} positions (this cache's own if none).
+   */
+  private NDArray paddedKeys(int i, int width, NDManager scratch) {
+    int pad = width - length;
+    if (pad == 0) {
+      return keysT[i];
+    }
+    Shape k = keysT[i].getShape(); // [B, H, hd, L]
+    return scratch.zeros(new Shape(k.get(0), k.get(1), k.get(2), pad)).concat(keysT[i], 3);
+  }
+
+  /** Layer i's values, left-padded with zeros to {@code width} positions. */
+  private NDArray paddedValues(int i, int width, NDManager scratch) {
+    int pad = width - length;
+    if (pad == 0) {
+      return values[i];
+    }
+    Shape v = values[i].getShape(); // [B, H, L, hd]
+    return scratch.zeros(new Shape(v.get(0), v.get(1), pad, v.get(3))).concat(values[i], 2);
+  }
+
+  /**
+   * Drops the first {@code columns} positions of every row (columns that are padding in all rows,
+   * so a long-running batch does not carry the padding of rows that left). The old arrays are
+   * closed; the new ones are copies.
+   *
+   * @throws IllegalArgumentException unless {@code 0 <= columns < length()}
+   */
+  public void dropLeading(int columns) {
+    if (columns < 0 || columns >= length) {
+      throw new IllegalArgumentException(
+          "drop " + columns + " leading of " + length + " cached positions");
+    }
+    if (columns == 0) {
+      return;
+    }
+    for (int i = 0; i < keysT.length; i++) {
+      if (keysT[i] != null) {
+        try (NDArray k = keysT[i].get(new NDIndex(":, :, :, {}:", columns));
+            NDArray v = values[i].get(new NDIndex(":, :, {}:, :", columns))) {
+          NDArray kc = own(k.duplicate());
+          NDArray vc = own(v.duplicate());
+          keysT[i].close();
+          values[i].close();
+          keysT[i] = kc;
+          values[i] = vc;
+        }
+      }
+    }
+    length -= columns;
+  }
+
+  /**
    * One batch over single-row caches of different lengths: row i is {@code rows.get(i)} left-padded
    * with zeros to {@code width} positions (the caller masks the padding). The new cache, owned by a
    * child of {@code parent}, copies the rows' arrays; the rows stay as they are.

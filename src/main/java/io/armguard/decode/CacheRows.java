@@ -4,12 +4,14 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 
 /**
- * Bookkeeping of a reward model's own KV cache over a left-padded batch: how many padding columns
- * each sequence has and how many columns the cache holds, so every one-token step gets the right
- * attention mask and position ids (the reference code feeds pads unmasked; docs/algorithm.md
- * section 7).
+ * Bookkeeping of a KV cache over a left-padded batch (the LM's in a {@link RollingBatch}, a reward
+ * model's own in ARM and RAD guidance): how many padding columns each sequence has and how many
+ * columns the cache holds, so every one-token step gets the right attention mask and position ids
+ * (the reference code feeds pads unmasked; docs/algorithm.md section 7). Rows may leave ({@link
+ * #retain}) and join ({@link #concat}); {@link #dropCommonPadding} says how many leading columns no
+ * row needs any more.
  */
-final class RewardCacheRows {
+final class CacheRows {
 
   private int[] pads;
   private int length;
@@ -17,7 +19,7 @@ final class RewardCacheRows {
   /**
    * @param sequences each row's real tokens as the reward model's prefill sees them
    */
-  RewardCacheRows(int[][] sequences) {
+  CacheRows(int[][] sequences) {
     int width = 0;
     for (int[] s : sequences) {
       width = Math.max(width, s.length);
@@ -68,6 +70,48 @@ final class RewardCacheRows {
       kept[i] = pads[(int) rows[i]];
     }
     pads = kept;
+  }
+
+  /**
+   * The rows of this batch followed by those of {@code other}, both left-padded to the wider of the
+   * two: the narrower side's rows get {@code |length - other.length|} more padding columns (the
+   * caller pads its cache the same way, {@link io.armguard.model.KvCache#concatRows}).
+   */
+  CacheRows concat(CacheRows other) {
+    int width = Math.max(length, other.length);
+    int[] joined = new int[pads.length + other.pads.length];
+    for (int b = 0; b < pads.length; b++) {
+      joined[b] = pads[b] + width - length;
+    }
+    for (int b = 0; b < other.pads.length; b++) {
+      joined[pads.length + b] = other.pads[b] + width - other.length;
+    }
+    return new CacheRows(joined, width);
+  }
+
+  /**
+   * Removes the leading columns that are padding in every row and returns how many (the caller
+   * drops as many from its cache, {@link io.armguard.model.KvCache#dropLeading}); 0 when a row
+   * starts at column 0 or when no column would be left.
+   */
+  int dropCommonPadding() {
+    int common = Integer.MAX_VALUE;
+    for (int p : pads) {
+      common = Math.min(common, p);
+    }
+    if (pads.length == 0 || common == 0 || common >= length) {
+      return 0;
+    }
+    for (int b = 0; b < pads.length; b++) {
+      pads[b] -= common;
+    }
+    length -= common;
+    return common;
+  }
+
+  private CacheRows(int[] pads, int length) {
+    this.pads = pads;
+    this.length = length;
   }
 
   /** Real tokens of each row of a left-padded [B, T] batch (ids and mask flattened row-major). */

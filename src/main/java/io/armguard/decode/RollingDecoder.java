@@ -1,0 +1,234 @@
+package io.armguard.decode;
+
+import ai.djl.ndarray.NDManager;
+import io.armguard.model.CausalLm;
+import io.armguard.model.EngineThreads;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link ContinuousDecoding} over a {@link DecodingEngine}'s LM and guidance providers: one {@link
+ * RollingBatch} per group of rows that can share a pass (one strategy; for RAD also one k, since
+ * its cache holds k copies per row; a retried row alone), each stepped once per {@link #iterate}.
+ * Tokenizing and validating happen in {@link #admit}, on the caller's thread, so a request the
+ * engine refuses never reaches the decode thread.
+ */
+final class RollingDecoder implements ContinuousDecoding {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RollingDecoder.class);
+
+  /** Which rows may share a pass. */
+  private record Group(Strategy strategy, int radK, long alone) {}
+
+  /** One admitted request; told its outcome once. */
+  private static final class Row {
+    final DecodeRequest request;
+    final int[] prompt;
+    final int[] rewardPrefix;
+    final Listener listener;
+    final Group group;
+    boolean told;
+
+    Row(DecodeRequest request, int[] prompt, int[] rewardPrefix, Listener listener, Group group) {
+      this.request = request;
+      this.prompt = prompt;
+      this.rewardPrefix = rewardPrefix;
+      this.listener = listener;
+      this.group = group;
+    }
+  }
+
+  private final DecodingEngine engine;
+  private final CausalLm lm;
+  private final NDManager manager;
+  private final int eosId;
+  private final int maxRows;
+  private final Queue<Row> admitted = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger rowCount = new AtomicInteger();
+  private final AtomicLong aloneIds = new AtomicLong();
+  private final AtomicLong steps = new AtomicLong();
+  private final AtomicLong rowSteps = new AtomicLong();
+  private final Map<Group, RollingBatch<Row>> groups = new LinkedHashMap<>();
+  private volatile boolean closed;
+
+  RollingDecoder(DecodingEngine engine, CausalLm lm, NDManager parent, int eosId, int maxRows) {
+    if (maxRows < 1) {
+      throw new IllegalArgumentException("maxRows must be >= 1, got " + maxRows);
+    }
+    this.engine = engine;
+    this.lm = lm;
+    this.manager = parent.newSubManager();
+    this.eosId = eosId;
+    this.maxRows = maxRows;
+  }
+
+  @Override
+  public void admit(DecodeRequest request, boolean alone, Listener listener) {
+    if (closed) {
+      throw new IllegalStateException("the continuous decoder is closed");
+    }
+    engine.providerFor(request.strategy()); // refuses a strategy without its reward model
+    int[] prompt = engine.promptIds(request.prompt());
+    BatchDecoder.validateRow(lm.config(), prompt, request);
+    int[] reward = engine.rewardPrefix(request, prompt);
+    int radK =
+        request.strategy() == Strategy.RAD ? Math.min(request.topK(), lm.config().vocabSize()) : 0;
+    Group group = new Group(request.strategy(), radK, alone ? aloneIds.incrementAndGet() : 0);
+    Row row = new Row(request, prompt, reward, listener, group);
+    rowCount.incrementAndGet();
+    admitted.add(row);
+    if (closed && admitted.remove(row)) { // close() may have drained the queue before the add
+      rowCount.decrementAndGet();
+      throw new IllegalStateException("the continuous decoder is closed");
+    }
+  }
+
+  @Override
+  public int rows() {
+    return rowCount.get();
+  }
+
+  @Override
+  public Stats stats() {
+    return new Stats(steps.get(), rowSteps.get());
+  }
+
+  @Override
+  public int iterate() {
+    return EngineThreads.inferenceOnly(this::iterateOnce);
+  }
+
+  private int iterateOnce() {
+    int running = 0;
+    for (RollingBatch<Row> g : groups.values()) {
+      running += g.size();
+    }
+    Map<Group, List<Row>> joining = new LinkedHashMap<>();
+    Row r;
+    while (running < maxRows && (r = admitted.poll()) != null) {
+      joining.computeIfAbsent(r.group, k -> new ArrayList<>()).add(r);
+      running++;
+    }
+    for (Map.Entry<Group, List<Row>> e : joining.entrySet()) {
+      RollingBatch<Row> batch =
+          groups.computeIfAbsent(
+              e.getKey(),
+              k -> new RollingBatch<>(lm, manager, eosId, engine.providerFor(k.strategy())));
+      join(e.getKey(), batch, e.getValue());
+    }
+    int stepped = 0;
+    for (Iterator<Map.Entry<Group, RollingBatch<Row>>> it = groups.entrySet().iterator();
+        it.hasNext(); ) {
+      Map.Entry<Group, RollingBatch<Row>> e = it.next();
+      RollingBatch<Row> batch = e.getValue();
+      int n = batch.size();
+      if (n > 0) {
+        try {
+          List<RollingBatch.Finished<Row>> done = batch.step();
+          steps.incrementAndGet();
+          rowSteps.addAndGet(n);
+          stepped += n;
+          deliver(done);
+        } catch (RuntimeException ex) {
+          fail(batch.tags(), e.getKey(), ex);
+          batch.close();
+          it.remove();
+          continue;
+        }
+      }
+      if (batch.size() == 0) {
+        batch.close();
+        it.remove();
+      }
+    }
+    return stepped;
+  }
+
+  private void join(Group group, RollingBatch<Row> batch, List<Row> rows) {
+    int n = rows.size();
+    int[][] prompts = new int[n][];
+    int[][] rewards = new int[n][];
+    List<DecodeRequest> requests = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      prompts[i] = rows.get(i).prompt;
+      rewards[i] = rows.get(i).rewardPrefix;
+      requests.add(rows.get(i).request);
+    }
+    try {
+      deliver(batch.join(prompts, rewards, requests, rows));
+    } catch (RuntimeException ex) {
+      // the batch's state is undefined after a failed pass: its rows and the newcomers are lost
+      fail(rows, group, ex);
+      fail(batch.tags(), group, ex);
+      batch.close();
+      groups.remove(group);
+    }
+  }
+
+  private void deliver(List<RollingBatch.Finished<Row>> done) {
+    for (RollingBatch.Finished<Row> f : done) {
+      Row row = f.tag();
+      DecodeResult result;
+      try {
+        result = engine.result(row.request, row.prompt.length, f.output());
+      } catch (RuntimeException ex) {
+        tell(row, null, ex);
+        continue;
+      }
+      tell(row, result, null);
+    }
+  }
+
+  private void fail(List<Row> rows, Group group, RuntimeException cause) {
+    int lost = 0;
+    for (Row row : rows) {
+      lost += row.told ? 0 : 1;
+      tell(row, null, cause);
+    }
+    if (lost > 0) {
+      LOG.warn("a {} pass failed; {} rows lost ({})", group.strategy(), lost, cause.toString());
+    }
+  }
+
+  private void tell(Row row, DecodeResult result, RuntimeException cause) {
+    if (row.told) {
+      return;
+    }
+    row.told = true;
+    rowCount.decrementAndGet();
+    try {
+      if (result != null) {
+        row.listener.done(result);
+      } else {
+        row.listener.failed(cause);
+      }
+    } catch (RuntimeException ex) {
+      LOG.error("a decode listener failed on request {}", row.request.id(), ex);
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    IllegalStateException gone = new IllegalStateException("the continuous decoder closed");
+    Row r;
+    while ((r = admitted.poll()) != null) {
+      tell(r, null, gone);
+    }
+    for (RollingBatch<Row> batch : groups.values()) {
+      batch.tags().forEach(row -> tell(row, null, gone));
+      batch.close();
+    }
+    groups.clear();
+    manager.close();
+  }
+}
