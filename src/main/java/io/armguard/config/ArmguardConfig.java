@@ -63,6 +63,7 @@ public final class ArmguardConfig {
   public static final String BATCH_MAX_DELAY_MS = "batch.max.delay.ms";
   public static final String BATCH_MAX_IN_FLIGHT = "batch.max.in.flight";
   public static final String DECODE_SCHEDULER = "decode.scheduler";
+  public static final String BATCH_MAX_ROWS = "batch.max.rows";
   public static final String MODEL_LM_DIR = "model.lm.dir";
   public static final String MODEL_REWARD_DIR = "model.reward.dir";
   public static final String MODEL_RAD_DIR = "model.rad.dir";
@@ -236,11 +237,21 @@ public final class ArmguardConfig {
           choiceKey(
               DECODE_SCHEDULER,
               "instance",
-              List.of("instance", "task"),
+              List.of("instance", "continuous", "task"),
               "instance: one decode scheduler per engine pool forms batches across every task and"
-                  + " stream thread of the instance; task: each task batches its own requests on"
-                  + " its stream thread's decode worker. batch.max.in.flight=0 decodes on the"
+                  + " stream thread of the instance (batch.size / batch.max.delay.ms);"
+                  + " continuous: the same scheduler with iteration-level batching, requests join"
+                  + " the running batch at token boundaries and leave when done, up to"
+                  + " batch.max.rows, no batching delay; task: each task batches its own requests"
+                  + " on its stream thread's decode worker. batch.max.in.flight=0 decodes on the"
                   + " stream thread either way."),
+          intKey(
+              BATCH_MAX_ROWS,
+              32,
+              1,
+              1_024,
+              "decode.scheduler=continuous: most requests decided at once (rows in the running"
+                  + " batch); each has one decode thread of its own waiting on the batch."),
           stringKey(MODEL_LM_DIR, "models/lm", false, "Language model directory (HF layout)."),
           stringKey(
               MODEL_REWARD_DIR,
@@ -650,7 +661,20 @@ public final class ArmguardConfig {
    * a decode worker), rather than per task.
    */
   public boolean instanceScheduler() {
-    return "instance".equals(string(DECODE_SCHEDULER)) && batchMaxInFlight() > 0;
+    return ("instance".equals(string(DECODE_SCHEDULER)) || continuousScheduler())
+        && batchMaxInFlight() > 0;
+  }
+
+  /**
+   * Whether the instance's scheduler batches at token boundaries ({@code
+   * decode.scheduler=continuous}); it is an instance scheduler ({@link #instanceScheduler}).
+   */
+  public boolean continuousScheduler() {
+    return "continuous".equals(string(DECODE_SCHEDULER)) && batchMaxInFlight() > 0;
+  }
+
+  public int batchMaxRows() {
+    return intValue(BATCH_MAX_ROWS);
   }
 
   public long commitIntervalMs() {

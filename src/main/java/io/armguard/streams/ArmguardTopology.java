@@ -1,11 +1,13 @@
 package io.armguard.streams;
 
 import io.armguard.config.ArmguardConfig;
+import io.armguard.decode.GuidedEngine;
 import io.armguard.moderate.BatchModerator;
 import io.armguard.moderate.ModerationPolicy;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -106,13 +108,16 @@ public final class ArmguardTopology {
           () ->
               engines.scheduler(
                   engine -> {
-                    BatchDecider decider = new BatchDecider(new BatchModerator(engine, policy));
-                    return DecodeScheduler.start(
-                        engine,
-                        settings,
-                        batch -> decider.decide(batch, "scheduler"),
-                        metrics,
-                        wallClock);
+                    Function<GuidedEngine, DecodeScheduler.BatchDecoding> deciding =
+                        on -> {
+                          BatchDecider decider = new BatchDecider(new BatchModerator(on, policy));
+                          return batch -> decider.decide(batch, "scheduler");
+                        };
+                    return config.continuousScheduler()
+                        ? DecodeScheduler.startContinuous(
+                            engine, settings, deciding, metrics, wallClock)
+                        : DecodeScheduler.start(
+                            engine, settings, deciding.apply(engine), metrics, wallClock);
                   });
       t.addProcessor(
           MICRO_BATCH,

@@ -11,10 +11,13 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,20 +73,29 @@ public final class DecodeScheduler implements AutoCloseable {
    * @param batchSize most requests in one batch; a batch leaves once this many are queued
    * @param maxDelayMs a batch leaves once its oldest request has waited this long (wall clock)
    * @param maxPendingPerTask most requests one client may have offered and not yet polled back
+   * @param maxRows continuous mode: most requests decided at once (rows in the running batch)
    */
-  public record Settings(int batchSize, long maxDelayMs, int maxPendingPerTask) {
+  public record Settings(int batchSize, long maxDelayMs, int maxPendingPerTask, int maxRows) {
     public Settings {
-      if (batchSize < 1 || maxDelayMs < 0 || maxPendingPerTask < 1) {
+      if (batchSize < 1 || maxDelayMs < 0 || maxPendingPerTask < 1 || maxRows < 1) {
         throw new IllegalArgumentException("invalid scheduler settings: " + this);
       }
     }
 
-    /** batch.size, batch.max.delay.ms and batch.size x batch.max.in.flight per task. */
+    /** Size/delay batching settings (continuous mode's row limit: {@code batchSize}). */
+    public static Settings batching(int batchSize, long maxDelayMs, int maxPendingPerTask) {
+      return new Settings(batchSize, maxDelayMs, maxPendingPerTask, batchSize);
+    }
+
+    /**
+     * batch.size, batch.max.delay.ms, batch.size x batch.max.in.flight per task, batch.max.rows.
+     */
     public static Settings of(ArmguardConfig config) {
       return new Settings(
           config.batchSize(),
           config.batchMaxDelayMs(),
-          config.batchSize() * Math.max(1, config.batchMaxInFlight()));
+          config.batchSize() * Math.max(1, config.batchMaxInFlight()),
+          config.batchMaxRows());
     }
   }
 
@@ -104,6 +116,8 @@ public final class DecodeScheduler implements AutoCloseable {
   private final Condition changed = lock.newCondition();
   private final ArrayDeque<Queued> queue = new ArrayDeque<>();
   private final AtomicInteger batches = new AtomicInteger();
+  private final ContinuousLoop loop; // null when batching by size and delay
+  private ExecutorService requestThreads; // continuous mode: one per request being decided
   private boolean closed;
 
   private DecodeScheduler(
@@ -112,13 +126,15 @@ public final class DecodeScheduler implements AutoCloseable {
       BatchDecoding decoding,
       PipelineMetrics metrics,
       LongSupplier wallClock,
-      BatchListener afterDelivery) {
+      BatchListener afterDelivery,
+      ContinuousLoop loop) {
     this.settings = settings;
     this.lane = lane;
     this.decoding = decoding;
     this.metrics = metrics;
     this.wallClock = wallClock;
     this.afterDelivery = afterDelivery;
+    this.loop = loop;
   }
 
   /**
@@ -152,13 +168,73 @@ public final class DecodeScheduler implements AutoCloseable {
             decoding,
             metrics,
             wallClock,
-            afterDelivery);
+            afterDelivery,
+            null);
     s.lane.execute(s::runWorker);
     metrics.schedulerQueue(s);
     LOG.info(
         "decode scheduler started: batch.size={} batch.max.delay.ms={} per-task pending={}",
         settings.batchSize(),
         settings.maxDelayMs(),
+        settings.maxPendingPerTask());
+    return s;
+  }
+
+  /**
+   * A running scheduler with <b>iteration-level batching</b> over {@code engine}: its one decode
+   * thread runs a {@link ContinuousLoop} (scoring passes over every waiting call, then one token
+   * step of the running batch that generation rows join at token boundaries and leave when done),
+   * and {@code settings.maxRows()} request threads each take the next queued request and decide it
+   * alone over the loop's engine, so every pass is shared by all requests being decided. There is
+   * no batching delay: a request starts as soon as a request thread is free.
+   *
+   * @param deciding makes one request thread's decider over the loop's (thread-safe) engine
+   */
+  public static DecodeScheduler startContinuous(
+      GuidedEngine engine,
+      Settings settings,
+      Function<GuidedEngine, BatchDecoding> deciding,
+      PipelineMetrics metrics,
+      LongSupplier wallClock) {
+    return startContinuous(engine, settings, deciding, metrics, wallClock, BatchListener.NONE);
+  }
+
+  /** As above, telling {@code afterDelivery} of every request handed out (tests wait on it). */
+  static DecodeScheduler startContinuous(
+      GuidedEngine engine,
+      Settings settings,
+      Function<GuidedEngine, BatchDecoding> deciding,
+      PipelineMetrics metrics,
+      LongSupplier wallClock,
+      BatchListener afterDelivery) {
+    ContinuousLoop loop = new ContinuousLoop(engine, settings.maxRows(), metrics::batch);
+    DecodeScheduler s =
+        new DecodeScheduler(
+            settings,
+            new DecodeLane(engine, "armguard-decode-loop"),
+            null,
+            metrics,
+            wallClock,
+            afterDelivery,
+            loop);
+    s.lane.execute(loop);
+    AtomicInteger threadIds = new AtomicInteger();
+    s.requestThreads =
+        Executors.newFixedThreadPool(
+            settings.maxRows(),
+            r -> {
+              Thread t = new Thread(r, "armguard-decide-" + threadIds.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    for (int i = 0; i < settings.maxRows(); i++) {
+      BatchDecoding mine = deciding.apply(loop.engine());
+      s.requestThreads.execute(() -> s.runRequestThread(mine));
+    }
+    metrics.schedulerQueue(s);
+    LOG.info(
+        "decode scheduler started (continuous): batch.max.rows={} per-task pending={}",
+        settings.maxRows(),
         settings.maxPendingPerTask());
     return s;
   }
@@ -337,13 +413,59 @@ public final class DecodeScheduler implements AutoCloseable {
   }
 
   private void decodeAndDeliver(List<Queued> batch) {
-    List<Task> tasks = batch.stream().map(Queued::task).toList();
     long start = wallClock.getAsLong();
     long t0 = System.nanoTime();
-    BatchDecider.Decisions d;
+    BatchDecider.Decisions d = decideSafely(decoding, batch);
+    long decodeMs = (System.nanoTime() - t0) / 1_000_000;
+    batches.incrementAndGet();
+    metrics.batch(batch.size(), decodeMs);
+    deliver(batch, d, new ScheduledAnswer.BatchFacts(batch.size(), start, decodeMs));
+  }
+
+  /**
+   * A request thread of the continuous mode: takes the next queued request, decides it alone over
+   * the loop's engine, hands its answer back; until closed.
+   */
+  private void runRequestThread(BatchDecoding mine) {
+    while (true) {
+      Queued q;
+      lock.lock();
+      try {
+        while (!closed && queue.isEmpty()) {
+          changed.await();
+        }
+        if (closed) {
+          return;
+        }
+        q = queue.pollFirst();
+      } catch (InterruptedException e) {
+        return; // close(): queued requests stay in their tasks' stores
+      } finally {
+        lock.unlock();
+      }
+      var before = loop.stats();
+      long start = wallClock.getAsLong();
+      long t0 = System.nanoTime();
+      BatchDecider.Decisions d = decideSafely(mine, List.of(q));
+      long decodeMs = (System.nanoTime() - t0) / 1_000_000;
+      var after = loop.stats();
+      long steps = after.steps() - before.steps();
+      // the request's "batch": the mean rows per token step while it was being decided
+      int size =
+          steps == 0
+              ? 1
+              : (int)
+                  Math.max(1, Math.round((after.rowSteps() - before.rowSteps()) / (double) steps));
+      batches.incrementAndGet();
+      deliver(List.of(q), d, new ScheduledAnswer.BatchFacts(size, start, decodeMs));
+    }
+  }
+
+  /** Decides a batch; an Error fails its requests instead of leaving tasks waiting forever. */
+  private static BatchDecider.Decisions decideSafely(BatchDecoding decoding, List<Queued> batch) {
     try {
-      d = decoding.decide(tasks);
-    } catch (Throwable t) { // an Error must not leave tasks waiting for answers forever
+      return decoding.decide(batch.stream().map(Queued::task).toList());
+    } catch (Throwable t) {
       LOG.error("decode scheduler failed on a batch of {}", batch.size(), t);
       List<Verdict> none = new ArrayList<>();
       List<String> why = new ArrayList<>();
@@ -352,11 +474,12 @@ public final class DecodeScheduler implements AutoCloseable {
             none.add(null);
             why.add("decode failed: " + t);
           });
-      d = new BatchDecider.Decisions(none, why);
+      return new BatchDecider.Decisions(none, why);
     }
-    long decodeMs = (System.nanoTime() - t0) / 1_000_000;
-    batches.incrementAndGet();
-    metrics.batch(batch.size(), decodeMs);
+  }
+
+  private void deliver(
+      List<Queued> batch, BatchDecider.Decisions d, ScheduledAnswer.BatchFacts facts) {
     for (int i = 0; i < batch.size(); i++) {
       Queued q = batch.get(i);
       q.owner()
@@ -367,7 +490,7 @@ public final class DecodeScheduler implements AutoCloseable {
                   q.task(),
                   d.verdicts().get(i),
                   d.failures().get(i),
-                  new ScheduledAnswer.BatchFacts(batch.size(), start, decodeMs)));
+                  facts));
     }
     afterDelivery.delivered(batch.size());
   }
@@ -385,6 +508,10 @@ public final class DecodeScheduler implements AutoCloseable {
       changed.signalAll();
     } finally {
       lock.unlock();
+    }
+    if (loop != null) {
+      loop.close(); // waiting request threads' calls fail; their answers go to closed clients
+      requestThreads.shutdownNow();
     }
     lane.close();
   }

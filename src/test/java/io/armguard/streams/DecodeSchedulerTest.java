@@ -66,7 +66,7 @@ class DecodeSchedulerTest {
     scheduler =
         DecodeScheduler.start(
             engine,
-            new DecodeScheduler.Settings(batchSize, delayMs, perTask),
+            DecodeScheduler.Settings.batching(batchSize, delayMs, perTask),
             batch -> {
               decodedBatches.add(batch.stream().map(Task::id).toList());
               try {
@@ -211,7 +211,7 @@ class DecodeSchedulerTest {
     scheduler =
         DecodeScheduler.start(
             engine,
-            new DecodeScheduler.Settings(2, 0, 8),
+            DecodeScheduler.Settings.batching(2, 0, 8),
             batch -> {
               throw new OutOfMemoryError("native");
             },
