@@ -77,6 +77,27 @@ class DecodeSchedulerIT {
         Map.of());
   }
 
+  /** {@code decode.scheduler=continuous} on topics and an application of its own. */
+  private static ArmguardConfig continuous(String instance) {
+    return ArmguardConfig.from(
+        Map.ofEntries(
+            Map.entry("application.id", "armguard-continuous-it"),
+            Map.entry("bootstrap.servers", broker.bootstrapServers()),
+            Map.entry("state.dir", tmp.resolve("cstate-" + instance).toString()),
+            Map.entry("num.stream.threads", "2"),
+            Map.entry("decode.scheduler", "continuous"),
+            Map.entry("batch.max.rows", "16"),
+            Map.entry("http.port", "-1"),
+            Map.entry("instance.id", instance),
+            Map.entry("decode.max.new.tokens", "16"),
+            Map.entry("topic.requests", "c.requests"),
+            Map.entry("topic.completions", "c.completions"),
+            Map.entry("topic.audit", "c.audit"),
+            Map.entry("topic.dlq", "c.dlq"),
+            Map.entry("schema.registry.url", "mock://armguard-continuous-it")),
+        Map.of());
+  }
+
   /** Sends {@code perPartition} requests to each partition; returns id → partition. */
   private static Map<String, Integer> send(
       KafkaProducer<String, GenerationRequest> producer,
@@ -87,9 +108,11 @@ class DecodeSchedulerIT {
     for (int i = 0; i < perPartition; i++) {
       for (int p = 0; p < PARTITIONS; p++) {
         String id = prefix + "-p" + p + "-" + i;
-        producer.send(
-            new ProducerRecord<>(
-                config.requestsTopic(), p, id, TestRequests.generate(id, "Once upon a time")));
+        GenerationRequest r =
+            GenerationRequest.newBuilder(TestRequests.generate(id, "Once upon a time"))
+                .setMaxNewTokens(4 + (i * PARTITIONS + p) % 13) // 4-16: short beside long
+                .build();
+        producer.send(new ProducerRecord<>(config.requestsTopic(), p, id, r));
         sent.put(id, p);
       }
     }
@@ -162,6 +185,42 @@ class DecodeSchedulerIT {
         assertTrue(
             moved.stream().anyMatch(x -> x.getInstanceId().equals("it-b")),
             "some partitions moved to the new instance");
+      }
+    }
+  }
+
+  @Test
+  void continuousBatchingSharesStepsAcrossTasksAndAnswersOnceThroughARebalance() throws Exception {
+    ArmguardConfig a = continuous("c-a");
+    broker.createTopics(
+        PARTITIONS, List.of(a.requestsTopic(), a.completionsTopic(), a.auditTopic(), a.dlqTopic()));
+    try (ArmguardService first =
+            new ArmguardService(a, serdes, new EnginePool(models::newEngine, models.loaded()));
+        KafkaProducer<String, GenerationRequest> producer =
+            new KafkaProducer<>(
+                Map.of("bootstrap.servers", broker.bootstrapServers()),
+                new StringSerializer(),
+                serdes.request().serializer());
+        OutputCollector out = new OutputCollector(a, serdes, PARTITIONS)) {
+      assertTrue(first.awaitRunning(Duration.ofSeconds(60)), "state " + first.state());
+
+      // a burst of 40 requests of 4-16 tokens over four tasks and two stream threads
+      Map<String, Integer> one = send(producer, a, "one", 10);
+      assertTrue(out.await(40, 40, 0, Duration.ofSeconds(120), Duration.ofSeconds(1), c -> {}));
+      List<AuditRecord> audits = assertAnsweredOnceByTheirTasks(out, one);
+      double meanBatch =
+          audits.stream().mapToInt(x -> x.getTimings().getBatchSize()).average().orElse(0);
+      assertTrue(meanBatch > 2, "requests shared token steps across tasks: mean " + meanBatch);
+
+      // a second burst, and a second instance joining while it decodes: still exactly once
+      Map<String, Integer> two = send(producer, a, "two", 10);
+      try (ArmguardService second =
+          new ArmguardService(
+              continuous("c-b"), serdes, new EnginePool(models::newEngine, models.loaded()))) {
+        assertTrue(out.await(80, 80, 0, Duration.ofSeconds(120), Duration.ofSeconds(3), c -> {}));
+        assertAnsweredOnceByTheirTasks(out, two);
+        assertEquals(80, out.completions().size(), "nothing answered twice");
+        assertEquals(80, out.audits().size());
       }
     }
   }
