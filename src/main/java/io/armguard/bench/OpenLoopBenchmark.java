@@ -23,13 +23,19 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * {@code bench pipeline --open-loop}: GENERATE requests arrive at a given mean rate (Poisson:
  * exponential gaps from a seeded generator, sent on a schedule whatever the service's pace), spread
  * round-robin over the request partitions, against a running armguard; reports end-to-end latency
- * (produced → completion consumed) and the batches the service formed, from the audit records. A
- * sender thread produces while the calling thread consumes. The caller owns producer and collector.
+ * (produced → completion consumed), overall and split by short (max_new_tokens <= {@value
+ * TokenRange#SHORT_MAX}) and long requests, the batches the service formed (from the audit records)
+ * and how the requests in flight grew ({@link QueueGrowth}). A sender thread produces while the
+ * calling thread consumes. The caller owns producer and collector.
  */
 public final class OpenLoopBenchmark {
 
   private static final Gson GSON =
-      new GsonBuilder().serializeSpecialFloatingPointValues().disableHtmlEscaping().create();
+      new GsonBuilder()
+          .serializeSpecialFloatingPointValues()
+          .serializeNulls()
+          .disableHtmlEscaping()
+          .create();
 
   /**
    * What to offer.
@@ -37,15 +43,56 @@ public final class OpenLoopBenchmark {
    * @param ratePerSecond mean arrival rate
    * @param requests how many requests to send
    * @param partitions request partitions to spread them over (round-robin)
-   * @param maxNewTokens tokens per request
-   * @param seed of the arrival gaps
+   * @param maxNewTokens tokens per request: one number, or a range each request draws from
+   * @param seed of the arrival gaps and the token draws
    */
   public record Settings(
-      double ratePerSecond, int requests, int partitions, int maxNewTokens, long seed) {
+      double ratePerSecond, int requests, int partitions, TokenRange maxNewTokens, long seed) {
     public Settings {
-      if (!(ratePerSecond > 0) || requests < 1 || partitions < 1 || maxNewTokens < 1) {
+      if (!(ratePerSecond > 0) || requests < 1 || partitions < 1 || maxNewTokens == null) {
         throw new IllegalArgumentException("invalid open-loop settings: " + this);
       }
+    }
+
+    /** Every request asks for {@code maxNewTokens}. */
+    public Settings(
+        double ratePerSecond, int requests, int partitions, int maxNewTokens, long seed) {
+      this(ratePerSecond, requests, partitions, TokenRange.of(maxNewTokens), seed);
+    }
+
+    /** The same workload at another rate and seed. */
+    public Settings at(double rate, int count, long otherSeed) {
+      return new Settings(rate, count, partitions, maxNewTokens, otherSeed);
+    }
+
+    /** Request i's max_new_tokens, i in [0, requests). */
+    public int[] tokens() {
+      return maxNewTokens.draw(requests, seed * 31 + 7);
+    }
+  }
+
+  /**
+   * Latency percentiles of some of a run's requests.
+   *
+   * @param requests how many were answered
+   * @param p50Ms nearest-rank median, NaN for none
+   * @param p99Ms nearest-rank 99th percentile, NaN for none
+   */
+  public record Latency(int requests, double p50Ms, double p99Ms) {
+    static Latency of(List<Double> ms) {
+      double[] sorted = ms.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+      return new Latency(
+          sorted.length, Statistics.percentile(sorted, 0.50), Statistics.percentile(sorted, 0.99));
+    }
+
+    /** Short (max_new_tokens <= SHORT_MAX) and long requests' latencies, in that order. */
+    static Latency[] split(List<Double> ms, List<Integer> tokens) {
+      List<Double> shortMs = new ArrayList<>();
+      List<Double> longMs = new ArrayList<>();
+      for (int i = 0; i < ms.size(); i++) {
+        (tokens.get(i) <= TokenRange.SHORT_MAX ? shortMs : longMs).add(ms.get(i));
+      }
+      return new Latency[] {of(shortMs), of(longMs)};
     }
   }
 
@@ -58,6 +105,9 @@ public final class OpenLoopBenchmark {
    *     batch of b counts 1/b of a batch (exact whatever tasks the batch spanned)
    * @param maxBatchSize the largest batch
    * @param complete whether every request was answered within the wait
+   * @param shortLatency requests with max_new_tokens <= {@value TokenRange#SHORT_MAX}
+   * @param longLatency the others
+   * @param queue requests in flight over the sending window
    */
   public record Result(
       String scheduler,
@@ -69,17 +119,30 @@ public final class OpenLoopBenchmark {
       double meanBatchSize,
       int maxBatchSize,
       double batches,
-      boolean complete) {
+      boolean complete,
+      Latency shortLatency,
+      Latency longLatency,
+      QueueGrowth queue) {
 
     /** One JSON line (field names in snake case, as the other benchmarks print). */
     public String toJsonLine() {
+      return toJsonLine(Map.of());
+    }
+
+    /** One JSON line with {@code context} (e.g. the capacity fraction) after the settings. */
+    public String toJsonLine(Map<String, Object> context) {
+      return GSON.toJson(fields(context));
+    }
+
+    private Map<String, Object> fields(Map<String, Object> context) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("bench", "pipeline-open-loop");
       m.put("scheduler", scheduler);
-      m.put("rate", settings.ratePerSecond());
+      m.put("rate", Statistics.round(settings.ratePerSecond(), 3));
       m.put("partitions", settings.partitions());
       m.put("requests", settings.requests());
-      m.put("max_new_tokens", settings.maxNewTokens());
+      m.put("max_new_tokens", settings.maxNewTokens().json());
+      m.putAll(context);
       m.put("offered_rps", round(offeredRps));
       m.put("achieved_rps", round(achievedRps));
       m.put("p50_ms", round(p50Ms));
@@ -87,12 +150,25 @@ public final class OpenLoopBenchmark {
       m.put("mean_batch_size", round(meanBatchSize));
       m.put("max_batch_size", maxBatchSize);
       m.put("batches", round(batches));
+      if (!settings.maxNewTokens().single()) {
+        m.put("short_max_new_tokens", TokenRange.SHORT_MAX);
+        m.put("short_requests", shortLatency.requests());
+        m.put("short_p50_ms", round(shortLatency.p50Ms()));
+        m.put("short_p99_ms", round(shortLatency.p99Ms()));
+        m.put("long_requests", longLatency.requests());
+        m.put("long_p50_ms", round(longLatency.p50Ms()));
+        m.put("long_p99_ms", round(longLatency.p99Ms()));
+      }
+      m.put("max_queued", queue.maxQueued());
+      m.put("queued_at_last_send", queue.queuedAtLastSend());
+      m.put("queue_slope_per_s", queue.slopePerS());
       m.put("complete", complete);
-      return GSON.toJson(m);
+      return m;
     }
 
-    private static double round(double v) {
-      return Math.round(v * 100) / 100.0;
+    /** Rounded to 2 decimals; null (not NaN, which is no JSON) for a group with no requests. */
+    private static Double round(double v) {
+      return Double.isNaN(v) ? null : Math.round(v * 100) / 100.0;
     }
   }
 
@@ -123,6 +199,8 @@ public final class OpenLoopBenchmark {
   public Result run(Settings settings, String scheduler, String prefix, int alreadyReceived)
       throws InterruptedException {
     Map<String, Long> sentNanos = new ConcurrentHashMap<>();
+    Map<String, Integer> tokensOf = new ConcurrentHashMap<>();
+    int[] tokens = settings.tokens();
     Random gaps = new Random(settings.seed());
     long t0 = System.nanoTime();
     long[] sendingDone = new long[1];
@@ -133,7 +211,8 @@ public final class OpenLoopBenchmark {
               for (int i = 0; i < settings.requests(); i++) {
                 LockSupport.parkNanos(due - System.nanoTime()); // returns at once when late
                 String id = prefix + i;
-                GenerationRequest r = request(id, i, settings.maxNewTokens());
+                GenerationRequest r = request(id, i, tokens[i]);
+                tokensOf.put(id, tokens[i]);
                 sentNanos.put(id, System.nanoTime());
                 producer.send(
                     new ProducerRecord<>(config.requestsTopic(), i % settings.partitions(), id, r));
@@ -151,11 +230,16 @@ public final class OpenLoopBenchmark {
             expected, expected, 0, Duration.ofMillis(budget), Duration.ofMillis(500), c -> {});
     sender.join();
     List<Double> latencies = new ArrayList<>();
+    List<Integer> latencyTokens = new ArrayList<>();
+    List<Long> answered = new ArrayList<>();
     long last = t0;
     for (OutputCollector.Received r : collector.completions()) {
-      Long s = sentNanos.get(r.completion().getRequestId());
+      String id = r.completion().getRequestId();
+      Long s = sentNanos.get(id);
       if (s != null) {
         latencies.add((r.receivedNanos() - s) / 1e6);
+        latencyTokens.add(tokensOf.get(id));
+        answered.add(r.receivedNanos());
         last = Math.max(last, r.receivedNanos());
       }
     }
@@ -169,18 +253,26 @@ public final class OpenLoopBenchmark {
     double batches = batches(batchSizes);
     int maxBatch = batchSizes.stream().mapToInt(Integer::intValue).max().orElse(0);
     int decoded = batchSizes.size();
-    double[] lat = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    Latency all = Latency.of(latencies);
+    Latency[] split = Latency.split(latencies, latencyTokens);
+    QueueGrowth queue =
+        QueueGrowth.of(
+            sentNanos.values().stream().mapToLong(Long::longValue).toArray(),
+            answered.stream().mapToLong(Long::longValue).toArray());
     return new Result(
         scheduler,
         settings,
         settings.requests() / ((sendingDone[0] - t0) / 1e9),
         latencies.size() / ((last - t0) / 1e9),
-        Statistics.percentile(lat, 0.50),
-        Statistics.percentile(lat, 0.99),
+        all.p50Ms(),
+        all.p99Ms(),
         batches == 0 ? 0 : decoded / batches,
         maxBatch,
         batches,
-        reached && latencies.size() == settings.requests());
+        reached && latencies.size() == settings.requests(),
+        split[0],
+        split[1],
+        queue);
   }
 
   /**
@@ -196,7 +288,8 @@ public final class OpenLoopBenchmark {
     return n;
   }
 
-  private static GenerationRequest request(String id, int i, int maxNewTokens) {
+  /** The open loop's i-th request (also what a capacity measurement decodes). */
+  static GenerationRequest request(String id, int i, int maxNewTokens) {
     return GenerationRequest.newBuilder()
         .setRequestId(id)
         .setMode(Mode.GENERATE)

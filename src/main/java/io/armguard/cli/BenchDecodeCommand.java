@@ -8,7 +8,11 @@ import com.google.gson.GsonBuilder;
 import io.armguard.bench.DecodeBenchResult;
 import io.armguard.bench.DecodeBenchStrategy;
 import io.armguard.bench.DecodeBenchmark;
+import io.armguard.bench.DecodeRooflineResult;
 import io.armguard.bench.RewardBenchStrategy;
+import io.armguard.bench.Roofline;
+import io.armguard.bench.RooflineProbe;
+import io.armguard.bench.WeightChain;
 import io.armguard.model.CausalLm;
 import io.armguard.model.GptBackbone;
 import io.armguard.model.GptConfig;
@@ -16,6 +20,8 @@ import io.armguard.model.ModelDirectory;
 import io.armguard.reward.RewardKind;
 import io.armguard.reward.RewardModelInfo;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +44,16 @@ import picocli.CommandLine.Option;
           + " --reward gives a reward model directory of that kind.",
       "For each top-k and batch size the strategies' runs are interleaved (run 1 of each, then"
           + " run 2 of each, ...), so their ratios hold on a machine shared with other work;"
-          + " reward_ms_per_step is the guidance's (reward model's) share of a step."
+          + " reward_ms_per_step is the guidance's (reward model's) share of a step.",
+      "--roofline adds, measured in the same run through the same engine: this machine's memory"
+          + " bandwidth and fp32 matmul peak (one \"decode-roofline-probe\" line), and per"
+          + " strategy and batch size a \"decode-roofline\" line with the same-shape weight-matmul"
+          + " chain (per layer [d,3d], [d,d], [d,4d], [4d,d], then the LM head [d,vocab] on a"
+          + " [B,d] input; attention, norms and sampling left out: chain_ms), the memory roofline"
+          + " (fp32 weight bytes / bandwidth) and FLOP roofline (2 x parameters x B / peak), the"
+          + " ratios step_over_chain and step_over_memory_roofline, tokens/s relative to batch 1"
+          + " and whether each target is met (step <= 1.25x chain; <= 1.5x memory roofline at"
+          + " B=1; B=32 >= 8x the tokens/s of B=1). The other lines are unchanged."
     })
 public final class BenchDecodeCommand implements Callable<Integer> {
 
@@ -136,6 +151,37 @@ public final class BenchDecodeCommand implements Callable<Integer> {
       description = "print one JSON object per line (default: a readable table)")
   boolean json;
 
+  @Option(
+      names = "--roofline",
+      description =
+          "also measure the machine's bandwidth, matmul peak and the same-shape weight chain per"
+              + " batch size, and print each step next to them (see above)")
+  boolean roofline;
+
+  @Option(
+      names = "--probe-mb",
+      defaultValue = "512",
+      description =
+          "--roofline: MiB of fp32 the bandwidth probe sums (best of --probe-runs; default:"
+              + " ${DEFAULT-VALUE})")
+  int probeMb;
+
+  @Option(
+      names = "--probe-gemm",
+      defaultValue = "2048",
+      description =
+          "--roofline: n of the n x n x n fp32 matmul timed for the peak (best of --probe-runs;"
+              + " default: ${DEFAULT-VALUE})")
+  int probeGemm;
+
+  @Option(
+      names = "--probe-runs",
+      defaultValue = "5",
+      description =
+          "--roofline: timed runs of each probe after one untimed; the chain reports the median"
+              + " (default: ${DEFAULT-VALUE})")
+  int probeRuns;
+
   @Mixin RuntimeOptions runtime;
 
   /** Strategies this command can measure, by name. */
@@ -191,6 +237,37 @@ public final class BenchDecodeCommand implements Callable<Integer> {
         r.recomputeMsPerStep());
   }
 
+  private static String row(DecodeRooflineResult r) {
+    return String.format(
+        "%-10s batch %3d  k %3d  step %7.2f ms  chain %7.2f ms (x%.2f)  memory roofline %7.2f ms"
+            + " (x%.2f)  flop roofline %7.2f ms  tokens/s vs B=1 %s",
+        r.strategy(),
+        r.batch(),
+        r.topK(),
+        r.msPerStep(),
+        r.chainMs(),
+        r.stepOverChain(),
+        r.memoryRooflineMs(),
+        r.stepOverMemoryRoofline(),
+        r.flopRooflineMs(),
+        r.tokensPerSVsB1() == null ? "-" : String.format("x%.2f", r.tokensPerSVsB1()));
+  }
+
+  private static String row(DecodeRooflineResult.Probe p) {
+    return String.format(
+        "probe: bandwidth %.2f GB/s (%d MB summed), matmul %.1f GFLOP/s (n=%d), chain %d x %d"
+            + " vocab %d: %.1f MB fp32, memory roofline %.2f ms/step",
+        p.bandwidthGbPerS(),
+        p.bandwidthProbeBytes() >> 20,
+        p.matmulGflopPerS(),
+        p.matmulN(),
+        p.chainLayers(),
+        p.chainDModel(),
+        p.chainVocab(),
+        p.weightBytes() / 1e6,
+        p.memoryRooflineMs());
+  }
+
   @Override
   public Integer call() throws Exception {
     int rm = rmLayers > 0 ? rmLayers : Math.max(1, layers / 2);
@@ -205,8 +282,12 @@ public final class BenchDecodeCommand implements Callable<Integer> {
     Gson gson =
         new GsonBuilder()
             .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES)
+            .serializeNulls()
             .create();
-    try (NDManager manager = NDManager.newBaseManager(device)) {
+    RooflineProbe.Settings probeSettings =
+        roofline ? new RooflineProbe.Settings((long) probeMb << 20, probeGemm, probeRuns) : null;
+    try (NDManager manager = NDManager.newBaseManager(device);
+        RooflineProbe probe = roofline ? new RooflineProbe(manager, probeSettings) : null) {
       CausalLm model;
       String modelName;
       if (lm != null) {
@@ -222,6 +303,19 @@ public final class BenchDecodeCommand implements Callable<Integer> {
         model = new CausalLm(GptBackbone.randomlyInitialized(config, manager, 0)).forInference();
         modelName = String.format("random:L%d-d%d-h%d-V%d", layers, dModel, heads, vocab);
       }
+      WeightChain chain =
+          new WeightChain(
+              model.config().layerCount(), model.config().hiddenSize(), model.config().vocabSize());
+      Roofline machine = null;
+      if (probe != null) {
+        machine = new Roofline(probe.bandwidthGbPerS(), probe.matmulGflopPerS());
+        DecodeRooflineResult.Probe p =
+            DecodeRooflineResult.Probe.of(
+                machine, probeSettings, chain, runtime.threads(), device.toString(), modelName);
+        System.out.println(json ? gson.toJson(p) : row(p));
+        System.out.flush();
+      }
+      Map<Integer, Double> chainMs = new HashMap<>();
       int total = strategies.size() * batches.size() * topKs.size() * (warmup + runs);
       try (ProgressBar bar =
           TerminalProgress.quietOffTerminal(
@@ -235,11 +329,24 @@ public final class BenchDecodeCommand implements Callable<Integer> {
                   manager,
                   new DecodeBenchmark.Settings(
                       promptTokens, newTokens, topK, 1f, warmup, runs, !skipRecompute));
+          List<DecodeBenchResult> measured = new ArrayList<>();
           for (int batch : batches) {
             // runs interleaved across strategies: shared-CPU noise hits all of them alike
             for (DecodeBenchResult r :
                 bench.runInterleaved(
                     chosen, batch, runtime.threads(), device.toString(), modelName, bar::step)) {
+              System.out.println(json ? gson.toJson(r) : row(r));
+              measured.add(r);
+            }
+            if (probe != null) {
+              // right after this batch size's decode runs, so drifting load hits both alike
+              chainMs.computeIfAbsent(batch, b -> probe.chainMs(chain, b));
+            }
+            System.out.flush();
+          }
+          if (machine != null) {
+            for (DecodeRooflineResult r :
+                DecodeRooflineResult.compare(measured, chainMs, machine, chain)) {
               System.out.println(json ? gson.toJson(r) : row(r));
             }
             System.out.flush();

@@ -5,9 +5,12 @@ import io.armguard.bench.KafkaRoundTrip;
 import io.armguard.bench.OpenLoopBenchmark;
 import io.armguard.bench.PipelineBenchResult;
 import io.armguard.bench.PipelineBenchmark;
+import io.armguard.bench.TokenRange;
 import io.armguard.config.ArmguardConfig;
 import io.armguard.schema.GenerationRequest;
 import io.armguard.streams.OutputCollector;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -16,8 +19,13 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code armguard bench pipeline}: the same workload decoded through Kafka (in-process broker,
@@ -40,14 +48,20 @@ import picocli.CommandLine.Option;
     })
 public final class BenchPipelineCommand implements Callable<Integer> {
 
+  @Spec CommandSpec spec;
+
   @Option(names = "--requests", defaultValue = "64", description = "N (default: ${DEFAULT-VALUE})")
   int requests;
 
   @Option(
       names = "--max-new-tokens",
       defaultValue = "16",
-      description = "tokens per request (default: ${DEFAULT-VALUE})")
-  int maxNewTokens;
+      converter = TokenRangeConverter.class,
+      description =
+          "tokens per request: N, or with --open-loop a range MIN-MAX (e.g. 4-64) each request"
+              + " draws from uniformly (seeded); the open loop's lines then split p50/p99 into"
+              + " short (<= 16 tokens) and long requests (default: ${DEFAULT-VALUE})")
+  TokenRange maxNewTokens;
 
   @Option(
       names = "--json",
@@ -61,7 +75,8 @@ public final class BenchPipelineCommand implements Callable<Integer> {
       defaultValue = "3",
       description =
           "rounds of (direct, pipeline) measured alternately; medians are reported, so load that"
-              + " drifts on a shared machine hits both sides (default: ${DEFAULT-VALUE})")
+              + " drifts on a shared machine hits both sides; with --capacity-fractions the"
+              + " capacity's measured rounds (default: ${DEFAULT-VALUE})")
   int rounds;
 
   @Option(
@@ -74,31 +89,59 @@ public final class BenchPipelineCommand implements Callable<Integer> {
       names = "--open-loop",
       description =
           "open loop instead: --requests GENERATE requests arriving at --rate per second (Poisson)"
-              + " over --partitions partitions, once per --schedulers setting (a fresh pipeline"
-              + " each); one JSON line per setting with p50/p99 latency and the mean batch size,"
-              + " then one with the ratios")
+              + " over --partitions partitions, once per --schedulers setting and partition count"
+              + " (a fresh pipeline each); one JSON line per run with offered and achieved rate,"
+              + " p50/p99 latency, the mean batch size and the requests in flight (max_queued,"
+              + " queued_at_last_send, queue_slope_per_s: least-squares slope over the second half"
+              + " of the sending window), then per (partitions, rate) one with the ratios to the"
+              + " first scheduler")
   boolean openLoop;
 
   @Option(
       names = "--rate",
       defaultValue = "25",
-      description = "open loop: mean requests per second (default: ${DEFAULT-VALUE})")
+      description =
+          "open loop: mean requests per second; ignored with --capacity-fractions (default:"
+              + " ${DEFAULT-VALUE})")
   double rate;
 
   @Option(
       names = "--partitions",
       defaultValue = "4",
-      description = "open loop: request partitions (default: ${DEFAULT-VALUE})")
-  int partitions;
+      split = ",",
+      description =
+          "open loop: request partitions, comma-separated for several runs (e.g. 1,8; default:"
+              + " ${DEFAULT-VALUE})")
+  List<Integer> partitions;
+
+  @Option(
+      names = "--capacity-fractions",
+      split = ",",
+      description =
+          "open loop: measure the capacity first (the same workload decoded closed-loop and"
+              + " directly, batch.size at a time, no Kafka: median of --rounds after"
+              + " --warmup-rounds; one \"pipeline-open-loop-capacity\" line), then offer these"
+              + " fractions of it (e.g. 0.25,0.5,0.8) to every scheduler and partition count:"
+              + " one line per (scheduler, partitions, fraction) with capacity_fraction and"
+              + " capacity_rps")
+  List<Double> capacityFractions = new ArrayList<>();
+
+  @Option(
+      names = "--capacity",
+      defaultValue = "0",
+      description =
+          "open loop with --capacity-fractions: use this capacity (requests/s) instead of"
+              + " measuring it")
+  double capacity;
 
   @Option(
       names = "--schedulers",
       defaultValue = "task,instance",
       split = ",",
       description =
-          "open loop: decode.scheduler settings to compare, in this order (default:"
-              + " ${DEFAULT-VALUE})")
-  java.util.List<String> schedulers;
+          "open loop: decode.scheduler settings to compare, in this order; any value the"
+              + " decode.scheduler key accepts (default: ${DEFAULT-VALUE})")
+  List<String> schedulers;
 
   @Option(
       names = "--warmup-requests",
@@ -112,10 +155,21 @@ public final class BenchPipelineCommand implements Callable<Integer> {
     if (openLoop) {
       return new OpenLoopRun(
               serviceConfig,
-              new OpenLoopBenchmark.Settings(rate, requests, partitions, maxNewTokens, 42),
-              warmupRequests,
-              schedulers)
+              new OpenLoopRun.Plan(
+                  new OpenLoopBenchmark.Settings(
+                      rate, requests, partitions.get(0), maxNewTokens, 42),
+                  warmupRequests,
+                  schedulers,
+                  partitions,
+                  capacityFractions,
+                  capacity,
+                  rounds,
+                  warmupRounds))
           .call();
+    }
+    if (!maxNewTokens.single()) {
+      throw new ParameterException(
+          spec.commandLine(), "--max-new-tokens MIN-MAX needs --open-loop; give one number");
     }
     ArmguardConfig config =
         serviceConfig.load(
@@ -123,7 +177,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
                 ArmguardConfig.APPLICATION_ID, "armguard-bench",
                 ArmguardConfig.HTTP_PORT, "-1"));
     PipelineBenchmark.Settings settings =
-        new PipelineBenchmark.Settings(requests, maxNewTokens, rounds, warmupRounds);
+        new PipelineBenchmark.Settings(requests, maxNewTokens.min(), rounds, warmupRounds);
     try (ServiceModels models = ServiceModels.load(config, true, System.err);
         EmbeddedPipeline pipeline = EmbeddedPipeline.start(config, models, 1, System.err);
         DirectModeration direct = new DirectModeration(pipeline.config(), models.newEngine());
@@ -153,6 +207,18 @@ public final class BenchPipelineCommand implements Callable<Integer> {
       }
       System.out.println(result.toJsonLine());
       return result.complete() ? 0 : 1;
+    }
+  }
+
+  /** {@code N} or {@code MIN-MAX}. */
+  static final class TokenRangeConverter implements ITypeConverter<TokenRange> {
+    @Override
+    public TokenRange convert(String value) {
+      try {
+        return TokenRange.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
     }
   }
 
