@@ -136,7 +136,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
 
   @Option(
       names = "--schedulers",
-      defaultValue = "task,instance",
+      defaultValue = "task,instance,continuous",
       split = ",",
       description =
           "open loop: decode.scheduler settings to compare, in this order; any value the"

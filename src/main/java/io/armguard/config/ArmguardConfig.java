@@ -236,14 +236,14 @@ public final class ArmguardConfig {
                   + " producing and committing; 0 = decode on the stream thread itself."),
           choiceKey(
               DECODE_SCHEDULER,
-              "instance",
-              List.of("instance", "continuous", "task"),
-              "instance: one decode scheduler per engine pool forms batches across every task and"
-                  + " stream thread of the instance (batch.size / batch.max.delay.ms);"
-                  + " continuous: the same scheduler with iteration-level batching, requests join"
-                  + " the running batch at token boundaries and leave when done, up to"
-                  + " batch.max.rows, no batching delay; task: each task batches its own requests"
-                  + " on its stream thread's decode worker. batch.max.in.flight=0 decodes on the"
+              "continuous",
+              List.of("continuous", "instance", "task"),
+              "continuous: one decode scheduler per engine pool, shared by every task and stream"
+                  + " thread of the instance, with iteration-level batching: requests join the"
+                  + " running batch at token boundaries and leave when done, up to batch.max.rows,"
+                  + " no batching delay; instance: the same scheduler forming whole batches by"
+                  + " batch.size / batch.max.delay.ms; task: each task batches its own requests on"
+                  + " its stream thread's decode worker. batch.max.in.flight=0 decodes on the"
                   + " stream thread either way."),
           intKey(
               BATCH_MAX_ROWS,

@@ -49,7 +49,7 @@ class BenchPipelineCommandTest {
     assertEquals(TokenRange.of(16), c.maxNewTokens);
     assertEquals(List.of(4), c.partitions);
     assertTrue(c.capacityFractions.isEmpty());
-    assertEquals(List.of("task", "instance"), c.schedulers);
+    assertEquals(List.of("task", "instance", "continuous"), c.schedulers);
   }
 
   @Test
