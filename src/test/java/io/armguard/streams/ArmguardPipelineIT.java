@@ -242,6 +242,9 @@ class ArmguardPipelineIT {
                 "topic.dlq", "restore.dlq",
                 "batch.size", "16",
                 "batch.max.delay.ms", "30000",
+                // size/delay batching holds the requests in the store (continuous would decode
+                // them)
+                "decode.scheduler", "instance",
                 "http.port", "-1",
                 "state.dir", tmp.resolve("state-restore-1").toString()));
     broker.createTopics(
