@@ -12,12 +12,18 @@ import java.util.List;
  * Per-layer attention keys and values of the tokens a {@link GptBackbone} has already seen, so a
  * decoding step only computes the new token.
  *
- * <p>Layout: values are {@code [B, heads, length, headDim]}; keys are kept transposed, {@code [B,
- * heads, headDim, length]}, so a step computes q·Kᵀ without a transpose view per step. The cache
- * owns its arrays in its own NDManager (a child of the one given at construction); extending
- * replaces and frees the old arrays; {@link #close()} frees everything. Not thread-safe.
+ * <p>Layout: values are {@code [B, heads, capacity, headDim]}; keys are kept transposed, {@code [B,
+ * heads, headDim, capacity]}, so a step computes q·Kᵀ without a transpose view per step. The first
+ * {@link #length()} positions are live; the rest is room to grow: {@link #append} writes new
+ * positions in place and hands out views of the live part, and grows the arrays (doubling) only
+ * when they are full, so a decoding step copies nothing it already cached. The cache owns its
+ * arrays in its own NDManager (a child of the one given at construction); {@link #close()} frees
+ * everything. Inference only (in-place writes are not recorded for autograd). Not thread-safe.
  */
 public final class KvCache implements AutoCloseable {
+
+  /** Positions of room added beyond what a growing append needs (besides doubling). */
+  static final int GROWTH_SLACK = 32;
 
   private final NDManager parent;
   private final NDManager manager;
@@ -45,23 +51,63 @@ public final class KvCache implements AutoCloseable {
 
   /**
    * Appends one layer's new keys ({@code [B,H,hd,T]}, transposed) and values ({@code [B,H,T,hd]})
-   * and returns the full cached {keysT, values} of that layer. The returned arrays belong to the
-   * cache: do not close them. Call {@link #advance(int)} once all layers are appended.
+   * and returns views of that layer's live {keysT, values} including them ({@code length() + T}
+   * positions), owned by {@code newKeysT}'s manager (the caller's step scope: closing them leaves
+   * the cache intact). Call {@link #advance(int)} once all layers are appended.
    */
   NDArray[] append(int layer, NDArray newKeysT, NDArray newValues) {
-    if (keysT[layer] == null) {
-      keysT[layer] = own(newKeysT.duplicate());
-      values[layer] = own(newValues.duplicate());
-    } else {
-      // concat's result belongs to its first operand's manager: the cache's
-      NDArray k = keysT[layer].concat(newKeysT, 3);
-      NDArray v = values[layer].concat(newValues, 2);
+    int t = (int) newValues.getShape().get(2);
+    int needed = length + t;
+    if (keysT[layer] == null || capacity(layer) < needed) {
+      grow(layer, needed, newKeysT.getShape(), newValues.getShape());
+    }
+    keysT[layer].set(new NDIndex(":, :, :, {}:{}", length, needed), newKeysT);
+    values[layer].set(new NDIndex(":, :, {}:{}, :", length, needed), newValues);
+    NDManager scope = newKeysT.getManager();
+    return new NDArray[] {
+      keysT[layer].get(scope, new NDIndex(":, :, :, :{}", needed)),
+      values[layer].get(scope, new NDIndex(":, :, :{}, :", needed))
+    };
+  }
+
+  /** Positions layer {@code layer}'s arrays have room for. */
+  private int capacity(int layer) {
+    return (int) values[layer].getShape().get(2);
+  }
+
+  /**
+   * New arrays for layer {@code layer} with room for at least {@code needed} positions (twice the
+   * old room, or what is needed plus {@link #GROWTH_SLACK}), the live positions copied in.
+   */
+  private void grow(int layer, int needed, Shape newKeys, Shape newValues) {
+    int old = keysT[layer] == null ? 0 : capacity(layer);
+    int room = Math.max(needed + GROWTH_SLACK, 2 * old);
+    NDArray k = manager.zeros(new Shape(newKeys.get(0), newKeys.get(1), newKeys.get(2), room));
+    NDArray v =
+        manager.zeros(new Shape(newValues.get(0), newValues.get(1), room, newValues.get(3)));
+    if (keysT[layer] != null) {
+      if (length > 0) {
+        try (NDArray lk = liveKeys(layer, manager);
+            NDArray lv = liveValues(layer, manager)) {
+          k.set(new NDIndex(":, :, :, :{}", length), lk);
+          v.set(new NDIndex(":, :, :{}, :", length), lv);
+        }
+      }
       keysT[layer].close();
       values[layer].close();
-      keysT[layer] = k;
-      values[layer] = v;
     }
-    return new NDArray[] {keysT[layer], values[layer]};
+    keysT[layer] = k;
+    values[layer] = v;
+  }
+
+  /** A view of layer i's live keys [B, H, hd, length], owned by {@code owner}. */
+  private NDArray liveKeys(int i, NDManager owner) {
+    return keysT[i].get(owner, new NDIndex(":, :, :, :{}", length));
+  }
+
+  /** A view of layer i's live values [B, H, length, hd], owned by {@code owner}. */
+  private NDArray liveValues(int i, NDManager owner) {
+    return values[i].get(owner, new NDIndex(":, :, :{}, :", length));
   }
 
   /** Records that every layer now holds {@code tokens} more positions. */
@@ -89,8 +135,7 @@ public final class KvCache implements AutoCloseable {
 
   /**
    * Drops every position from {@code newLength} on (an incremental scorer ran tokens it must not
-   * keep). The old arrays are closed; the new ones are slices of them, so the engine may hold the
-   * dropped positions' memory until the next {@code append} replaces the arrays.
+   * keep): they become room for the next {@link #append}, which overwrites them.
    *
    * @throws IllegalArgumentException unless {@code 0 < newLength <= length()}
    */
@@ -98,19 +143,6 @@ public final class KvCache implements AutoCloseable {
     if (newLength <= 0 || newLength > length) {
       throw new IllegalArgumentException(
           "truncate to " + newLength + " of " + length + " cached positions");
-    }
-    if (newLength == length) {
-      return;
-    }
-    for (int i = 0; i < keysT.length; i++) {
-      if (keysT[i] != null) {
-        NDArray k = keysT[i].get(new NDIndex(":, :, :, :{}", newLength));
-        NDArray v = values[i].get(new NDIndex(":, :, :{}, :", newLength));
-        keysT[i].close();
-        values[i].close();
-        keysT[i] = k;
-        values[i] = v;
-      }
     }
     length = newLength;
   }
@@ -152,21 +184,23 @@ public final class KvCache implements AutoCloseable {
    */
   private NDArray paddedKeys(int i, int width, NDManager scratch) {
     int pad = width - length;
+    NDArray live = liveKeys(i, scratch);
     if (pad == 0) {
-      return keysT[i];
+      return live;
     }
-    Shape k = keysT[i].getShape(); // [B, H, hd, L]
-    return scratch.zeros(new Shape(k.get(0), k.get(1), k.get(2), pad)).concat(keysT[i], 3);
+    Shape k = keysT[i].getShape(); // [B, H, hd, capacity]
+    return scratch.zeros(new Shape(k.get(0), k.get(1), k.get(2), pad)).concat(live, 3);
   }
 
   /** Layer i's values, left-padded with zeros to {@code width} positions. */
   private NDArray paddedValues(int i, int width, NDManager scratch) {
     int pad = width - length;
+    NDArray live = liveValues(i, scratch);
     if (pad == 0) {
-      return values[i];
+      return live;
     }
-    Shape v = values[i].getShape(); // [B, H, L, hd]
-    return scratch.zeros(new Shape(v.get(0), v.get(1), pad, v.get(3))).concat(values[i], 2);
+    Shape v = values[i].getShape(); // [B, H, capacity, hd]
+    return scratch.zeros(new Shape(v.get(0), v.get(1), pad, v.get(3))).concat(live, 2);
   }
 
   /**
@@ -186,8 +220,8 @@ public final class KvCache implements AutoCloseable {
     }
     for (int i = 0; i < keysT.length; i++) {
       if (keysT[i] != null) {
-        try (NDArray k = keysT[i].get(new NDIndex(":, :, :, {}:", columns));
-            NDArray v = values[i].get(new NDIndex(":, :, {}:, :", columns))) {
+        try (NDArray k = keysT[i].get(new NDIndex(":, :, :, {}:{}", columns, length));
+            NDArray v = values[i].get(new NDIndex(":, :, {}:{}, :", columns, length))) {
           NDArray kc = own(k.duplicate());
           NDArray vc = own(v.duplicate());
           keysT[i].close();
@@ -230,16 +264,18 @@ public final class KvCache implements AutoCloseable {
     }
     try (NDManager scratch = out.manager.newSubManager()) {
       for (int i = 0; i < layers; i++) {
-        Shape k = shape.keysT[i].getShape(); // [1, H, hd, L]
-        Shape v = shape.values[i].getShape(); // [1, H, L, hd]
+        Shape k = shape.keysT[i].getShape(); // [1, H, hd, capacity]
+        Shape v = shape.values[i].getShape(); // [1, H, capacity, hd]
         NDList ks = new NDList();
         NDList vs = new NDList();
         for (KvCache r : rows) {
           int pad = width - r.length;
           NDArray kp = pad == 0 ? null : scratch.zeros(new Shape(1, k.get(1), k.get(2), pad));
           NDArray vp = pad == 0 ? null : scratch.zeros(new Shape(1, v.get(1), pad, v.get(3)));
-          ks.add(r.length == 0 ? kp : pad == 0 ? r.keysT[i] : kp.concat(r.keysT[i], 3));
-          vs.add(r.length == 0 ? vp : pad == 0 ? r.values[i] : vp.concat(r.values[i], 2));
+          NDArray rk = r.length == 0 ? null : r.liveKeys(i, scratch);
+          NDArray rv = r.length == 0 ? null : r.liveValues(i, scratch);
+          ks.add(r.length == 0 ? kp : pad == 0 ? rk : kp.concat(rk, 3));
+          vs.add(r.length == 0 ? vp : pad == 0 ? rv : vp.concat(rv, 2));
         }
         out.keysT[i] = out.own(joined(ks));
         out.values[i] = out.own(joined(vs));
@@ -282,9 +318,12 @@ public final class KvCache implements AutoCloseable {
     return a;
   }
 
-  /** The cached arrays of one layer (keys transposed), for tests and diagnostics. */
+  /**
+   * Views of one layer's live arrays (keys transposed, {@code length()} positions), for tests and
+   * diagnostics; they belong to the cache and are freed with it.
+   */
   public NDList layer(int i) {
-    return new NDList(keysT[i], values[i]);
+    return new NDList(liveKeys(i, manager), liveValues(i, manager));
   }
 
   @Override
