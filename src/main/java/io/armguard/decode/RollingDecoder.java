@@ -8,9 +8,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,13 +49,9 @@ final class RollingDecoder implements ContinuousDecoding {
   private final NDManager manager;
   private final int eosId;
   private final int maxRows;
-  private final Queue<Row> admitted = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger rowCount = new AtomicInteger();
+  private final Admissions<Row> admitted = new Admissions<>();
   private final AtomicLong aloneIds = new AtomicLong();
-  private final AtomicLong steps = new AtomicLong();
-  private final AtomicLong rowSteps = new AtomicLong();
   private final Map<Group, RollingBatch<Row>> groups = new LinkedHashMap<>();
-  private volatile boolean closed;
 
   RollingDecoder(DecodingEngine engine, CausalLm lm, NDManager parent, int eosId, int maxRows) {
     if (maxRows < 1) {
@@ -73,9 +66,6 @@ final class RollingDecoder implements ContinuousDecoding {
 
   @Override
   public void admit(DecodeRequest request, boolean alone, Listener listener) {
-    if (closed) {
-      throw new IllegalStateException("the continuous decoder is closed");
-    }
     engine.providerFor(request.strategy()); // refuses a strategy without its reward model
     int[] prompt = engine.promptIds(request.prompt());
     BatchDecoder.validateRow(lm.config(), prompt, request);
@@ -83,23 +73,17 @@ final class RollingDecoder implements ContinuousDecoding {
     int radK =
         request.strategy() == Strategy.RAD ? Math.min(request.topK(), lm.config().vocabSize()) : 0;
     Group group = new Group(request.strategy(), radK, alone ? aloneIds.incrementAndGet() : 0);
-    Row row = new Row(request, prompt, reward, listener, group);
-    rowCount.incrementAndGet();
-    admitted.add(row);
-    if (closed && admitted.remove(row)) { // close() may have drained the queue before the add
-      rowCount.decrementAndGet();
-      throw new IllegalStateException("the continuous decoder is closed");
-    }
+    admitted.add(new Row(request, prompt, reward, listener, group));
   }
 
   @Override
   public int rows() {
-    return rowCount.get();
+    return admitted.rows();
   }
 
   @Override
   public Stats stats() {
-    return new Stats(steps.get(), rowSteps.get());
+    return admitted.stats();
   }
 
   @Override
@@ -134,8 +118,7 @@ final class RollingDecoder implements ContinuousDecoding {
       if (n > 0) {
         try {
           List<RollingBatch.Finished<Row>> done = batch.step();
-          steps.incrementAndGet();
-          rowSteps.addAndGet(n);
+          admitted.stepped(n);
           stepped += n;
           deliver(done);
         } catch (RuntimeException ex) {
@@ -204,7 +187,7 @@ final class RollingDecoder implements ContinuousDecoding {
       return;
     }
     row.told = true;
-    rowCount.decrementAndGet();
+    admitted.told();
     try {
       if (result != null) {
         row.listener.done(result);
@@ -218,12 +201,8 @@ final class RollingDecoder implements ContinuousDecoding {
 
   @Override
   public void close() {
-    closed = true;
     IllegalStateException gone = new IllegalStateException("the continuous decoder closed");
-    Row r;
-    while ((r = admitted.poll()) != null) {
-      tell(r, null, gone);
-    }
+    admitted.close().forEach(r -> tell(r, null, gone));
     for (RollingBatch<Row> batch : groups.values()) {
       batch.tags().forEach(row -> tell(row, null, gone));
       batch.close();

@@ -2,10 +2,6 @@ package io.armguard.decode;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@link ContinuousDecoding} for an engine that can only decode whole batches ({@link
@@ -19,11 +15,7 @@ final class WholeCallDecoding implements ContinuousDecoding {
 
   private final GuidedEngine engine;
   private final int maxRows;
-  private final Queue<Row> admitted = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger rowCount = new AtomicInteger();
-  private final AtomicLong steps = new AtomicLong();
-  private final AtomicLong rowSteps = new AtomicLong();
-  private volatile boolean closed;
+  private final Admissions<Row> admitted = new Admissions<>();
 
   WholeCallDecoding(GuidedEngine engine, int maxRows) {
     if (maxRows < 1) {
@@ -35,30 +27,21 @@ final class WholeCallDecoding implements ContinuousDecoding {
 
   @Override
   public void admit(DecodeRequest request, boolean alone, Listener listener) {
-    if (closed) {
-      throw new IllegalStateException("the decoder is closed");
-    }
     if (!engine.supports(request.strategy())) {
       throw new IllegalArgumentException(
           "no reward model loaded for strategy " + request.strategy());
     }
-    Row row = new Row(request, alone, listener);
-    rowCount.incrementAndGet();
-    admitted.add(row);
-    if (closed && admitted.remove(row)) {
-      rowCount.decrementAndGet();
-      throw new IllegalStateException("the decoder is closed");
-    }
+    admitted.add(new Row(request, alone, listener));
   }
 
   @Override
   public int rows() {
-    return rowCount.get();
+    return admitted.rows();
   }
 
   @Override
   public Stats stats() {
-    return new Stats(steps.get(), rowSteps.get());
+    return admitted.stats();
   }
 
   @Override
@@ -85,15 +68,14 @@ final class WholeCallDecoding implements ContinuousDecoding {
       rows.forEach(row -> tell(row, null, e));
       return;
     }
-    steps.incrementAndGet();
-    rowSteps.addAndGet(rows.size());
+    admitted.stepped(rows.size());
     for (int i = 0; i < rows.size(); i++) {
       tell(rows.get(i), results.get(i), null);
     }
   }
 
   private void tell(Row row, DecodeResult result, RuntimeException cause) {
-    rowCount.decrementAndGet();
+    admitted.told();
     if (result != null) {
       row.listener().done(result);
     } else {
@@ -103,10 +85,7 @@ final class WholeCallDecoding implements ContinuousDecoding {
 
   @Override
   public void close() {
-    closed = true;
-    Row r;
-    while ((r = admitted.poll()) != null) {
-      tell(r, null, new IllegalStateException("the decoder closed"));
-    }
+    IllegalStateException gone = new IllegalStateException("the decoder closed");
+    admitted.close().forEach(r -> tell(r, null, gone));
   }
 }

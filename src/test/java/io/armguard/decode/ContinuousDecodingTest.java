@@ -40,18 +40,7 @@ class ContinuousDecodingTest {
   static void setUp() throws Exception {
     manager = NDManager.newBaseManager();
     tokenizer = RewardFixtures.tokenizer();
-    CausalLm lm =
-        new CausalLm(GptBackbone.randomlyInitialized(RewardFixtures.lmConfig(), manager, 21))
-            .forInference();
-    models =
-        new DecodingModels(
-            lm,
-            tokenizer,
-            "tiny-lm@test",
-            List.of(
-                RewardFixtures.arm(manager, tokenizer, 31),
-                RewardFixtures.rad(manager, tokenizer, 32)),
-            manager);
+    models = TinyDecodingModels.create(manager, tokenizer);
     engine = (DecodingEngine) models.newEngine();
   }
 

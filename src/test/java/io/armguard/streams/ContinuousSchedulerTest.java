@@ -10,9 +10,7 @@ import ai.djl.ndarray.NDManager;
 import io.armguard.config.ArmguardConfig;
 import io.armguard.decode.DecodingModels;
 import io.armguard.decode.GuidedEngine;
-import io.armguard.model.CausalLm;
-import io.armguard.model.GptBackbone;
-import io.armguard.model.TextTokenizer;
+import io.armguard.decode.TinyDecodingModels;
 import io.armguard.moderate.BatchModerator;
 import io.armguard.moderate.ModerationPolicy;
 import io.armguard.moderate.Task;
@@ -28,7 +26,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
@@ -65,19 +62,7 @@ class ContinuousSchedulerTest {
   @BeforeAll
   static void setUp() throws Exception {
     manager = NDManager.newBaseManager();
-    TextTokenizer tokenizer = RewardFixtures.tokenizer();
-    CausalLm lm =
-        new CausalLm(GptBackbone.randomlyInitialized(RewardFixtures.lmConfig(), manager, 21))
-            .forInference();
-    models =
-        new DecodingModels(
-            lm,
-            tokenizer,
-            "tiny-lm@test",
-            List.of(
-                RewardFixtures.arm(manager, tokenizer, 31),
-                RewardFixtures.rad(manager, tokenizer, 32)),
-            manager);
+    models = TinyDecodingModels.create(manager, RewardFixtures.tokenizer());
   }
 
   @AfterAll
@@ -133,28 +118,11 @@ class ContinuousSchedulerTest {
   }
 
   private static List<ScheduledAnswer> answers(DecodeScheduler.Client c, int n) {
-    List<ScheduledAnswer> out = new ArrayList<>();
-    awaitTrue(
-        () -> {
-          ScheduledAnswer a;
-          while ((a = c.poll()) != null) {
-            out.add(a);
-          }
-          return out.size() >= n;
-        });
-    return out;
+    return SchedulerAnswers.answers(c, n, WAIT);
   }
 
   private static void awaitTrue(BooleanSupplier condition) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, "condition not met within " + WAIT);
-      try {
-        TimeUnit.MILLISECONDS.sleep(2); // polling a condition, not standing in for one
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
+    SchedulerAnswers.awaitTrue(condition, WAIT);
   }
 
   /** What deciding the task alone, on an engine of its own, gives. */

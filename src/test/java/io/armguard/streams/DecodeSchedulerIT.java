@@ -61,41 +61,43 @@ class DecodeSchedulerIT {
   }
 
   private static ArmguardConfig config(String instance, String batchDelayMs) {
-    return ArmguardConfig.from(
-        Map.ofEntries(
-            Map.entry("application.id", "armguard-scheduler-it"),
-            Map.entry("bootstrap.servers", broker.bootstrapServers()),
-            Map.entry("state.dir", tmp.resolve("state-" + instance).toString()),
-            Map.entry("num.stream.threads", "2"),
-            Map.entry("decode.scheduler", "instance"),
-            Map.entry("batch.size", "8"),
-            Map.entry("batch.max.delay.ms", batchDelayMs),
-            Map.entry("http.port", "-1"),
-            Map.entry("instance.id", instance),
-            Map.entry("decode.max.new.tokens", "4"),
-            Map.entry("schema.registry.url", "mock://armguard-scheduler-it")),
-        Map.of());
+    return configOf(
+        "armguard-scheduler-it",
+        instance,
+        Map.of(
+            "decode.scheduler", "instance",
+            "batch.size", "8",
+            "batch.max.delay.ms", batchDelayMs,
+            "decode.max.new.tokens", "4"));
   }
 
   /** {@code decode.scheduler=continuous} on topics and an application of its own. */
   private static ArmguardConfig continuous(String instance) {
-    return ArmguardConfig.from(
-        Map.ofEntries(
-            Map.entry("application.id", "armguard-continuous-it"),
-            Map.entry("bootstrap.servers", broker.bootstrapServers()),
-            Map.entry("state.dir", tmp.resolve("cstate-" + instance).toString()),
-            Map.entry("num.stream.threads", "2"),
-            Map.entry("decode.scheduler", "continuous"),
-            Map.entry("batch.max.rows", "16"),
-            Map.entry("http.port", "-1"),
-            Map.entry("instance.id", instance),
-            Map.entry("decode.max.new.tokens", "16"),
-            Map.entry("topic.requests", "c.requests"),
-            Map.entry("topic.completions", "c.completions"),
-            Map.entry("topic.audit", "c.audit"),
-            Map.entry("topic.dlq", "c.dlq"),
-            Map.entry("schema.registry.url", "mock://armguard-continuous-it")),
-        Map.of());
+    return configOf(
+        "armguard-continuous-it",
+        instance,
+        Map.of(
+            "decode.scheduler", "continuous",
+            "batch.max.rows", "16",
+            "decode.max.new.tokens", "16",
+            "topic.requests", "c.requests",
+            "topic.completions", "c.completions",
+            "topic.audit", "c.audit",
+            "topic.dlq", "c.dlq"));
+  }
+
+  /** Two stream threads on the shared broker, no HTTP, a state dir per application and instance. */
+  private static ArmguardConfig configOf(
+      String applicationId, String instance, Map<String, String> settings) {
+    Map<String, String> all = new HashMap<>(settings);
+    all.put("application.id", applicationId);
+    all.put("bootstrap.servers", broker.bootstrapServers());
+    all.put("state.dir", tmp.resolve("state-" + applicationId + "-" + instance).toString());
+    all.put("num.stream.threads", "2");
+    all.put("http.port", "-1");
+    all.put("instance.id", instance);
+    all.put("schema.registry.url", "mock://" + applicationId);
+    return ArmguardConfig.from(all, Map.of());
   }
 
   /** Sends {@code perPartition} requests to each partition; returns id → partition. */

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -98,31 +97,12 @@ class DecodeSchedulerTest {
     return c.offer(key, b, taskFactory.toTask(b.getRequest()));
   }
 
-  /** Polls {@code c} until it has handed out {@code n} answers (or the wait is over). */
   private static List<ScheduledAnswer> answers(DecodeScheduler.Client c, int n) {
-    List<ScheduledAnswer> out = new ArrayList<>();
-    awaitTrue(
-        () -> {
-          ScheduledAnswer a;
-          while ((a = c.poll()) != null) {
-            out.add(a);
-          }
-          return out.size() >= n;
-        });
-    return out;
+    return SchedulerAnswers.answers(c, n, WAIT);
   }
 
   private static void awaitTrue(BooleanSupplier condition) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, "condition not met within " + WAIT);
-      Thread.onSpinWait();
-      try {
-        TimeUnit.MILLISECONDS.sleep(2); // polling a condition, not standing in for one
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
+    SchedulerAnswers.awaitTrue(condition, WAIT);
   }
 
   private double queuedGauge() {
