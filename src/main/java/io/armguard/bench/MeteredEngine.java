@@ -1,10 +1,8 @@
 package io.armguard.bench;
 
-import io.armguard.decode.DecodeRequest;
-import io.armguard.decode.DecodeResult;
+import io.armguard.decode.ForwardingEngine;
 import io.armguard.decode.GuidedEngine;
 import io.armguard.decode.PrefixScores;
-import io.armguard.decode.Strategy;
 import io.armguard.decode.StreamScores;
 import io.armguard.decode.StreamText;
 import io.armguard.decode.TextScoreRequest;
@@ -20,7 +18,7 @@ import java.util.concurrent.atomic.LongAdder;
  * the benchmark reads them); the engine's own threading contract is the delegate's. Closing closes
  * the delegate.
  */
-public final class MeteredEngine implements GuidedEngine {
+public final class MeteredEngine extends ForwardingEngine {
 
   /** A reading of the counters. */
   public record Reading(long calls, long texts, long positions, long nanos) {
@@ -33,14 +31,13 @@ public final class MeteredEngine implements GuidedEngine {
     }
   }
 
-  private final GuidedEngine delegate;
   private final LongAdder calls = new LongAdder();
   private final LongAdder texts = new LongAdder();
   private final LongAdder positions = new LongAdder();
   private final LongAdder nanos = new LongAdder();
 
   public MeteredEngine(GuidedEngine delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   /** The counters now (summed over every call so far). */
@@ -73,50 +70,5 @@ public final class MeteredEngine implements GuidedEngine {
       positions.add(s.positionsRun());
     }
     return out;
-  }
-
-  @Override
-  public List<DecodeResult> generate(List<DecodeRequest> batch) {
-    return delegate.generate(batch);
-  }
-
-  @Override
-  public boolean supports(Strategy strategy) {
-    return delegate.supports(strategy);
-  }
-
-  @Override
-  public List<String> labels() {
-    return delegate.labels();
-  }
-
-  @Override
-  public String steeringLabel() {
-    return delegate.steeringLabel();
-  }
-
-  @Override
-  public int countTokens(String text) {
-    return delegate.countTokens(text);
-  }
-
-  @Override
-  public int contextSize() {
-    return delegate.contextSize();
-  }
-
-  @Override
-  public String lmId() {
-    return delegate.lmId();
-  }
-
-  @Override
-  public String rewardId() {
-    return delegate.rewardId();
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
   }
 }

@@ -3,9 +3,9 @@ package io.armguard.streams;
 import io.armguard.decode.ContinuousDecoding;
 import io.armguard.decode.DecodeRequest;
 import io.armguard.decode.DecodeResult;
+import io.armguard.decode.ForwardingEngine;
 import io.armguard.decode.GuidedEngine;
 import io.armguard.decode.PrefixScores;
-import io.armguard.decode.Strategy;
 import io.armguard.decode.StreamScores;
 import io.armguard.decode.StreamText;
 import io.armguard.decode.TextScoreRequest;
@@ -55,7 +55,7 @@ final class ContinuousLoop implements Runnable {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition work = lock.newCondition();
   private final ArrayDeque<ScoreJob> scoring = new ArrayDeque<>();
-  private final GuidedEngine facade = new Facade();
+  private final GuidedEngine facade;
   private boolean closed;
 
   /**
@@ -66,6 +66,7 @@ final class ContinuousLoop implements Runnable {
     this.engine = engine;
     this.decoding = engine.continuous(maxRows);
     this.steps = steps;
+    this.facade = new Facade(); // after engine: the facade forwards to it
   }
 
   /** The engine as request threads use it: thread-safe, each call blocking until served. */
@@ -208,7 +209,11 @@ final class ContinuousLoop implements Runnable {
   }
 
   /** The loop as a {@link GuidedEngine} for request threads. */
-  private final class Facade implements GuidedEngine {
+  private final class Facade extends ForwardingEngine {
+
+    Facade() {
+      super(engine);
+    }
 
     @Override
     public List<DecodeResult> generate(List<DecodeRequest> batch) {
@@ -271,41 +276,6 @@ final class ContinuousLoop implements Runnable {
     @Override
     public ContinuousDecoding continuous(int maxRows) {
       throw new UnsupportedOperationException("the decode loop is already continuous");
-    }
-
-    @Override
-    public boolean supports(Strategy strategy) {
-      return engine.supports(strategy);
-    }
-
-    @Override
-    public List<String> labels() {
-      return engine.labels();
-    }
-
-    @Override
-    public String steeringLabel() {
-      return engine.steeringLabel();
-    }
-
-    @Override
-    public int countTokens(String text) {
-      return engine.countTokens(text);
-    }
-
-    @Override
-    public int contextSize() {
-      return engine.contextSize();
-    }
-
-    @Override
-    public String lmId() {
-      return engine.lmId();
-    }
-
-    @Override
-    public String rewardId() {
-      return engine.rewardId();
     }
 
     /** The engine belongs to the loop's lane. */
