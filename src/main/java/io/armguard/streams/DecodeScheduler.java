@@ -443,6 +443,9 @@ public final class DecodeScheduler implements AutoCloseable {
       } finally {
         lock.unlock();
       }
+      if (q.owner().clientClosed) {
+        continue; // its task was closed or revoked after the offer: its next owner decides it
+      }
       var before = loop.stats();
       long start = wallClock.getAsLong();
       long t0 = System.nanoTime();
