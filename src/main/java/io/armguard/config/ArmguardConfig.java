@@ -231,9 +231,10 @@ public final class ArmguardConfig {
               0,
               64,
               "Batches a task may have decoding or queued on its decode worker (decode.scheduler"
-                  + "=task) or, as batch.size x this many requests, at the instance's scheduler"
-                  + " (decode.scheduler=instance), while the stream thread goes on polling,"
-                  + " producing and committing; 0 = decode on the stream thread itself."),
+                  + "=task) or, as batch.size x this many requests (decode.scheduler=instance) or"
+                  + " batch.max.rows x this many (continuous), at the instance's scheduler, while"
+                  + " the stream thread goes on polling, producing and committing; 0 = decode on"
+                  + " the stream thread itself."),
           choiceKey(
               DECODE_SCHEDULER,
               "continuous",

@@ -88,13 +88,18 @@ public final class DecodeScheduler implements AutoCloseable {
     }
 
     /**
-     * batch.size, batch.max.delay.ms, batch.size x batch.max.in.flight per task, batch.max.rows.
+     * batch.size, batch.max.delay.ms, batch.max.rows, and per task batch.size x batch.max.in.flight
+     * requests, or under {@code decode.scheduler=continuous} batch.max.rows x batch.max.in.flight:
+     * enough for a task alone to fill the running batch and keep as many waiting, so rows that
+     * finish are replaced at the next token boundary instead of after its stream thread's next
+     * round trip.
      */
     public static Settings of(ArmguardConfig config) {
+      int share = config.continuousScheduler() ? config.batchMaxRows() : config.batchSize();
       return new Settings(
           config.batchSize(),
           config.batchMaxDelayMs(),
-          config.batchSize() * Math.max(1, config.batchMaxInFlight()),
+          share * Math.max(1, config.batchMaxInFlight()),
           config.batchMaxRows());
     }
   }
