@@ -44,6 +44,16 @@ final class Admissions<R> {
     return queue.poll();
   }
 
+  /** The next admitted row without taking it, or null. */
+  R peek() {
+    return queue.peek();
+  }
+
+  /** Rows admitted and not yet taken (a count over the queue: call it once per iteration). */
+  int waiting() {
+    return queue.size();
+  }
+
   /** One row was told its outcome. */
   void told() {
     open.decrementAndGet();

@@ -33,14 +33,22 @@ final class RollingDecoder implements ContinuousDecoding {
     final int[] rewardPrefix;
     final Listener listener;
     final Group group;
+    final long admittedAt; // the decoder's iteration count when admitted
     boolean told;
 
-    Row(DecodeRequest request, int[] prompt, int[] rewardPrefix, Listener listener, Group group) {
+    Row(
+        DecodeRequest request,
+        int[] prompt,
+        int[] rewardPrefix,
+        Listener listener,
+        Group group,
+        long admittedAt) {
       this.request = request;
       this.prompt = prompt;
       this.rewardPrefix = rewardPrefix;
       this.listener = listener;
       this.group = group;
+      this.admittedAt = admittedAt;
     }
   }
 
@@ -52,6 +60,14 @@ final class RollingDecoder implements ContinuousDecoding {
   private final Admissions<Row> admitted = new Admissions<>();
   private final AtomicLong aloneIds = new AtomicLong();
   private final Map<Group, RollingBatch<Row>> groups = new LinkedHashMap<>();
+  private volatile long iterations;
+
+  /**
+   * Most iterations an admitted row waits for company before it joins a running batch anyway. A
+   * join costs a prefill pass of its own and a copy of the running caches, so under load newcomers
+   * join in groups (see {@link #joinNow}); an idle or small batch takes them at once.
+   */
+  static final int MAX_JOIN_WAIT_ITERATIONS = 4;
 
   RollingDecoder(DecodingEngine engine, CausalLm lm, NDManager parent, int eosId, int maxRows) {
     if (maxRows < 1) {
@@ -73,7 +89,7 @@ final class RollingDecoder implements ContinuousDecoding {
     int radK =
         request.strategy() == Strategy.RAD ? Math.min(request.topK(), lm.config().vocabSize()) : 0;
     Group group = new Group(request.strategy(), radK, alone ? aloneIds.incrementAndGet() : 0);
-    admitted.add(new Row(request, prompt, reward, listener, group));
+    admitted.add(new Row(request, prompt, reward, listener, group, iterations));
   }
 
   @Override
@@ -92,13 +108,15 @@ final class RollingDecoder implements ContinuousDecoding {
   }
 
   private int iterateOnce() {
+    iterations++; // only this thread writes it
     int running = 0;
     for (RollingBatch<Row> g : groups.values()) {
       running += g.size();
     }
     Map<Group, List<Row>> joining = new LinkedHashMap<>();
     Row r;
-    while (running < maxRows && (r = admitted.poll()) != null) {
+    boolean join = joinNow(running);
+    while (join && running < maxRows && (r = admitted.poll()) != null) {
       joining.computeIfAbsent(r.group, k -> new ArrayList<>()).add(r);
       running++;
     }
@@ -134,6 +152,21 @@ final class RollingDecoder implements ContinuousDecoding {
       }
     }
     return stepped;
+  }
+
+  /**
+   * Whether admitted rows join this iteration: always when nothing or little is running; else once
+   * they are a quarter of the running rows (or fill the free room), or the oldest has waited {@link
+   * #MAX_JOIN_WAIT_ITERATIONS}.
+   */
+  private boolean joinNow(int running) {
+    Row oldest = admitted.peek();
+    if (oldest == null || running >= maxRows) {
+      return false;
+    }
+    int wanted = Math.min(maxRows - running, Math.max(1, running / 4));
+    return admitted.waiting() >= wanted
+        || iterations - oldest.admittedAt >= MAX_JOIN_WAIT_ITERATIONS;
   }
 
   private void join(Group group, RollingBatch<Row> batch, List<Row> rows) {
