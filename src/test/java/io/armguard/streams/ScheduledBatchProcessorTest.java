@@ -61,6 +61,8 @@ class ScheduledBatchProcessorTest {
                 "60000", // only full batches leave: no timing in the test
                 "batch.max.in.flight",
                 maxInFlight,
+                "decode.scheduler",
+                "instance", // size/delay batches: the shares below are batch.size x in-flight
                 "instance.id",
                 "test-1"),
             Map.of());
