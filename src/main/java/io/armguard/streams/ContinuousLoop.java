@@ -74,6 +74,21 @@ final class ContinuousLoop implements Runnable {
     return facade;
   }
 
+  /** Scoring calls waiting for the next pass (for tests). */
+  int scoringCallsWaiting() {
+    lock.lock();
+    try {
+      return scoring.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Generation rows admitted or decoding (for tests). */
+  int rowsInFlight() {
+    return decoding.rows();
+  }
+
   /** Steps and rows stepped so far. */
   ContinuousDecoding.Stats stats() {
     return decoding.stats();
