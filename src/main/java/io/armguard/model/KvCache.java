@@ -25,6 +25,11 @@ public final class KvCache implements AutoCloseable {
   /** Positions of room added beyond what a growing append needs (besides doubling). */
   static final int GROWTH_SLACK = 32;
 
+  /** The positions axis of the transposed keys [B, H, hd, L] and of the values [B, H, L, hd]. */
+  private static final int KEY_AXIS = 3;
+
+  private static final int VALUE_AXIS = 2;
+
   private final NDManager parent;
   private final NDManager manager;
   private final NDArray[] keysT;
@@ -61,13 +66,21 @@ public final class KvCache implements AutoCloseable {
     if (keysT[layer] == null || capacity(layer) < needed) {
       grow(layer, needed, newKeysT.getShape(), newValues.getShape());
     }
-    keysT[layer].set(new NDIndex(":, :, :, {}:{}", length, needed), newKeysT);
-    values[layer].set(new NDIndex(":, :, {}:{}, :", length, needed), newValues);
+    keysT[layer].set(positions(KEY_AXIS, length, needed), newKeysT);
+    values[layer].set(positions(VALUE_AXIS, length, needed), newValues);
     NDManager scope = newKeysT.getManager();
     return new NDArray[] {
-      keysT[layer].get(scope, new NDIndex(":, :, :, :{}", needed)),
-      values[layer].get(scope, new NDIndex(":, :, :{}, :", needed))
+      keysT[layer].get(scope, positions(KEY_AXIS, 0, needed)),
+      values[layer].get(scope, positions(VALUE_AXIS, 0, needed))
     };
+  }
+
+  /**
+   * Positions {@code [from, to)} along {@code axis}, every index of the axes before it (and of the
+   * one after). Built, not parsed: {@link #append} makes four per layer per step.
+   */
+  private static NDIndex positions(int axis, long from, long to) {
+    return new NDIndex().addAllDim(axis).addSliceDim(from, to);
   }
 
   /** Positions layer {@code layer}'s arrays have room for. */
@@ -87,10 +100,10 @@ public final class KvCache implements AutoCloseable {
         manager.zeros(new Shape(newValues.get(0), newValues.get(1), room, newValues.get(3)));
     if (keysT[layer] != null) {
       if (length > 0) {
-        try (NDArray lk = liveKeys(layer, manager);
-            NDArray lv = liveValues(layer, manager)) {
-          k.set(new NDIndex(":, :, :, :{}", length), lk);
-          v.set(new NDIndex(":, :, :{}, :", length), lv);
+        try (NDArray lk = live(keysT, KEY_AXIS, layer, manager);
+            NDArray lv = live(values, VALUE_AXIS, layer, manager)) {
+          k.set(positions(KEY_AXIS, 0, length), lk);
+          v.set(positions(VALUE_AXIS, 0, length), lv);
         }
       }
       keysT[layer].close();
@@ -100,14 +113,11 @@ public final class KvCache implements AutoCloseable {
     values[layer] = v;
   }
 
-  /** A view of layer i's live keys [B, H, hd, length], owned by {@code owner}. */
-  private NDArray liveKeys(int i, NDManager owner) {
-    return keysT[i].get(owner, new NDIndex(":, :, :, :{}", length));
-  }
-
-  /** A view of layer i's live values [B, H, length, hd], owned by {@code owner}. */
-  private NDArray liveValues(int i, NDManager owner) {
-    return values[i].get(owner, new NDIndex(":, :, :{}, :", length));
+  /**
+   * A view of layer i's live positions of {@code arrays} (keys or values), owned by {@code owner}.
+   */
+  private NDArray live(NDArray[] arrays, int axis, int i, NDManager owner) {
+    return arrays[i].get(owner, positions(axis, 0, length));
   }
 
   /** Records that every layer now holds {@code tokens} more positions. */
@@ -165,12 +175,15 @@ public final class KvCache implements AutoCloseable {
       for (int i = 0; i < top.keysT.length; i++) {
         NDArray k =
             NDArrays.concat(
-                new NDList(top.paddedKeys(i, width, scratch), bottom.paddedKeys(i, width, scratch)),
+                new NDList(
+                    top.padded(top.keysT, KEY_AXIS, i, width, scratch),
+                    bottom.padded(bottom.keysT, KEY_AXIS, i, width, scratch)),
                 0);
         NDArray v =
             NDArrays.concat(
                 new NDList(
-                    top.paddedValues(i, width, scratch), bottom.paddedValues(i, width, scratch)),
+                    top.padded(top.values, VALUE_AXIS, i, width, scratch),
+                    bottom.padded(bottom.values, VALUE_AXIS, i, width, scratch)),
                 0);
         out.keysT[i] = out.own(k);
         out.values[i] = out.own(v);
@@ -180,27 +193,18 @@ public final class KvCache implements AutoCloseable {
   }
 
   /**
-   * Layer i's keys, left-padded with zeros to {@code width} positions (this cache's own if none).
+   * Layer i's live keys or values, left-padded with zeros to {@code width} positions along {@code
+   * axis} (a view of the live part when no padding is needed).
    */
-  private NDArray paddedKeys(int i, int width, NDManager scratch) {
+  private NDArray padded(NDArray[] arrays, int axis, int i, int width, NDManager scratch) {
     int pad = width - length;
-    NDArray live = liveKeys(i, scratch);
+    NDArray live = live(arrays, axis, i, scratch);
     if (pad == 0) {
       return live;
     }
-    Shape k = keysT[i].getShape(); // [B, H, hd, capacity]
-    return scratch.zeros(new Shape(k.get(0), k.get(1), k.get(2), pad)).concat(live, 3);
-  }
-
-  /** Layer i's values, left-padded with zeros to {@code width} positions. */
-  private NDArray paddedValues(int i, int width, NDManager scratch) {
-    int pad = width - length;
-    NDArray live = liveValues(i, scratch);
-    if (pad == 0) {
-      return live;
-    }
-    Shape v = values[i].getShape(); // [B, H, capacity, hd]
-    return scratch.zeros(new Shape(v.get(0), v.get(1), pad, v.get(3))).concat(live, 2);
+    long[] dims = arrays[i].getShape().getShape().clone(); // a copy: the shape may be shared
+    dims[axis] = pad;
+    return scratch.zeros(new Shape(dims)).concat(live, axis);
   }
 
   /**
@@ -220,8 +224,8 @@ public final class KvCache implements AutoCloseable {
     }
     for (int i = 0; i < keysT.length; i++) {
       if (keysT[i] != null) {
-        try (NDArray k = keysT[i].get(new NDIndex(":, :, :, {}:{}", columns, length));
-            NDArray v = values[i].get(new NDIndex(":, :, {}:{}, :", columns, length))) {
+        try (NDArray k = keysT[i].get(positions(KEY_AXIS, columns, length));
+            NDArray v = values[i].get(positions(VALUE_AXIS, columns, length))) {
           NDArray kc = own(k.duplicate());
           NDArray vc = own(v.duplicate());
           keysT[i].close();
@@ -272,8 +276,8 @@ public final class KvCache implements AutoCloseable {
           int pad = width - r.length;
           NDArray kp = pad == 0 ? null : scratch.zeros(new Shape(1, k.get(1), k.get(2), pad));
           NDArray vp = pad == 0 ? null : scratch.zeros(new Shape(1, v.get(1), pad, v.get(3)));
-          NDArray rk = r.length == 0 ? null : r.liveKeys(i, scratch);
-          NDArray rv = r.length == 0 ? null : r.liveValues(i, scratch);
+          NDArray rk = r.length == 0 ? null : r.live(r.keysT, KEY_AXIS, i, scratch);
+          NDArray rv = r.length == 0 ? null : r.live(r.values, VALUE_AXIS, i, scratch);
           ks.add(r.length == 0 ? kp : pad == 0 ? rk : kp.concat(rk, 3));
           vs.add(r.length == 0 ? vp : pad == 0 ? rv : vp.concat(rv, 2));
         }
@@ -323,7 +327,7 @@ public final class KvCache implements AutoCloseable {
    * diagnostics; they belong to the cache and are freed with it.
    */
   public NDList layer(int i) {
-    return new NDList(liveKeys(i, manager), liveValues(i, manager));
+    return new NDList(live(keysT, KEY_AXIS, i, manager), live(values, VALUE_AXIS, i, manager));
   }
 
   @Override
