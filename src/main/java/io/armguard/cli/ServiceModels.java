@@ -12,15 +12,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The models a service command runs with: the configured {@code model.lm.dir} and {@code
- * model.reward.dir}, loaded once and shared by the per-thread engines. Commands that must run on a
- * fresh machine (demo, bench) may fall back to small random models, and say so.
+ * model.reward.dir}, loaded once on {@code device} and shared by the per-thread engines, and once
+ * more on each other device of {@code decode.devices} for the scheduler's engine there. Commands
+ * that must run on a fresh machine (demo, bench) may fall back to small random models, and say so.
  */
 final class ServiceModels implements AutoCloseable {
 
   private final DecodingModels models;
+  private final List<DecodingModels> schedulerModels; // per decode.devices entry, in order
+  private final List<DecodingModels> otherDevices; // loaded here for them, closed with this
   private final String description;
   private final ScratchDirectory randomDir;
   private final String steeringLabel;
@@ -28,12 +32,15 @@ final class ServiceModels implements AutoCloseable {
 
   private ServiceModels(
       DecodingModels models,
+      DeviceCopies devices,
       String description,
       ScratchDirectory randomDir,
       String steeringLabel,
       StreamBatching streamBatching) {
     this.streamBatching = streamBatching;
     this.models = models;
+    this.schedulerModels = devices.perEntry();
+    this.otherDevices = devices.loaded();
     this.description = description;
     this.randomDir = randomDir;
     this.steeringLabel = steeringLabel;
@@ -84,14 +91,17 @@ final class ServiceModels implements AutoCloseable {
               rewards,
               config.string(ArmguardConfig.DEVICE),
               config.intValue(ArmguardConfig.ENGINE_THREADS));
+      DeviceCopies copies;
       try {
         checkLabels(config, models);
-      } catch (RuntimeException e) {
+        copies = DeviceCopies.load(config, models, lm, rewards, log);
+      } catch (IOException | RuntimeException e) {
         models.close();
         throw e;
       }
       return new ServiceModels(
           models,
+          copies,
           lm + " + " + rewards,
           randomDir,
           config.steeringLabel(),
@@ -125,9 +135,12 @@ final class ServiceModels implements AutoCloseable {
     }
   }
 
-  /** A pool handing each stream thread its own engine over these models. */
+  /**
+   * A pool handing each stream thread its own engine over these models, and the scheduler one
+   * engine per decode device.
+   */
   EnginePool newPool() {
-    return new EnginePool(this::newEngine, models.loaded());
+    return newPool(streamBatching, e -> e);
   }
 
   /**
@@ -139,8 +152,12 @@ final class ServiceModels implements AutoCloseable {
 
   /** As {@link #newPool(java.util.function.UnaryOperator)}, streams batched by {@code batching}. */
   EnginePool newPool(StreamBatching batching, java.util.function.UnaryOperator<GuidedEngine> wrap) {
-    return new EnginePool(
-        () -> wrap.apply(models.newEngine(steeringLabel, batching)), models.loaded());
+    List<Supplier<GuidedEngine>> devices = new ArrayList<>();
+    for (DecodingModels m : schedulerModels) {
+      devices.add(() -> wrap.apply(m.newEngine(steeringLabel, batching)));
+    }
+    return EnginePool.perDevice(
+        () -> wrap.apply(models.newEngine(steeringLabel, batching)), devices, models.loaded());
   }
 
   /** A new engine for the calling thread, steering by the configured label. */
@@ -167,6 +184,7 @@ final class ServiceModels implements AutoCloseable {
 
   @Override
   public void close() {
+    otherDevices.forEach(DecodingModels::close);
     models.close();
     if (randomDir != null) {
       randomDir.close(); // the weights are in memory by now

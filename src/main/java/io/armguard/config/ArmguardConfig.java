@@ -11,6 +11,7 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -68,6 +69,7 @@ public final class ArmguardConfig {
   public static final String MODEL_REWARD_DIR = "model.reward.dir";
   public static final String MODEL_RAD_DIR = "model.rad.dir";
   public static final String DEVICE = "device";
+  public static final String DECODE_DEVICES = "decode.devices";
   public static final String ENGINE_THREADS = "engine.threads";
   public static final String DECODE_STRATEGY = "decode.strategy";
   public static final String DECODE_MAX_NEW_TOKENS = "decode.max.new.tokens";
@@ -266,6 +268,15 @@ public final class ArmguardConfig {
               "RAD reward model directory for RAD requests; empty or missing = RAD requests are"
                   + " REJECTED."),
           stringKey(DEVICE, "auto", false, "auto, cpu, gpu or gpu:N."),
+          stringKey(
+              DECODE_DEVICES,
+              "",
+              true,
+              "Devices of the instance's decode scheduler, comma-separated, each as device (e.g."
+                  + " gpu:0,gpu:1): one engine, one copy of the weights and one decode loop per"
+                  + " entry, all taking requests from the one queue; empty = device alone. Needs"
+                  + " decode.scheduler=continuous or instance; stream threads' own engines"
+                  + " (streaming moderation, decode.scheduler=task) stay on device."),
           intKey(ENGINE_THREADS, 1, 1, 64, "Intra-op threads of the decoding engine."),
           choiceKey(
               DECODE_STRATEGY,
@@ -672,6 +683,18 @@ public final class ArmguardConfig {
    */
   public boolean continuousScheduler() {
     return "continuous".equals(string(DECODE_SCHEDULER)) && batchMaxInFlight() > 0;
+  }
+
+  /**
+   * The decode scheduler's devices in order: {@code decode.devices} split at commas, or {@code
+   * device} alone when it is empty. Never empty.
+   */
+  public List<String> decodeDevices() {
+    String list = string(DECODE_DEVICES).trim();
+    if (list.isEmpty()) {
+      return List.of(string(DEVICE));
+    }
+    return Arrays.stream(list.split(",")).map(String::trim).toList();
   }
 
   public int batchMaxRows() {

@@ -4,6 +4,7 @@ import static io.armguard.config.ArmguardConfig.BATCH_MAX_DELAY_MS;
 import static io.armguard.config.ArmguardConfig.BATCH_MAX_IN_FLIGHT;
 import static io.armguard.config.ArmguardConfig.BATCH_SIZE;
 import static io.armguard.config.ArmguardConfig.COMMIT_INTERVAL_MS;
+import static io.armguard.config.ArmguardConfig.DECODE_DEVICES;
 import static io.armguard.config.ArmguardConfig.DECODE_MAX_NEW_TOKENS;
 import static io.armguard.config.ArmguardConfig.DECODE_MAX_NEW_TOKENS_LIMIT;
 import static io.armguard.config.ArmguardConfig.DECODE_STEP_MS_WORST;
@@ -12,10 +13,41 @@ import static io.armguard.config.ArmguardConfig.DECODE_TOP_K_LIMIT;
 import static io.armguard.config.ArmguardConfig.REWRITE_MAX_ATTEMPTS;
 import static io.armguard.config.ArmguardConfig.TRANSACTION_TIMEOUT_MS;
 
+import java.util.Locale;
+import java.util.regex.Pattern;
+
 /** The checks between keys that {@link ArmguardConfig} runs once every value is valid alone. */
 final class CrossFieldChecks {
 
+  /**
+   * One entry of {@code device} or {@code decode.devices} (whether DJL sees it is checked later).
+   */
+  private static final Pattern DEVICE_NAME = Pattern.compile("auto|cpu|gpu(:\\d+)?");
+
   private CrossFieldChecks() {}
+
+  private static void checkDecodeDevices(ArmguardConfig c) {
+    if (c.string(DECODE_DEVICES).isBlank()) {
+      return;
+    }
+    for (String d : c.decodeDevices()) {
+      if (!DEVICE_NAME.matcher(d.toLowerCase(Locale.ROOT)).matches()) {
+        throw new ConfigException(
+            DECODE_DEVICES,
+            "'"
+                + d
+                + "' is not a device: expected a comma-separated list of auto, cpu, gpu or gpu:N");
+      }
+    }
+    if (!c.instanceScheduler()) {
+      throw new ConfigException(
+          DECODE_DEVICES,
+          "devices are the instance scheduler's: set decode.scheduler=continuous (or instance)"
+              + " and batch.max.in.flight > 0, or leave "
+              + DECODE_DEVICES
+              + " empty");
+    }
+  }
 
   static void check(ArmguardConfig c) {
     if (c.decodeMaxNewTokens() > c.intValue(DECODE_MAX_NEW_TOKENS_LIMIT)) {
@@ -33,6 +65,7 @@ final class CrossFieldChecks {
           DECODE_TOP_K, "default " + c.decodeTopK() + " exceeds " + DECODE_TOP_K_LIMIT);
     }
     checkRegistryRetry(c);
+    checkDecodeDevices(c);
     // Why: with batch.max.in.flight=0 a batch is decoded on the stream thread inside one
     // transaction; if it can outlive transaction.timeout.ms the broker aborts the transaction and
     // the whole batch is decoded again, forever. With a decode worker the stream thread never waits

@@ -107,7 +107,7 @@ public final class ArmguardTopology {
       Supplier<DecodeScheduler> scheduler =
           () ->
               engines.scheduler(
-                  engine -> {
+                  devices -> {
                     Function<GuidedEngine, DecodeScheduler.BatchDecoding> deciding =
                         on -> {
                           BatchDecider decider = new BatchDecider(new BatchModerator(on, policy));
@@ -115,9 +115,8 @@ public final class ArmguardTopology {
                         };
                     return config.continuousScheduler()
                         ? DecodeScheduler.startContinuous(
-                            engine, settings, deciding, metrics, wallClock)
-                        : DecodeScheduler.start(
-                            engine, settings, deciding.apply(engine), metrics, wallClock);
+                            devices, settings, deciding, metrics, wallClock)
+                        : DecodeScheduler.start(devices, settings, deciding, metrics, wallClock);
                   });
       t.addProcessor(
           MICRO_BATCH,

@@ -1,6 +1,7 @@
 package io.armguard.streams;
 
 import io.armguard.config.ArmguardConfig;
+import io.armguard.decode.ContinuousDecoding;
 import io.armguard.decode.GuidedEngine;
 import io.armguard.moderate.Task;
 import io.armguard.moderate.Verdict;
@@ -23,13 +24,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The instance's decode scheduler: one engine and its one decode worker, shared by every task of
- * every stream thread. Tasks hand it requests that are already durable in their changelogged
- * buffers ({@link Client#offer}); the worker forms batches across tasks with DJL Serving's {@code
- * batch_size} / {@code max_batch_delay} semantics, instance-wide (a batch leaves when {@code
- * batch.size} requests are queued, or when the oldest of them has waited {@code batch.max.delay.ms}
- * since its task buffered it), decodes them, and hands each answer back to the task that offered it
- * ({@link Client#poll}), whose stream thread emits it in that task's own transaction.
+ * The instance's decode scheduler: one engine per decode device, each with its one decode worker,
+ * shared by every task of every stream thread. Tasks hand it requests that are already durable in
+ * their changelogged buffers ({@link Client#offer}); the worker forms batches across tasks with DJL
+ * Serving's {@code batch_size} / {@code max_batch_delay} semantics, instance-wide (a batch leaves
+ * when {@code batch.size} requests are queued, or when the oldest of them has waited {@code
+ * batch.max.delay.ms} since its task buffered it), decodes them, and hands each answer back to the
+ * task that offered it ({@link Client#poll}), whose stream thread emits it in that task's own
+ * transaction.
+ *
+ * <p><b>Devices.</b> With more than one engine ({@code decode.devices}: one per GPU, each holding
+ * its own copy of the weights), every engine has its own worker (or continuous loop and request
+ * threads) and all of them take from the one queue: a request goes to whichever device is free
+ * first, so no device idles while another has a backlog, and per-task back-pressure stays one limit
+ * for the instance.
  *
  * <p><b>Back-pressure.</b> A client holds at most {@code maxPendingPerTask} requests offered and
  * not yet polled back; {@link Client#offer} refuses more, and the task keeps them in its buffer.
@@ -112,8 +120,7 @@ public final class DecodeScheduler implements AutoCloseable {
   }
 
   private final Settings settings;
-  private final DecodeLane lane;
-  private final BatchDecoding decoding;
+  private final List<DecodeLane> lanes; // one per device, in decode.devices order
   private final PipelineMetrics metrics;
   private final LongSupplier wallClock;
   private final BatchListener afterDelivery;
@@ -121,25 +128,23 @@ public final class DecodeScheduler implements AutoCloseable {
   private final Condition changed = lock.newCondition();
   private final ArrayDeque<Queued> queue = new ArrayDeque<>();
   private final AtomicInteger batches = new AtomicInteger();
-  private final ContinuousLoop loop; // null when batching by size and delay
-  private ExecutorService requestThreads; // continuous mode: one per request being decided
+  private final List<ContinuousLoop> loops; // one per device; empty when batching by size and delay
+  private final List<ExecutorService> requestThreads = new ArrayList<>(); // continuous, per device
   private boolean closed;
 
   private DecodeScheduler(
       Settings settings,
-      DecodeLane lane,
-      BatchDecoding decoding,
+      List<DecodeLane> lanes,
       PipelineMetrics metrics,
       LongSupplier wallClock,
       BatchListener afterDelivery,
-      ContinuousLoop loop) {
+      List<ContinuousLoop> loops) {
     this.settings = settings;
-    this.lane = lane;
-    this.decoding = decoding;
+    this.lanes = List.copyOf(lanes);
     this.metrics = metrics;
     this.wallClock = wallClock;
     this.afterDelivery = afterDelivery;
-    this.loop = loop;
+    this.loops = List.copyOf(loops);
   }
 
   /**
@@ -155,34 +160,56 @@ public final class DecodeScheduler implements AutoCloseable {
       BatchDecoding decoding,
       PipelineMetrics metrics,
       LongSupplier wallClock) {
-    return start(engine, settings, decoding, metrics, wallClock, BatchListener.NONE);
+    return start(List.of(engine), settings, on -> decoding, metrics, wallClock, BatchListener.NONE);
+  }
+
+  /**
+   * A running scheduler with one worker per engine (one engine per device), all forming batches
+   * from the one queue.
+   *
+   * @param decoding makes the batch decoding of one engine; each is called on its worker only
+   */
+  public static DecodeScheduler start(
+      List<GuidedEngine> engines,
+      Settings settings,
+      Function<GuidedEngine, BatchDecoding> decoding,
+      PipelineMetrics metrics,
+      LongSupplier wallClock) {
+    return start(engines, settings, decoding, metrics, wallClock, BatchListener.NONE);
   }
 
   /** As above, telling {@code afterDelivery} of every batch handed out (tests wait on it). */
   static DecodeScheduler start(
-      GuidedEngine engine,
+      List<GuidedEngine> engines,
       Settings settings,
-      BatchDecoding decoding,
+      Function<GuidedEngine, BatchDecoding> decoding,
       PipelineMetrics metrics,
       LongSupplier wallClock,
       BatchListener afterDelivery) {
+    List<DecodeLane> lanes = new ArrayList<>();
+    for (int i = 0; i < engines.size(); i++) {
+      lanes.add(new DecodeLane(engines.get(i), "armguard-decode-scheduler" + deviceSuffix(i)));
+    }
     DecodeScheduler s =
-        new DecodeScheduler(
-            settings,
-            new DecodeLane(engine, "armguard-decode-scheduler"),
-            decoding,
-            metrics,
-            wallClock,
-            afterDelivery,
-            null);
-    s.lane.execute(s::runWorker);
+        new DecodeScheduler(settings, lanes, metrics, wallClock, afterDelivery, List.of());
+    for (DecodeLane lane : lanes) {
+      BatchDecoding mine = decoding.apply(lane.engine());
+      lane.execute(() -> s.runWorker(mine));
+    }
     metrics.schedulerQueue(s);
     LOG.info(
-        "decode scheduler started: batch.size={} batch.max.delay.ms={} per-task pending={}",
+        "decode scheduler started: batch.size={} batch.max.delay.ms={} per-task pending={}"
+            + " engines={}",
         settings.batchSize(),
         settings.maxDelayMs(),
-        settings.maxPendingPerTask());
+        settings.maxPendingPerTask(),
+        engines.size());
     return s;
+  }
+
+  /** "" for the first device (the names of a one-device instance stay as they were), else "-N". */
+  private static String deviceSuffix(int device) {
+    return device == 0 ? "" : "-" + device;
   }
 
   /**
@@ -201,52 +228,83 @@ public final class DecodeScheduler implements AutoCloseable {
       Function<GuidedEngine, BatchDecoding> deciding,
       PipelineMetrics metrics,
       LongSupplier wallClock) {
-    return startContinuous(engine, settings, deciding, metrics, wallClock, BatchListener.NONE);
+    return startContinuous(
+        List.of(engine), settings, deciding, metrics, wallClock, BatchListener.NONE);
+  }
+
+  /**
+   * As above with one loop per engine (one engine per device), each with {@code settings.maxRows()}
+   * request threads of its own, all taking from the one queue.
+   */
+  public static DecodeScheduler startContinuous(
+      List<GuidedEngine> engines,
+      Settings settings,
+      Function<GuidedEngine, BatchDecoding> deciding,
+      PipelineMetrics metrics,
+      LongSupplier wallClock) {
+    return startContinuous(engines, settings, deciding, metrics, wallClock, BatchListener.NONE);
   }
 
   /** As above, telling {@code afterDelivery} of every request handed out (tests wait on it). */
   static DecodeScheduler startContinuous(
-      GuidedEngine engine,
+      List<GuidedEngine> engines,
       Settings settings,
       Function<GuidedEngine, BatchDecoding> deciding,
       PipelineMetrics metrics,
       LongSupplier wallClock,
       BatchListener afterDelivery) {
-    ContinuousLoop loop = new ContinuousLoop(engine, settings.maxRows(), metrics::batch);
+    List<DecodeLane> lanes = new ArrayList<>();
+    List<ContinuousLoop> loops = new ArrayList<>();
+    for (int i = 0; i < engines.size(); i++) {
+      GuidedEngine engine = engines.get(i);
+      loops.add(new ContinuousLoop(engine, settings.maxRows(), metrics::batch));
+      lanes.add(new DecodeLane(engine, "armguard-decode-loop" + deviceSuffix(i)));
+    }
     DecodeScheduler s =
-        new DecodeScheduler(
-            settings,
-            new DecodeLane(engine, "armguard-decode-loop"),
-            null,
-            metrics,
-            wallClock,
-            afterDelivery,
-            loop);
-    s.lane.execute(loop);
+        new DecodeScheduler(settings, lanes, metrics, wallClock, afterDelivery, loops);
     AtomicInteger threadIds = new AtomicInteger();
-    s.requestThreads =
-        Executors.newFixedThreadPool(
-            settings.maxRows(),
-            r -> {
-              Thread t = new Thread(r, "armguard-decide-" + threadIds.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
-    for (int i = 0; i < settings.maxRows(); i++) {
-      BatchDecoding mine = deciding.apply(loop.engine());
-      s.requestThreads.execute(() -> s.runRequestThread(mine));
+    for (int i = 0; i < loops.size(); i++) {
+      ContinuousLoop loop = loops.get(i);
+      lanes.get(i).execute(loop);
+      ExecutorService threads =
+          Executors.newFixedThreadPool(
+              settings.maxRows(),
+              r -> {
+                Thread t = new Thread(r, "armguard-decide-" + threadIds.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+              });
+      s.requestThreads.add(threads);
+      for (int j = 0; j < settings.maxRows(); j++) {
+        BatchDecoding mine = deciding.apply(loop.engine());
+        threads.execute(() -> s.runRequestThread(mine, loop));
+      }
     }
     metrics.schedulerQueue(s);
     LOG.info(
-        "decode scheduler started (continuous): batch.max.rows={} per-task pending={}",
+        "decode scheduler started (continuous): batch.max.rows={} per-task pending={} engines={}",
         settings.maxRows(),
-        settings.maxPendingPerTask());
+        settings.maxPendingPerTask(),
+        engines.size());
     return s;
   }
 
-  /** The engine (for its thread-safe metadata: model ids, token counts). */
+  /** The first device's engine (for its thread-safe metadata: model ids, token counts). */
   public GuidedEngine engine() {
-    return lane.engine();
+    return lanes.get(0).engine();
+  }
+
+  /** Engines (devices) decoding for this scheduler. */
+  public int engines() {
+    return lanes.size();
+  }
+
+  /**
+   * Continuous mode: each device's loop counters, in device order (empty when batching by size and
+   * delay); for tests and logs.
+   */
+  List<ContinuousDecoding.Stats> loopStats() {
+    return loops.stream().map(ContinuousLoop::stats).toList();
   }
 
   public Settings settings() {
@@ -370,8 +428,8 @@ public final class DecodeScheduler implements AutoCloseable {
     }
   }
 
-  /** The worker's loop: form a batch, decode it, hand out its answers, until closed. */
-  private void runWorker() {
+  /** One device's worker: form a batch, decode it, hand out its answers, until closed. */
+  private void runWorker(BatchDecoding decoding) {
     while (true) {
       List<Queued> batch;
       try {
@@ -382,7 +440,7 @@ public final class DecodeScheduler implements AutoCloseable {
       if (batch == null) {
         return;
       }
-      decodeAndDeliver(batch);
+      decodeAndDeliver(decoding, batch);
     }
   }
 
@@ -417,7 +475,7 @@ public final class DecodeScheduler implements AutoCloseable {
     }
   }
 
-  private void decodeAndDeliver(List<Queued> batch) {
+  private void decodeAndDeliver(BatchDecoding decoding, List<Queued> batch) {
     long start = wallClock.getAsLong();
     long t0 = System.nanoTime();
     BatchDecider.Decisions d = decideSafely(decoding, batch);
@@ -429,9 +487,9 @@ public final class DecodeScheduler implements AutoCloseable {
 
   /**
    * A request thread of the continuous mode: takes the next queued request, decides it alone over
-   * the loop's engine, hands its answer back; until closed.
+   * its device's loop engine, hands its answer back; until closed.
    */
-  private void runRequestThread(BatchDecoding mine) {
+  private void runRequestThread(BatchDecoding mine, ContinuousLoop loop) {
     while (true) {
       Queued q;
       lock.lock();
@@ -517,10 +575,10 @@ public final class DecodeScheduler implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    if (loop != null) {
+    for (ContinuousLoop loop : loops) {
       loop.close(); // waiting request threads' calls fail; their answers go to closed clients
-      requestThreads.shutdownNow();
     }
-    lane.close();
+    requestThreads.forEach(ExecutorService::shutdownNow);
+    lanes.forEach(DecodeLane::close);
   }
 }

@@ -42,6 +42,30 @@ class ArmguardConfigTest {
   }
 
   @Test
+  void decodeDevicesListTheSchedulersDevicesAndDefaultToTheDevice() {
+    assertEquals(
+        java.util.List.of("cpu"),
+        ArmguardConfig.from(Map.of("device", "cpu"), Map.of()).decodeDevices());
+    assertEquals(
+        java.util.List.of("gpu:0", "gpu:1"),
+        ArmguardConfig.from(Map.of("decode.devices", " gpu:0, gpu:1 "), Map.of()).decodeDevices());
+    ConfigException bad =
+        assertThrows(
+            ConfigException.class,
+            () -> ArmguardConfig.from(Map.of("decode.devices", "gpu:0,tpu"), Map.of()));
+    assertTrue(
+        bad.getMessage().contains("decode.devices") && bad.getMessage().contains("'tpu'"),
+        bad.getMessage());
+    ConfigException perTask =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                ArmguardConfig.from(
+                    Map.of("decode.devices", "cpu,cpu", "decode.scheduler", "task"), Map.of()));
+    assertTrue(perTask.getMessage().contains("decode.scheduler=continuous"), perTask.getMessage());
+  }
+
+  @Test
   void defaultsAreValid() {
     ArmguardConfig c = ArmguardConfig.from(Map.of(), Map.of());
     assertEquals(8, c.batchSize());

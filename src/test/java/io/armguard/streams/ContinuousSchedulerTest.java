@@ -170,6 +170,32 @@ class ContinuousSchedulerTest {
   }
 
   @Test
+  void withTwoEnginesRequestsAreDecodedOnBothLoopsAndEqualDecidingAlone() {
+    scheduler =
+        DecodeScheduler.startContinuous(
+            List.of(models.newEngine(), models.newEngine()), // as decode.devices=cpu,cpu
+            new DecodeScheduler.Settings(8, 60_000, 16, 2),
+            deciding(),
+            new PipelineMetrics(registry),
+            System::currentTimeMillis);
+    DecodeScheduler.Client c = scheduler.register("0_0");
+    List<Task> tasks = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      tasks.add(offer(c, i, generate("d" + i, "Once upon a time " + i, 20)));
+    }
+    List<ScheduledAnswer> got = answers(c, 8);
+    try (GuidedEngine reference = models.newEngine()) {
+      for (ScheduledAnswer a : got) {
+        Task task = tasks.get((int) a.key());
+        assertEquals(alone(reference, task).text(), a.verdict().text(), task.id());
+      }
+    }
+    List<Long> steps = scheduler.loopStats().stream().map(s -> s.steps()).toList();
+    assertEquals(2, steps.size());
+    assertTrue(steps.get(0) > 0 && steps.get(1) > 0, "token steps per device loop: " + steps);
+  }
+
+  @Test
   void aShortRequestOfferedWhileALongOneDecodesIsAnsweredFirst() {
     start(models.newEngine(), 8);
     DecodeScheduler.Client c = scheduler.register("0_0");

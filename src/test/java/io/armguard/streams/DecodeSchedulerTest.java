@@ -37,16 +37,14 @@ class DecodeSchedulerTest {
   private final ArmguardConfig config =
       ArmguardConfig.from(Map.of("instance.id", "test-1"), Map.of());
   private final TaskFactory taskFactory = new TaskFactory(config);
+  private static final ModerationPolicy POLICY =
+      ModerationPolicy.builder()
+          .maxAttempts(1)
+          .rewriteMinNewTokens(2)
+          .fallbackText("[withheld]")
+          .build();
   private final WordListEngine engine = new WordListEngine();
-  private final BatchDecider decider =
-      new BatchDecider(
-          new BatchModerator(
-              engine,
-              ModerationPolicy.builder()
-                  .maxAttempts(1)
-                  .rewriteMinNewTokens(2)
-                  .fallbackText("[withheld]")
-                  .build()));
+  private final BatchDecider decider = new BatchDecider(new BatchModerator(engine, POLICY));
 
   /** The requests of every batch decoded, by id, in decode order. */
   private final List<List<String>> decodedBatches = new CopyOnWriteArrayList<>();
@@ -131,6 +129,38 @@ class DecodeSchedulerTest {
     }
     assertEquals(List.of(List.of("task0", "task1", "task2", "task3")), decodedBatches);
     assertEquals(List.of(4), engine.generateBatchSizes);
+  }
+
+  @Test
+  void withTwoEnginesASecondBatchIsDecodedWhileTheFirstDeviceIsBusy() {
+    CountDownLatch gate = new CountDownLatch(1);
+    WordListEngine second = new WordListEngine();
+    BatchDecider secondDecider = new BatchDecider(new BatchModerator(second, POLICY));
+    scheduler =
+        DecodeScheduler.start(
+            List.of(engine, second),
+            DecodeScheduler.Settings.batching(1, 0, 8),
+            on ->
+                batch -> {
+                  decodedBatches.add(batch.stream().map(Task::id).toList());
+                  try {
+                    gate.await(); // both devices hold their batch until both have one
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  return (on == engine ? decider : secondDecider).decide(batch, "test");
+                },
+            new PipelineMetrics(registry),
+            System::currentTimeMillis);
+    assertEquals(2, scheduler.engines());
+    DecodeScheduler.Client c = scheduler.register("0_0");
+    assertTrue(offer(c, 1, "first"));
+    assertTrue(offer(c, 2, "second"));
+    awaitTrue(() -> decodedBatches.size() == 2); // one device alone would wait at the gate
+    gate.countDown();
+    assertEquals(2, answers(c, 2).size());
+    assertEquals(List.of(1), engine.generateBatchSizes, "one batch on each engine");
+    assertEquals(List.of(1), second.generateBatchSizes);
   }
 
   @Test

@@ -79,11 +79,11 @@ class ScheduledBatchProcessorTest {
     DecodeScheduler.Settings settings = DecodeScheduler.Settings.of(config);
     return () ->
         pool.scheduler(
-            e ->
+            devices ->
                 DecodeScheduler.start(
-                    e,
+                    devices,
                     settings,
-                    b -> decider.decide(b, "test"),
+                    on -> b -> decider.decide(b, "test"),
                     metrics,
                     System::currentTimeMillis,
                     deliveries));
