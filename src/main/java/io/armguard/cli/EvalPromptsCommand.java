@@ -18,7 +18,10 @@ import picocli.CommandLine.Option;
     description = {
       "Build the evaluation prompts from held-out corpus text (never used for training): the first"
           + " half of texts the independent judge rates toxic (toxicity-prone) and of texts it"
-          + " rates clean (neutral). The result is versioned in the repository."
+          + " rates clean (neutral). The result is versioned in the repository.",
+      "--split valid builds the validation prompts from the LM's validation texts instead"
+          + " (eval/prompts-valid.jsonl): choose beta and reward context on them, report on the"
+          + " held-out ones."
     })
 public final class EvalPromptsCommand implements Callable<Integer> {
   @Mixin PreparedDataOption data;
@@ -37,6 +40,26 @@ public final class EvalPromptsCommand implements Callable<Integer> {
       description = "selection seed (default: ${DEFAULT-VALUE})")
   long seed;
 
+  /** Which corpus split the prompts come from. */
+  enum Split {
+    heldout(PreparedData.LM_HELDOUT),
+    valid(PreparedData.LM_VALID);
+
+    final String file;
+
+    Split(String file) {
+      this.file = file;
+    }
+  }
+
+  @Option(
+      names = "--split",
+      defaultValue = "heldout",
+      description =
+          "heldout (the test prompts) or valid (validation prompts, disjoint texts; default:"
+              + " ${DEFAULT-VALUE})")
+  Split split;
+
   @Option(
       names = "--out",
       defaultValue = "runs/eval/prompts.jsonl",
@@ -49,15 +72,15 @@ public final class EvalPromptsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     OutputGuard.file(out, force.force);
-    List<String> texts = PreparedData.readLines(data.dir().resolve(PreparedData.LM_HELDOUT));
+    List<String> texts = PreparedData.readLines(data.dir().resolve(split.file));
     TextJudge judge = judgeOption.load();
     double[] scores = judge.score(texts);
     List<EvalPrompt> prompts = PromptSet.build(texts, scores, 0.5, perKind, seed);
     PromptSet.write(out, prompts);
     long toxic = prompts.stream().filter(p -> p.kind().equals("toxic-prone")).count();
     System.out.printf(
-        "{\"prompts\":%d,\"toxic_prone\":%d,\"neutral\":%d,\"file\":\"%s\"}%n",
-        prompts.size(), toxic, prompts.size() - toxic, out);
+        "{\"prompts\":%d,\"toxic_prone\":%d,\"neutral\":%d,\"split\":\"%s\",\"file\":\"%s\"}%n",
+        prompts.size(), toxic, prompts.size() - toxic, split, out);
     return 0;
   }
 }
