@@ -14,17 +14,31 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link ContinuousDecoding} over a {@link DecodingEngine}'s LM and guidance providers: one {@link
- * RollingBatch} per group of rows that can share a pass (one strategy; for RAD also one k, since
- * its cache holds k copies per row; a retried row alone), each stepped once per {@link #iterate}.
- * Tokenizing and validating happen in {@link #admit}, on the caller's thread, so a request the
- * engine refuses never reaches the decode thread.
+ * RollingBatch} whose LM token step every row shares, whatever its strategy (within it one lane per
+ * strategy, for RAD also per k, since its cache holds k copies per row), plus one batch per row
+ * being retried alone; each stepped once per {@link #iterate}. Tokenizing and validating happen in
+ * {@link #admit}, on the caller's thread, so a request the engine refuses never reaches the decode
+ * thread.
  */
 final class RollingDecoder implements ContinuousDecoding {
 
   private static final Logger LOG = LoggerFactory.getLogger(RollingDecoder.class);
 
-  /** Which rows may share a pass. */
-  private record Group(Strategy strategy, int radK, long alone) {}
+  /** Which rows may share a pass: all but a row retried alone ({@code alone} > 0). */
+  private record Group(Strategy strategy, int radK, long alone) {
+    /** The batch a row decodes in: 0 = the shared one. */
+    long batch() {
+      return alone;
+    }
+
+    /** The lane within the batch: rows of one guidance state. */
+    Lane lane() {
+      return new Lane(strategy, radK);
+    }
+  }
+
+  /** A lane key of the shared batch. */
+  private record Lane(Strategy strategy, int radK) {}
 
   /** One admitted request; told its outcome once. */
   private static final class Row {
@@ -59,7 +73,7 @@ final class RollingDecoder implements ContinuousDecoding {
   private final int maxRows;
   private final Admissions<Row> admitted = new Admissions<>();
   private final AtomicLong aloneIds = new AtomicLong();
-  private final Map<Group, RollingBatch<Row>> groups = new LinkedHashMap<>();
+  private final Map<Long, RollingBatch<Row>> batches = new LinkedHashMap<>(); // by Group.batch()
   private volatile long iterations;
 
   /**
@@ -110,8 +124,8 @@ final class RollingDecoder implements ContinuousDecoding {
   private int iterateOnce() {
     iterations++; // only this thread writes it
     int running = 0;
-    for (RollingBatch<Row> g : groups.values()) {
-      running += g.size();
+    for (RollingBatch<Row> b : batches.values()) {
+      running += b.size();
     }
     Map<Group, List<Row>> joining = new LinkedHashMap<>();
     Row r;
@@ -122,16 +136,13 @@ final class RollingDecoder implements ContinuousDecoding {
     }
     for (Map.Entry<Group, List<Row>> e : joining.entrySet()) {
       RollingBatch<Row> batch =
-          groups.computeIfAbsent(
-              e.getKey(),
-              k -> new RollingBatch<>(lm, manager, eosId, engine.providerFor(k.strategy())));
+          batches.computeIfAbsent(e.getKey().batch(), k -> new RollingBatch<>(lm, manager, eosId));
       join(e.getKey(), batch, e.getValue());
     }
     int stepped = 0;
-    for (Iterator<Map.Entry<Group, RollingBatch<Row>>> it = groups.entrySet().iterator();
+    for (Iterator<Map.Entry<Long, RollingBatch<Row>>> it = batches.entrySet().iterator();
         it.hasNext(); ) {
-      Map.Entry<Group, RollingBatch<Row>> e = it.next();
-      RollingBatch<Row> batch = e.getValue();
+      RollingBatch<Row> batch = it.next().getValue();
       int n = batch.size();
       if (n > 0) {
         try {
@@ -140,7 +151,7 @@ final class RollingDecoder implements ContinuousDecoding {
           stepped += n;
           deliver(done);
         } catch (RuntimeException ex) {
-          fail(batch.tags(), e.getKey(), ex);
+          fail(batch.tags(), ex);
           batch.close();
           it.remove();
           continue;
@@ -180,13 +191,25 @@ final class RollingDecoder implements ContinuousDecoding {
       requests.add(rows.get(i).request);
     }
     try {
-      deliver(batch.join(prompts, rewards, requests, rows));
+      deliver(
+          batch.join(
+              group.lane(),
+              engine.providerFor(group.strategy()),
+              prompts,
+              rewards,
+              requests,
+              rows));
     } catch (RuntimeException ex) {
-      // the batch's state is undefined after a failed pass: its rows and the newcomers are lost
-      fail(rows, group, ex);
-      fail(batch.tags(), group, ex);
-      batch.close();
-      groups.remove(group);
+      fail(rows, ex);
+      if (!batch.intact()) {
+        // the batch's state is undefined after a failed pass: its rows are lost too
+        fail(batch.tags(), ex);
+        batch.close();
+        batches.remove(group.batch());
+      } else if (batch.size() == 0) {
+        batch.close();
+        batches.remove(group.batch());
+      }
     }
   }
 
@@ -204,14 +227,18 @@ final class RollingDecoder implements ContinuousDecoding {
     }
   }
 
-  private void fail(List<Row> rows, Group group, RuntimeException cause) {
+  private void fail(List<Row> rows, RuntimeException cause) {
     int lost = 0;
     for (Row row : rows) {
       lost += row.told ? 0 : 1;
       tell(row, null, cause);
     }
     if (lost > 0) {
-      LOG.warn("a {} pass failed; {} rows lost ({})", group.strategy(), lost, cause.toString());
+      LOG.warn(
+          "a decode pass failed; {} rows lost ({}: {})",
+          lost,
+          rows.stream().map(row -> row.request.strategy()).distinct().toList(),
+          cause.toString());
     }
   }
 
@@ -236,11 +263,11 @@ final class RollingDecoder implements ContinuousDecoding {
   public void close() {
     IllegalStateException gone = new IllegalStateException("the continuous decoder closed");
     admitted.close().forEach(r -> tell(r, null, gone));
-    for (RollingBatch<Row> batch : groups.values()) {
+    for (RollingBatch<Row> batch : batches.values()) {
       batch.tags().forEach(row -> tell(row, null, gone));
       batch.close();
     }
-    groups.clear();
+    batches.clear();
     manager.close();
   }
 }

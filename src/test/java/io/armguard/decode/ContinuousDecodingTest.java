@@ -100,21 +100,62 @@ class ContinuousDecodingTest {
       }
       assertEquals(List.of(), results.failed);
       for (List<DecodeRequest> w : waves) {
-        for (DecodeRequest r : w) {
-          DecodeResult alone = engine.generate(List.of(r)).get(0);
-          DecodeResult rolled = results.done.get(r.id());
-          assertNotNull(rolled, r.id());
-          assertArrayEquals(alone.tokenIds(), rolled.tokenIds(), r.id());
-          assertEquals(alone.text(), rolled.text(), r.id());
-          assertEquals(alone.promptTokens(), rolled.promptTokens(), r.id());
-          assertEquals(alone.stats().changedSteps(), rolled.stats().changedSteps(), r.id());
-          for (int i = 0; i < alone.tokenRewards().length; i++) {
-            assertEquals(
-                alone.tokenRewards()[i], rolled.tokenRewards()[i], 1e-4f, r.id() + " " + i);
-          }
-        }
+        w.forEach(r -> assertDecodesAsAlone(r, results));
       }
     }
+  }
+
+  /** The row's tokens, text and rewards (within 1e-4) equal what it decodes alone. */
+  private static void assertDecodesAsAlone(DecodeRequest r, Results results) {
+    DecodeResult alone = engine.generate(List.of(r)).get(0);
+    DecodeResult rolled = results.done.get(r.id());
+    assertNotNull(rolled, r.id());
+    assertArrayEquals(alone.tokenIds(), rolled.tokenIds(), r.id());
+    assertEquals(alone.text(), rolled.text(), r.id());
+    assertEquals(alone.promptTokens(), rolled.promptTokens(), r.id());
+    assertEquals(alone.stats().changedSteps(), rolled.stats().changedSteps(), r.id());
+    for (int i = 0; i < alone.tokenRewards().length; i++) {
+      assertEquals(alone.tokenRewards()[i], rolled.tokenRewards()[i], 1e-4f, r.id() + " " + i);
+    }
+  }
+
+  @Test
+  void rowsOfEveryStrategyShareOneTokenStepAndDecodeAsTheyWouldAlone() {
+    DecodeRequest radK4 =
+        new DecodeRequest(
+                "rad-k4",
+                PROMPTS[3],
+                10,
+                4,
+                1f,
+                14,
+                Strategy.RAD,
+                5f,
+                SteeringDirection.AWAY_FROM_LABEL)
+            .withMinNewTokens(2);
+    List<DecodeRequest> first =
+        List.of(
+            req("plain", 0, 12, Strategy.UNGUIDED, 11),
+            req("arm", 1, 9, Strategy.ARM, 12),
+            req("rad-k6", 2, 7, Strategy.RAD, 13),
+            radK4);
+    DecodeRequest late = req("arm-late", 4, 6, Strategy.ARM, 15);
+    Results results = new Results();
+    try (ContinuousDecoding d = engine.continuous(8)) {
+      first.forEach(r -> d.admit(r, false, results));
+      assertEquals(4, d.iterate(), "four strategies' rows in the first step");
+      assertEquals(1, d.stats().steps(), "one LM step for all of them");
+      d.iterate();
+      d.admit(late, false, results); // joins a lane that exists, beside three others
+      for (int it = 0; it < 40 && d.rows() > 0; it++) {
+        d.iterate();
+      }
+      assertEquals(0, d.rows());
+      assertTrue(d.stats().meanRows() > 2.5, "rows of all lanes shared steps: " + d.stats());
+    }
+    assertEquals(List.of(), results.failed);
+    first.forEach(r -> assertDecodesAsAlone(r, results));
+    assertDecodesAsAlone(late, results);
   }
 
   @Test
