@@ -43,11 +43,9 @@ final class RollingBatch<T> implements AutoCloseable {
 
   /** The rows of one guidance: their guidance state holds them in batch order. */
   private static final class Lane {
-    final Object key;
-    Guidance guidance; // null for unguided rows
+    final Guidance guidance; // null for unguided rows
 
-    Lane(Object key, Guidance guidance) {
-      this.key = key;
+    Lane(Guidance guidance) {
       this.guidance = guidance;
     }
   }
@@ -163,7 +161,7 @@ final class RollingBatch<T> implements AutoCloseable {
       newCache = null; // the batch's now
       Lane mine = lanes.get(lane);
       if (mine == null) {
-        mine = new Lane(lane, newGuidance);
+        mine = new Lane(newGuidance);
         lanes.put(lane, mine);
       } else if (mine.guidance != null) {
         mine.guidance.join(newGuidance, step); // closes newGuidance
