@@ -88,6 +88,7 @@ public final class ArmguardConfig {
   public static final List<String> DECODE_STRATEGIES = List.of("arm", "rad", "unguided");
 
   public static final String REWRITE_ACCEPT_RATIO = "rewrite.accept.ratio";
+  public static final String REWRITE_EMPTY_PREFIX = "rewrite.empty.prefix";
   public static final String GENERATE_MIN_NEW_TOKENS = "generate.min.new.tokens";
   public static final String MODERATION_MODE = "moderation.mode";
   public static final String MODERATION_FALLBACK = "moderation.fallback";
@@ -338,6 +339,13 @@ public final class ArmguardConfig {
               1f,
               "A rewrite or redaction is delivered only when its score is below this share of the"
                   + " threshold (1 = the threshold itself; lower asks for a margin)."),
+          boolKey(
+              REWRITE_EMPTY_PREFIX,
+              false,
+              "Whether a reply flagged from its first clause (nothing of it kept) is rewritten:"
+                  + " replaced by a new reply the LM writes to the prompt. Off by default (the"
+                  + " shipped LM's new replies are not readable): such a reply goes to"
+                  + " moderation.fallback at once (the redaction mask alone, or BLOCKED)."),
           intKey(
               GENERATE_MIN_NEW_TOKENS,
               1,
@@ -349,9 +357,9 @@ public final class ArmguardConfig {
               "redact",
               List.of("redact", "rewrite"),
               "What a flagged reply gets first: redact = its clean part (the kept clause or"
-                  + " sentences) plus the redaction mask, rewriting only a reply that would keep"
-                  + " nothing; rewrite = guided rewrites of the kept prefix first. Either ends in"
-                  + " moderation.fallback."),
+                  + " sentences) plus the redaction mask, rewriting only the rest; rewrite = guided"
+                  + " rewrites of the kept prefix first. A reply that keeps nothing is rewritten"
+                  + " only with rewrite.empty.prefix=true. Either ends in moderation.fallback."),
           choiceKey(
               MODERATION_FALLBACK,
               "redact",

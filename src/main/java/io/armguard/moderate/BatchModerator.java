@@ -29,16 +29,17 @@ import java.util.Map;
  * Otherwise the reply is cut at the start of the clause in which the first prefix that reaches the
  * threshold starts ({@link ToxicPrefix#keptChars}). Under {@link FirstRepair#REDACT} (the default)
  * the kept clause, else the kept sentences, plus the mask is delivered REDACTED when it keeps some
- * text and scores below the margin; the rest goes on as under {@link FirstRepair#REWRITE}: the kept
- * prefix is continued with the task's guided decoding (LM: prompt + kept prefix; reward model: BOS
- * + kept prefix), and the delivered reply (kept + new text) is scored as a whole. An attempt fails
- * when it adds fewer than {@link ModerationPolicy#rewriteMinNewTokens()} tokens, only whitespace,
- * or does not score below {@link ModerationPolicy#acceptBelow} the threshold (the threshold itself
- * unless {@code rewrite.accept.ratio} asks for a margin). After {@link
- * ModerationPolicy#maxAttempts()} failed attempts the fallback runs: REDACT delivers the kept
- * prefix plus the mask if that scores below the margin, else the kept prefix cut back to its last
- * sentence end plus the mask, else the mask alone; if none does (and under BLOCK) the fallback text
- * is delivered, BLOCKED.
+ * text and scores below the margin; the rest goes on as under {@link FirstRepair#REWRITE}. A reply
+ * that keeps nothing goes straight to the fallback unless {@link
+ * ModerationPolicy#rewriteEmptyPrefix()}. Rewriting: the kept prefix is continued with the task's
+ * guided decoding (LM: prompt + kept prefix; reward model: BOS + kept prefix), and the delivered
+ * reply (kept + new text) is scored as a whole. An attempt fails when it adds fewer than {@link
+ * ModerationPolicy#rewriteMinNewTokens()} tokens, only whitespace, or does not score below {@link
+ * ModerationPolicy#acceptBelow} the threshold (the threshold itself unless {@code
+ * rewrite.accept.ratio} asks for a margin). After {@link ModerationPolicy#maxAttempts()} failed
+ * attempts the fallback runs: REDACT delivers the kept prefix plus the mask if that scores below
+ * the margin, else the kept prefix cut back to its last sentence end plus the mask, else the mask
+ * alone; if none does (and under BLOCK) the fallback text is delivered, BLOCKED.
  *
  * <p>Not thread-safe: one instance per engine (per stream thread).
  */
@@ -128,12 +129,9 @@ public final class BatchModerator {
     }
     if (policy.repair() == FirstRepair.REDACT) {
       // the clean part of the reply first; only what would keep nothing is rewritten
-      pending = redact(pending, out, false);
+      pending = redact(pending, out, false, 0);
     }
-    for (int attempt = 1; attempt <= policy.maxAttempts() && !pending.isEmpty(); attempt++) {
-      pending = rewriteRound(pending, attempt, out);
-    }
-    fallback(pending, out);
+    rewriteThenFallBack(pending, out);
     return List.of(out);
   }
 
@@ -177,10 +175,7 @@ public final class BatchModerator {
               false);
       pending.add(new Rewrite(i, r.task(), th, threshold, r.kept(), Judgement.of(s, th), evidence));
     }
-    for (int attempt = 1; attempt <= policy.maxAttempts() && !pending.isEmpty(); attempt++) {
-      pending = rewriteRound(pending, attempt, out);
-    }
-    fallback(pending, out);
+    rewriteThenFallBack(pending, out);
     return List.of(out);
   }
 
@@ -188,6 +183,28 @@ public final class BatchModerator {
     return t.decoding()
         .withContexts(t.prompt(), "")
         .withMinNewTokens(policy.generateMinNewTokens());
+  }
+
+  /**
+   * The guided rewrites of every pending reply, then the fallback for those that failed. A reply
+   * that keeps nothing goes straight to the fallback unless {@link
+   * ModerationPolicy#rewriteEmptyPrefix()}: its rewrite would be a new reply to the prompt written
+   * by the LM alone, unrelated to what the reply said.
+   */
+  private void rewriteThenFallBack(List<Rewrite> pending, Verdict[] out) {
+    List<Rewrite> fromNothing = new ArrayList<>();
+    if (!policy.rewriteEmptyPrefix()) {
+      List<Rewrite> rewritable = new ArrayList<>();
+      for (Rewrite p : pending) {
+        (p.kept.isEmpty() ? fromNothing : rewritable).add(p);
+      }
+      pending = rewritable;
+    }
+    for (int attempt = 1; attempt <= policy.maxAttempts() && !pending.isEmpty(); attempt++) {
+      pending = rewriteRound(pending, attempt, out);
+    }
+    fallback(pending, out, policy.maxAttempts());
+    fallback(fromNothing, out, 0);
   }
 
   /** One guided regeneration of every pending rewrite; returns those that failed. */
@@ -234,10 +251,12 @@ public final class BatchModerator {
   /**
    * The fallback for the rewrites that failed: REDACT (the longest of kept clause, kept sentences
    * and nothing, plus the mask, that scores below the margin), else BLOCK.
+   *
+   * @param attempts the failed rewrite attempts the verdicts record
    */
-  private void fallback(List<Rewrite> pending, Verdict[] out) {
+  private void fallback(List<Rewrite> pending, Verdict[] out, int attempts) {
     List<Rewrite> block =
-        policy.fallback() == Fallback.REDACT ? redact(pending, out, true) : pending;
+        policy.fallback() == Fallback.REDACT ? redact(pending, out, true, attempts) : pending;
     if (block.isEmpty()) {
       return;
     }
@@ -252,20 +271,24 @@ public final class BatchModerator {
               p.input,
               Judgement.of(scores.get(j), p.thresholds),
               p.evidence,
-              policy.maxAttempts());
+              attempts);
     }
   }
 
   /**
-   * Delivers, per reply, the longest redaction (kept clause, kept sentences, and with {@code
-   * maskAlone} the mask alone) that scores below the margin, all scored in one call; returns the
-   * replies none of them fits.
+   * Delivers, per reply, the longest redaction (kept clause, kept sentences, and as the fallback
+   * the mask alone) that scores below the margin, all scored in one call; returns the replies none
+   * of them fits.
+   *
+   * @param maskAlone whether the mask alone may be delivered (the fallback; not the redaction tried
+   *     before any rewrite)
+   * @param attempts the failed rewrite attempts before, recorded in the verdicts
    */
-  private List<Rewrite> redact(List<Rewrite> pending, Verdict[] out, boolean maskAlone) {
+  private List<Rewrite> redact(
+      List<Rewrite> pending, Verdict[] out, boolean maskAlone, int attempts) {
     if (pending.isEmpty()) {
       return pending;
     }
-    int attempts = maskAlone ? policy.maxAttempts() : 0;
     List<int[]> cuts = new ArrayList<>();
     List<TextScoreRequest> redactions = new ArrayList<>();
     for (Rewrite p : pending) {

@@ -9,9 +9,10 @@ import java.util.Locale;
 public enum FirstRepair {
   /**
    * Redact first: the kept clause (or the kept sentences) plus the mask, when that keeps some of
-   * the reply and scores below the margin. Only a reply that would keep nothing is rewritten. Why
-   * the default: a small CPU-trained LM's continuation is often less readable than the reply's own
-   * clean part, and the judge rejects more rewrites than redactions (EVALUATION.md).
+   * the reply and scores below the margin; the rest is rewritten (a reply that keeps nothing only
+   * under {@link ModerationPolicy#rewriteEmptyPrefix()}). Why the default: a small CPU-trained LM's
+   * continuation is often less readable than the reply's own clean part, and the judge rejects more
+   * rewrites than redactions (EVALUATION.md).
    */
   REDACT,
   /** Rewrite first: the guided rewrites, then the fallback (redaction down to the mask alone). */

@@ -14,6 +14,9 @@ package io.armguard.moderate;
  *     just under the threshold as written
  * @param generateMinNewTokens GENERATE: EOS suppressed before this many tokens
  * @param repair which repair is tried first: redaction of the clean part, or guided rewrites
+ * @param rewriteEmptyPrefix whether a reply flagged from its first clause (nothing kept) is
+ *     rewritten, i.e. replaced by a new reply the LM writes to the prompt; if not, it goes straight
+ *     to the fallback
  * @param fallback what follows the failed attempts
  * @param redactionMask text that replaces the flagged span under {@link Fallback#REDACT}
  * @param fallbackText delivered text when the reply is BLOCKED
@@ -25,6 +28,7 @@ public record ModerationPolicy(
     float rewriteAcceptRatio,
     int generateMinNewTokens,
     FirstRepair repair,
+    boolean rewriteEmptyPrefix,
     Fallback fallback,
     String redactionMask,
     String fallbackText) {
@@ -67,6 +71,8 @@ public record ModerationPolicy(
     private float rewriteAcceptRatio = DEFAULT_REWRITE_ACCEPT_RATIO;
     private int generateMinNewTokens = 1;
     private FirstRepair repair = FirstRepair.REDACT;
+    // off: the shipped LM's new replies are not readable (EVALUATION.md, eighth round)
+    private boolean rewriteEmptyPrefix = false;
     private Fallback fallback = Fallback.REDACT;
     private String redactionMask = "[removed]";
     private String fallbackText =
@@ -102,6 +108,11 @@ public record ModerationPolicy(
       return this;
     }
 
+    public Builder rewriteEmptyPrefix(boolean v) {
+      rewriteEmptyPrefix = v;
+      return this;
+    }
+
     public Builder fallback(Fallback v) {
       fallback = v;
       return this;
@@ -125,6 +136,7 @@ public record ModerationPolicy(
           rewriteAcceptRatio,
           generateMinNewTokens,
           repair,
+          rewriteEmptyPrefix,
           fallback,
           redactionMask,
           fallbackText);

@@ -20,6 +20,7 @@ public final class ModerationConfig {
         .rewriteAcceptRatio(c.floatValue(ArmguardConfig.REWRITE_ACCEPT_RATIO))
         .generateMinNewTokens(c.intValue(ArmguardConfig.GENERATE_MIN_NEW_TOKENS))
         .repair(FirstRepair.parse(c.string(ArmguardConfig.MODERATION_REPAIR)))
+        .rewriteEmptyPrefix(c.bool(ArmguardConfig.REWRITE_EMPTY_PREFIX))
         .fallback(Fallback.parse(c.moderationFallback()))
         .redactionMask(c.string(ArmguardConfig.MODERATION_REDACTION_MASK))
         .fallbackText(c.rewriteFallbackText())

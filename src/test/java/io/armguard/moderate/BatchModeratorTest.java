@@ -24,11 +24,12 @@ class BatchModeratorTest {
     return new BatchModerator(engine, policy.build());
   }
 
-  /** Rewrite-first: most tests here are about the rewrite path. */
+  /** Rewrite-first, from nothing too: most tests here are about the rewrite path. */
   private final BatchModerator moderator =
       moderator(
           ModerationPolicy.builder()
               .repair(FirstRepair.REWRITE)
+              .rewriteEmptyPrefix(true)
               .maxAttempts(2)
               .rewriteMinNewTokens(2));
 
@@ -188,12 +189,43 @@ class BatchModeratorTest {
   }
 
   @Test
-  void redactFirstRewritesAReplyThatWouldKeepNothing() {
-    BatchModerator m = moderator(ModerationPolicy.builder().maxAttempts(2).rewriteMinNewTokens(2));
+  void redactFirstRewritesAReplyThatWouldKeepNothingWhenAskedTo() {
+    BatchModerator m =
+        moderator(
+            ModerationPolicy.builder()
+                .rewriteEmptyPrefix(true)
+                .maxAttempts(2)
+                .rewriteMinNewTokens(2));
     Verdict v = m.decide(List.of(moderate("n", "q", "idiot, go away"))).get(0);
     assertEquals(Action.REWRITTEN, v.action());
     assertEquals(0, v.evidence().keptChars());
     assertEquals(1, engine.generateCalls.get());
+  }
+
+  @Test
+  void byDefaultAReplyThatKeepsNothingGoesToTheFallbackWithoutARewrite() {
+    for (FirstRepair first : FirstRepair.values()) {
+      engine.generateCalls.set(0);
+      BatchModerator m =
+          moderator(ModerationPolicy.builder().repair(first).maxAttempts(2).rewriteMinNewTokens(2));
+      List<Verdict> out =
+          m.decide(
+              List.of(
+                  moderate("n", "q", "idiot, go away"),
+                  moderate("k", "q", "ok, you are an idiot")));
+      Verdict nothingKept = out.get(0);
+      assertEquals(Action.REDACTED, nothingKept.action(), first.name());
+      assertEquals("[removed]", nothingKept.text());
+      assertEquals(0, nothingKept.decoding().attempts());
+      assertEquals(new Verdict.ReplacedSpan(0, 14), nothingKept.replaced());
+      // a reply that keeps a prefix is still rewritten from it under rewrite-first
+      Verdict kept = out.get(1);
+      assertEquals(
+          first == FirstRepair.REWRITE ? Action.REWRITTEN : Action.REDACTED, kept.action());
+      assertTrue(kept.text().startsWith("ok, "), kept.text());
+      assertEquals(first == FirstRepair.REWRITE ? 1 : 0, engine.generateCalls.get());
+    }
+    assertFalse(ModerationPolicy.builder().build().rewriteEmptyPrefix());
   }
 
   @Test
@@ -229,6 +261,7 @@ class BatchModeratorTest {
     BatchModerator m =
         moderator(
             ModerationPolicy.builder()
+                .rewriteEmptyPrefix(true)
                 .maxAttempts(2)
                 .rewriteMinNewTokens(2)
                 .fallback(Fallback.BLOCK)

@@ -88,6 +88,7 @@ class MicroBatchProcessorTest {
               pool,
               ModerationPolicy.builder()
                   .repair(io.armguard.moderate.FirstRepair.REWRITE) // the rewrite path is tested
+                  .rewriteEmptyPrefix(true)
                   .maxAttempts(1)
                   .rewriteMinNewTokens(2)
                   .fallbackText("[withheld]")
