@@ -128,8 +128,8 @@ public final class BatchModerator {
       }
     }
     if (policy.repair() == FirstRepair.REDACT) {
-      // the clean part of the reply first; only what would keep nothing is rewritten
-      pending = redact(pending, out, false, 0);
+      // the clean part of the reply first; only the rest goes on to the rewrites
+      pending = redact(pending, out, false);
     }
     rewriteThenFallBack(pending, out);
     return List.of(out);
@@ -192,19 +192,27 @@ public final class BatchModerator {
    * by the LM alone, unrelated to what the reply said.
    */
   private void rewriteThenFallBack(List<Rewrite> pending, Verdict[] out) {
-    List<Rewrite> fromNothing = new ArrayList<>();
-    if (!policy.rewriteEmptyPrefix()) {
-      List<Rewrite> rewritable = new ArrayList<>();
-      for (Rewrite p : pending) {
-        (p.kept.isEmpty() ? fromNothing : rewritable).add(p);
-      }
-      pending = rewritable;
+    List<Rewrite> failed = new ArrayList<>();
+    List<Rewrite> rewritable = new ArrayList<>();
+    for (Rewrite p : pending) {
+      (isRewritten(p) ? rewritable : failed).add(p);
     }
-    for (int attempt = 1; attempt <= policy.maxAttempts() && !pending.isEmpty(); attempt++) {
-      pending = rewriteRound(pending, attempt, out);
+    for (int attempt = 1; attempt <= policy.maxAttempts() && !rewritable.isEmpty(); attempt++) {
+      rewritable = rewriteRound(rewritable, attempt, out);
     }
-    fallback(pending, out, policy.maxAttempts());
-    fallback(fromNothing, out, 0);
+    failed.addAll(rewritable);
+    fallback(failed, out); // one scoring call for both kinds
+  }
+
+  private boolean isRewritten(Rewrite p) {
+    return policy.rewriteEmptyPrefix() || !p.kept.isEmpty();
+  }
+
+  /**
+   * The failed rewrite attempts a reply reaching the fallback had: none if it was not rewritten.
+   */
+  private int attemptsBefore(Rewrite p) {
+    return isRewritten(p) ? policy.maxAttempts() : 0;
   }
 
   /** One guided regeneration of every pending rewrite; returns those that failed. */
@@ -251,12 +259,10 @@ public final class BatchModerator {
   /**
    * The fallback for the rewrites that failed: REDACT (the longest of kept clause, kept sentences
    * and nothing, plus the mask, that scores below the margin), else BLOCK.
-   *
-   * @param attempts the failed rewrite attempts the verdicts record
    */
-  private void fallback(List<Rewrite> pending, Verdict[] out, int attempts) {
+  private void fallback(List<Rewrite> pending, Verdict[] out) {
     List<Rewrite> block =
-        policy.fallback() == Fallback.REDACT ? redact(pending, out, true, attempts) : pending;
+        policy.fallback() == Fallback.REDACT ? redact(pending, out, true) : pending;
     if (block.isEmpty()) {
       return;
     }
@@ -271,7 +277,7 @@ public final class BatchModerator {
               p.input,
               Judgement.of(scores.get(j), p.thresholds),
               p.evidence,
-              attempts);
+              attemptsBefore(p));
     }
   }
 
@@ -280,12 +286,11 @@ public final class BatchModerator {
    * the mask alone) that scores below the margin, all scored in one call; returns the replies none
    * of them fits.
    *
-   * @param maskAlone whether the mask alone may be delivered (the fallback; not the redaction tried
-   *     before any rewrite)
-   * @param attempts the failed rewrite attempts before, recorded in the verdicts
+   * @param maskAlone whether this is the fallback: the mask alone may be delivered, and the
+   *     verdicts record the failed attempts before (not so for the redaction tried before any
+   *     rewrite)
    */
-  private List<Rewrite> redact(
-      List<Rewrite> pending, Verdict[] out, boolean maskAlone, int attempts) {
+  private List<Rewrite> redact(List<Rewrite> pending, Verdict[] out, boolean maskAlone) {
     if (pending.isEmpty()) {
       return pending;
     }
@@ -331,7 +336,7 @@ public final class BatchModerator {
                 p.input,
                 Judgement.of(scores.get(k + chosen), p.thresholds),
                 cutEvidence,
-                attempts);
+                maskAlone ? attemptsBefore(p) : 0);
       } else {
         failed.add(p);
       }
