@@ -31,9 +31,10 @@ public final class ReplySet {
    * {@code pval} (personal remarks), {@code rval} (remarks on command: whimsical compliments vs
    * roasts), {@code wry} (contemptuous sarcasm vs the same deadpan voice used kindly; written as a
    * training batch, made a test when two runs trained on it decided worse on validation and none
-   * was shipped). A constant so command-line defaults can name it.
+   * was shipped), {@code ctest} (mention versus use: quoting, reporting, explaining or condemning
+   * offensive words vs using them). A constant so command-line defaults can name it.
    */
-  public static final String HELD_OUT = "test,pval,rval,wry";
+  public static final String HELD_OUT = "test,pval,rval,wry,ctest";
 
   /** {@link #HELD_OUT} as a list: the default held-out set of every trainer and evaluation. */
   public static final List<String> HELD_OUT_BATCHES = List.of(HELD_OUT.split(","));
@@ -42,9 +43,10 @@ public final class ReplySet {
    * The validation batches, comma-separated: they calibrate (Platt scaling), set thresholds and
    * choose between runs. {@code val} (general chatbot replies) and {@code rsel} (remarks on
    * command, another hand than {@code rval}), so that choices see both kinds of text the held-out
-   * batches test. A constant so command-line defaults can name it.
+   * batches test, and {@code csel} (mention versus use, another hand than {@code ctest}). A
+   * constant so command-line defaults can name it.
    */
-  public static final String VALIDATION = "val,rsel";
+  public static final String VALIDATION = "val,rsel,csel";
 
   /** {@link #VALIDATION} as a list: the default validation set of every trainer and evaluation. */
   public static final List<String> VALIDATION_BATCHES = List.of(VALIDATION.split(","));

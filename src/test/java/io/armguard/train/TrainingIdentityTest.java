@@ -66,13 +66,14 @@ class TrainingIdentityTest {
 
   /**
    * The default validation became {@code val,rsel} with the fourth reply round, and {@code wry}
-   * joined the held-out batches with the fifth (both on purpose).
+   * joined the held-out batches with the fifth, {@code csel} and {@code ctest} (mention versus use)
+   * with the ninth (all on purpose).
    */
   @Test
   void replyRewardModelIdentityIsUnchanged() {
     assertEquals(
-        "{\"kind\":\"ARM\",\"replies\":\"data/replies\",\"valid_batches\":\"val,rsel\","
-            + "\"held_out_batches\":\"test,pval,rval,wry\",\"judge_share\":0.2,\"init_from\":\"models/minilm\","
+        "{\"kind\":\"ARM\",\"replies\":\"data/replies\",\"valid_batches\":\"val,rsel,csel\","
+            + "\"held_out_batches\":\"test,pval,rval,wry,ctest\",\"judge_share\":0.2,\"init_from\":\"models/minilm\","
             + "\"layers\":6,\"frozen_layers\":0,\"max_tokens\":96,\"batch\":32,\"steps\":600,"
             + "\"learning_rate\":1.0E-4,\"warmup_steps\":60,\"clip_norm\":1.0,"
             + "\"weight_decay\":0.01,\"regulariser_weight\":1.0,\"seed\":1234}",
