@@ -39,7 +39,7 @@ import picocli.CommandLine.Option;
           + " alone, calibrated) and print one JSON line per set: AUC, recall and false-positive"
           + " rate at the threshold, per-category AUC, and the share flagged per kind.",
       "Sets: the named batches of the reply set (data/replies; default: the validation batches"
-          + " val and rsel, which no model trains on) and, with --gold, the hubot-insulter gold set"
+          + " val, rsel and csel, which no model trains on) and, with --gold, the hubot-insulter gold set"
           + " from `data prepare`."
     })
 public final class EvalRepliesCommand implements Callable<Integer> {
