@@ -67,7 +67,7 @@ class TrainingIdentityTest {
   /**
    * The default validation became {@code val,rsel} with the fourth reply round, and {@code wry}
    * joined the held-out batches with the fifth, {@code csel} and {@code ctest} (mention versus use)
-   * with the ninth (all on purpose).
+   * with the sixth (all on purpose).
    */
   @Test
   void replyRewardModelIdentityIsUnchanged() {
